@@ -1,0 +1,62 @@
+# Amends: the entry points. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV ?= uv
+PY := $(UV) run --locked python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint bench setup python-env frontend migrate demo check-deploy clean
+
+## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000
+run: setup migrate demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite, browser tests included (SQLite; set DATABASE_URL for PostgreSQL)
+test: setup
+	$(UV) run --locked pytest $(PYTEST_ARGS)
+
+## test-postgres: the whole suite on the local PostgreSQL server
+test-postgres:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/amends $(MAKE) test
+
+## lint: ruff, formatting, mypy, migrations up to date, deployment checks
+lint: setup
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+	$(UV) run --locked mypy amends
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(UV) run --locked bandit -q -r amends -x '*/migrations/*' --severity-level high
+	$(MAKE) check-deploy
+
+check-deploy: python-env
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-abcdefghijklmnopqrstuvwxyz \
+	FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	ALLOWED_HOSTS=amends.example.org AMENDS_VAR_DIR=$$(mktemp -d) \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## bench: query counts and timings at scale, printed
+bench: setup
+	$(UV) run --locked python -m benchmarks.run
+
+setup: python-env frontend
+
+python-env:
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
+	$(UV) sync --locked --quiet
+
+frontend: static/dist/amends.css
+
+static/dist/amends.css: package-lock.json frontend/amends.scss frontend/_govuk-base.scss frontend/build.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@touch $@
+
+migrate: python-env
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+demo: python-env
+	DEBUG=true $(PY) manage.py demo_data --if-empty
+
+clean:
+	rm -rf .venv node_modules static/dist staticfiles

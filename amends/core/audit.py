@@ -1,0 +1,51 @@
+"""Writing the audit log: who did what to which record, from where.
+
+Callers name the record, never its sensitive values: summaries are short,
+fixed phrases such as "Changed contact details".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from amends.core.models import AuditEvent, Organisation
+
+if TYPE_CHECKING:
+    from amends.accounts.models import User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: User | Any | None,
+    action: str,
+    organisation: Organisation | None,
+    record: models.Model | None = None,
+    record_type: str = "",
+    record_id: str = "",
+    summary: str = "",
+    ip_address: str | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    if record is not None:
+        record_type = record_type or record._meta.model_name or ""
+        record_id = record_id or str(record.pk)
+    real_actor = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=real_actor,
+        actor_label=actor_label or (real_actor.email if real_actor else ""),
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        summary=summary[:300],
+        ip_address=ip_address,
+    )

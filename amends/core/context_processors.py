@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from amends.core.models import Membership, Role
+
+# (label, url name, roles that see it, path prefix that marks it current)
+NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("Home", "core:dashboard", (), "/home/"),
+    ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/"),
+    ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),
+    ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
+    if not request.user.is_authenticated:
+        return []
+    member: Membership | None = getattr(request, "membership", None)
+    items = []
+    for label, url_name, roles, prefix in NAVIGATION:
+        if roles and (member is None or not member.has_role(*roles)):
+            continue
+        items.append(
+            {"label": label, "href": reverse(url_name), "current": request.path.startswith(prefix)}
+        )
+    if getattr(request.user, "is_platform_admin", False):
+        items.append(
+            {
+                "label": "Platform",
+                "href": reverse("core:platform_organisations"),
+                "current": request.path.startswith("/platform/"),
+            }
+        )
+    return items
+
+
+def amends(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {"navigation": [], "switchable_memberships": []}
+    memberships = list(
+        Membership.objects.active().filter(user=request.user).select_related("organisation")
+    )
+    return {"navigation": navigation_for(request), "switchable_memberships": memberships}

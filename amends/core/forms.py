@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from amends.core.models import ROLE_DESCRIPTIONS, Organisation, Role, Sector
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(value, f"{label} — {ROLE_DESCRIPTIONS[Role(value)]}") for value, label in Role.choices]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="We will send an invitation to this address. It lasts for 7 days.",
+        error_messages={
+            "required": "Enter an e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=role_choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a role",
+            "invalid_choice": "Select a role from the list",
+        },
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=role_choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a role",
+            "invalid_choice": "Select a role from the list",
+        },
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label="Sectors",
+        help_text="Select all the sectors this organisation works in.",
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one sector",
+            "invalid_choice": "Select sectors from the list",
+        },
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "sectors",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "email",
+            "case_reference_prefix",
+            "retention_years",
+        ]
+        labels = {
+            "name": "Organisation name",
+            "kind": "Kind of organisation",
+            "case_reference_prefix": "Case reference prefix",
+            "retention_years": "Years to keep closed cases",
+        }
+        help_texts = {
+            "case_reference_prefix": "Letters at the start of each case reference, like RJ in RJ-2026-0042.",
+            "retention_years": "Closed cases are anonymised this many years after they close.",
+        }
+        widgets = {"kind": forms.RadioSelect}
+        error_messages = {
+            "name": {
+                "required": "Enter the organisation's name",
+                "unique": "An organisation with this name already exists",
+            },
+            "kind": {"required": "Select the kind of organisation"},
+            "email": {
+                "invalid": "Enter an e-mail address in the correct format, like name@example.org"
+            },
+            "retention_years": {
+                "invalid": "Years to keep closed cases must be a whole number",
+                "min_value": "Years to keep closed cases must be 1 or more",
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind: Any = self.fields["kind"]
+        kind.choices = [c for c in kind.choices if c[0]]
+
+    def clean_postcode(self) -> str:
+        postcode: str = self.cleaned_data["postcode"].strip().upper()
+        if postcode and not POSTCODE_RE.match(postcode):
+            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA")
+        return postcode
+
+    def clean_case_reference_prefix(self) -> str:
+        prefix: str = self.cleaned_data["case_reference_prefix"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{1,6}", prefix):
+            raise forms.ValidationError("Case reference prefix must be 1 to 6 letters, like RJ")
+        return prefix
+
+    def clean_retention_years(self) -> int:
+        years: int = self.cleaned_data["retention_years"]
+        if years < 1 or years > 100:
+            raise forms.ValidationError("Years to keep closed cases must be between 1 and 100")
+        return years
+
+
+class NewOrganisationForm(OrganisationForm):
+    coordinator_email = forms.EmailField(
+        label="First coordinator's e-mail address",
+        help_text="They will be invited to run the service and invite everyone else.",
+        error_messages={
+            "required": "Enter the first coordinator's e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter your full name"},
+    )
+    password1 = forms.CharField(
+        label="Create a password",
+        help_text="At least 12 characters. A few unrelated words make a strong password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        error_messages={"required": "Create a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        error_messages={"required": "Confirm your password"},
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The passwords do not match")
+        elif p1:
+            from amends.accounts.models import User
+
+            try:
+                validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -1,0 +1,90 @@
+"""Form pieces that follow the GOV.UK Design System patterns."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes."""
+
+    template_name = "includes/govuk/date_widget.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = [
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        for label, sub in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            sub["part_label"] = label.capitalize()
+        return context
+
+
+class DateField(forms.Field):
+    """A date from three boxes, with the GOV.UK error messages."""
+
+    widget = DateInput
+
+    def __init__(self, *, past_only: bool = False, future_only: bool = False, **kwargs: Any):
+        self.past_only = past_only
+        self.future_only = future_only
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        name = (self.label or "Date").lower() if self.label else "the date"
+        name = name[0].upper() + name[1:]
+        if isinstance(value, datetime.date):
+            return value
+        parts = [("" if v is None else str(v)).strip() for v in (value or [])]
+        if not any(parts):
+            return None
+        day, month, year = [*parts, "", "", ""][:3]
+        missing = [
+            part
+            for part, v in zip(("day", "month", "year"), (day, month, year), strict=True)
+            if not v
+        ]
+        if missing:
+            raise ValidationError(f"{name} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{name} must be a real date, written in numbers")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            date = datetime.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{name} must be a real date") from exc
+        today = datetime.date.today()
+        if self.past_only and date > today:
+            raise ValidationError(f"{name} must be today or in the past")
+        if self.future_only and date < today:
+            raise ValidationError(f"{name} must be today or in the future")
+        return date
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {}
+
+
+def add_error_classes(form: forms.BaseForm) -> None:
+    """Give each bound field's widget the GOV.UK error class when it has errors."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            if "govuk-input--error" not in css:
+                widget.attrs["class"] = f"{css} govuk-input--error".strip()

@@ -1,0 +1,101 @@
+"""Request-wide rules: session limits, the current membership, no caching of personal data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from amends.core.models import Membership
+
+Handler = Callable[[HttpRequest], HttpResponse]
+SESSION_MEMBERSHIP_KEY = "amends_membership_id"
+
+
+class SessionLimitsMiddleware:
+    """Ends a session after SESSION_IDLE_SECONDS idle or SESSION_ABSOLUTE_SECONDS in all."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault("amends_started", now)
+            last_seen = request.session.get("amends_last_seen", now)
+            idle = now - last_seen > settings.SESSION_IDLE_SECONDS
+            too_long = now - started > settings.SESSION_ABSOLUTE_SECONDS
+            if idle or too_long:
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out because you had not used Amends for 30 minutes."
+                    if idle
+                    else "You were signed out because you had been signed in for 12 hours.",
+                )
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            request.session["amends_last_seen"] = now
+        return self.get_response(request)
+
+
+def _current_membership(request: HttpRequest) -> Membership | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.active().select_related("organisation").filter(user=user)
+    chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
+    if chosen is not None:
+        membership = memberships.filter(pk=chosen).first()
+        if membership is not None:
+            return membership
+    membership = memberships.order_by("organisation__name").first()
+    if membership is not None:
+        request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+    return membership
+
+
+class CurrentMembershipMiddleware:
+    """Sets request.membership: the user's role in the organisation they are working in.
+
+    A user whose last active membership is deactivated is signed out at once.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = _current_membership(request)
+        user = request.user
+        if (
+            user.is_authenticated
+            and membership is None
+            and not getattr(user, "is_platform_admin", False)
+            and request.session.get(SESSION_MEMBERSHIP_KEY) is not None
+        ):
+            logout(request)
+            messages.info(
+                request, "Your access to Amends has ended. Ask a coordinator if this is wrong."
+            )
+            return redirect("account_login")
+        request.membership = membership  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in people may carry personal data: never cache them."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith("/accounts/"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

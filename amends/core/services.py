@@ -1,0 +1,230 @@
+"""State changes for organisations, memberships and invitations.
+
+Each function is atomic and writes its audit record in the same transaction.
+Refusals are ValidationErrors with a plain-English message for the form.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from amends.core.audit import audit_record
+from amends.core.models import AuditAction, Invitation, Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from amends.accounts.models import User
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def organisation_create(*, by: User, **fields: Any) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation(**fields)
+        organisation.full_clean()
+        organisation.save()
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            organisation=organisation,
+            record=organisation,
+            summary="Created the organisation",
+        )
+    return organisation
+
+
+def organisation_update(*, organisation: Organisation, by: User, **fields: Any) -> Organisation:
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.full_clean()
+        organisation.save()
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=organisation,
+            record=organisation,
+            summary="Changed the organisation's details: " + ", ".join(sorted(fields)),
+        )
+    return organisation
+
+
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, by: User
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail. Returns the invitation and its one-time token."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Select a role from the list"})
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
+    if Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).exists():
+        raise ValidationError(
+            {"email": f"{email} has already been invited. Cancel that invitation to send a new one"}
+        )
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation(
+            organisation=organisation,
+            email=email,
+            role=role,
+            token_hash=Invitation.hash_token(token),
+            invited_by=by,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        invitation.full_clean()
+        invitation.save()
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            organisation=organisation,
+            record=invitation,
+            summary=f"Invited a new {invitation.get_role_display().lower()}",
+        )
+        accept_url = settings.SITE_URL + reverse("core:accept_invitation", args=[token])
+        context = {"invitation": invitation, "accept_url": accept_url, "inviter": by}
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"You are invited to join {organisation.name} on Amends",
+                message=render_to_string("core/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[email],
+            )
+        )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.pending()
+        .select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=invitation.organisation,
+            record=invitation,
+            summary="Cancelled an invitation",
+        )
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    if not invitation.is_pending:
+        raise ValidationError("This invitation has expired or been cancelled. Ask for a new one.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError("This invitation was sent to a different e-mail address.")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role, "created_by": invitation.invited_by},
+        )
+        if not created:
+            membership.role = invitation.role
+            membership.is_active = True
+            membership.deactivated_at = None
+            membership.deactivated_by = None
+            membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            organisation=invitation.organisation,
+            record=membership,
+            summary="Accepted an invitation",
+        )
+    return membership
+
+
+def _refuse_if_last_coordinator(membership: Membership, what: str) -> None:
+    if membership.role != Role.COORDINATOR or not membership.is_active:
+        return
+    others = (
+        Membership.objects.active()
+        .select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            f"You cannot {what} {membership.user.get_full_name()}: they are the only coordinator "
+            f"of {membership.organisation.name}. Make someone else a coordinator first."
+        )
+
+
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": "Select a role from the list"})
+    if role == membership.role:
+        return membership
+    with transaction.atomic():
+        if role != Role.COORDINATOR:
+            _refuse_if_last_coordinator(membership, "change the role of")
+        old = membership.get_role_display()
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=membership.organisation,
+            record=membership,
+            summary=f"Changed role from {old} to {membership.get_role_display()}",
+        )
+    return membership
+
+
+def membership_deactivate(*, membership: Membership, by: User) -> Membership:
+    with transaction.atomic():
+        _refuse_if_last_coordinator(membership, "deactivate")
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.deactivated_by = by
+        membership.save(
+            update_fields=["is_active", "deactivated_at", "deactivated_by", "updated_at"]
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=membership.organisation,
+            record=membership,
+            summary="Deactivated a member",
+        )
+    return membership
+
+
+def membership_reactivate(*, membership: Membership, by: User) -> Membership:
+    with transaction.atomic():
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.deactivated_by = None
+        membership.save(
+            update_fields=["is_active", "deactivated_at", "deactivated_by", "updated_at"]
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=membership.organisation,
+            record=membership,
+            summary="Reactivated a member",
+        )
+    return membership

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from amends.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/", views.dashboard, name="dashboard"),
+    path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
+    path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
+    path("organisation/members/", views.members, name="members"),
+    path("organisation/members/invite/", views.member_invite, name="member_invite"),
+    path("organisation/members/<int:membership_pk>/", views.member_detail, name="member_detail"),
+    path(
+        "organisation/members/<int:membership_pk>/deactivate/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "organisation/members/<int:membership_pk>/reactivate/",
+        views.member_reactivate,
+        name="member_reactivate",
+    ),
+    path(
+        "organisation/invitations/<int:invitation_pk>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("platform/organisations/", views.platform_organisations, name="platform_organisations"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+]

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+
+from amends.core.forms_govuk import DateField
+from amends.people.models import AgeBand, IdentifierKind, Person
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+class PersonForm(forms.ModelForm):
+    date_of_birth = DateField(
+        label="Date of birth",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2009. Leave blank if not known and choose an age band.",
+    )
+    marked_child = forms.BooleanField(
+        label="This person is under 18",
+        required=False,
+        help_text="Only needed when the date of birth is not known.",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "known_as",
+            "pronouns",
+            "date_of_birth",
+            "age_band",
+            "email",
+            "phone",
+            "address",
+            "preferred_contact",
+            "voicemail_safe",
+            "text_safe",
+            "letter_safe",
+            "safe_contact_notes",
+            "language",
+            "interpreter_needed",
+            "accessibility_needs",
+        ]
+        help_texts = {
+            "known_as": "The name they like to be called, if different.",
+            "pronouns": "For example, she/her, he/him, they/them.",
+            "address": "The address it is safe to write to or visit.",
+            "safe_contact_notes": "For example, only call after 6pm; do not mention the case "
+            "to anyone who answers.",
+            "accessibility_needs": "Anything that helps them take part: large print, step-free "
+            "access, breaks.",
+        }
+        labels = {"accessibility_needs": "Accessibility needs", "address": "Address"}
+        widgets = {
+            "voicemail_safe": forms.RadioSelect,
+            "text_safe": forms.RadioSelect,
+            "letter_safe": forms.RadioSelect,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "safe_contact_notes": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "given_name": {"required": "Enter their first name"},
+            "family_name": {"required": "Enter their last name"},
+            "email": {"max_length": "E-mail address must be 254 characters or fewer"},
+            "address": {"max_length": "Address must be 500 characters or fewer"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["age_band"].choices = [("", "Not known"), *AgeBand.choices]
+        fields["preferred_contact"].choices = [("", "Not known")] + [
+            c for c in fields["preferred_contact"].choices if c[0]
+        ]
+        for name in ("voicemail_safe", "text_safe", "letter_safe"):
+            fields[name].choices = [c for c in fields[name].choices if c[0]]
+        if self.instance.pk:
+            self.fields["marked_child"].initial = self.instance.is_child
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip()
+        if email:
+            try:
+                forms.EmailField().clean(email)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    "Enter an e-mail address in the correct format, like name@example.org"
+                ) from exc
+        return email
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        band = data.get("age_band")
+        dob = data.get("date_of_birth")
+        if dob and band:
+            age = Person(date_of_birth=dob).age_on(datetime.date.today())
+            if age is not None and not _age_in_band(age, band):
+                self.add_error("age_band", "The age band does not match the date of birth")
+        return data
+
+
+def _age_in_band(age: int, band: str) -> bool:
+    bounds = {
+        AgeBand.UNDER_10: (0, 9),
+        AgeBand.AGE_10_13: (10, 13),
+        AgeBand.AGE_14_17: (14, 17),
+        AgeBand.AGE_18_24: (18, 24),
+        AgeBand.AGE_25_39: (25, 39),
+        AgeBand.AGE_40_59: (40, 59),
+        AgeBand.AGE_60_PLUS: (60, 200),
+    }
+    low, high = bounds[AgeBand(band)]
+    return low <= age <= high
+
+
+class IdentifierForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of identifier",
+        choices=IdentifierKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of identifier",
+            "invalid_choice": "Select a kind of identifier from the list",
+        },
+    )
+    value = forms.CharField(
+        label="Identifier",
+        max_length=30,
+        help_text="Police reference like 41/12345/26; unique pupil number like A123456789012; "
+        "tenancy reference like TEN-004512; prisoner number like A1234BC.",
+        error_messages={
+            "required": "Enter the identifier",
+            "max_length": "The identifier must be 30 characters or fewer",
+        },
+    )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label="Search by name", required=False, max_length=100)

@@ -1,0 +1,171 @@
+"""People a service works with: harmed and responsible people, supporters, parents and carers."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Self
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from amends.core.fields import EncryptedCharField, EncryptedTextField
+from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet
+
+
+class AgeBand(models.TextChoices):
+    UNDER_10 = "under_10", "Under 10"
+    AGE_10_13 = "10_13", "10 to 13"
+    AGE_14_17 = "14_17", "14 to 17"
+    AGE_18_24 = "18_24", "18 to 24"
+    AGE_25_39 = "25_39", "25 to 39"
+    AGE_40_59 = "40_59", "40 to 59"
+    AGE_60_PLUS = "60_plus", "60 or over"
+
+
+CHILD_AGE_BANDS = {AgeBand.UNDER_10, AgeBand.AGE_10_13, AgeBand.AGE_14_17}
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    VISIT = "visit", "Home visit"
+    THROUGH_PROFESSIONAL = "professional", "Through a named professional"
+
+
+class SafeToUse(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class IdentifierKind(models.TextChoices):
+    POLICE_REFERENCE = "police", "Police reference"
+    PUPIL_NUMBER = "pupil", "Unique pupil number"
+    TENANCY_REFERENCE = "tenancy", "Tenancy reference"
+    PRISONER_NUMBER = "prisoner", "Prisoner number"
+
+
+# Each kind of identifier, its pattern and an example for the error message.
+IDENTIFIER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    IdentifierKind.POLICE_REFERENCE: (re.compile(r"^[A-Z0-9][A-Z0-9/-]{3,29}$"), "41/12345/26"),
+    IdentifierKind.PUPIL_NUMBER: (re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$"), "A123456789012"),
+    IdentifierKind.TENANCY_REFERENCE: (re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,19}$"), "TEN-004512"),
+    IdentifierKind.PRISONER_NUMBER: (re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$"), "A1234BC"),
+}
+
+
+class PersonQuerySet(OrganisationQuerySet):
+    def visible_to(self, member: Membership) -> Self:
+        return super().visible_to(member)
+
+    def search(self, query: str) -> Self:
+        query = query.strip()
+        if not query:
+            return self
+        condition = Q()
+        for word in query.split()[:4]:
+            condition &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(known_as__icontains=word)
+            )
+        return self.filter(condition)
+
+
+class Person(OrganisationOwned):
+    given_name = models.CharField("First name", max_length=100)
+    family_name = models.CharField("Last name", max_length=100)
+    known_as = models.CharField("Known as", max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    is_child = models.BooleanField(
+        default=False, help_text="Under 18: a parent's or carer's consent is needed too."
+    )
+
+    # Contact details and notes are encrypted at rest.
+    email = EncryptedCharField("E-mail address", max_length=254, blank=True)
+    phone = EncryptedCharField("Phone number", max_length=30, blank=True)
+    address = EncryptedTextField(max_length=500, blank=True)
+    preferred_contact = models.CharField(
+        "Preferred way of contact", max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    voicemail_safe = models.CharField(
+        "Is it safe to leave a voicemail?",
+        max_length=10,
+        choices=SafeToUse.choices,
+        default=SafeToUse.UNKNOWN,
+    )
+    text_safe = models.CharField(
+        "Is it safe to send a text message?",
+        max_length=10,
+        choices=SafeToUse.choices,
+        default=SafeToUse.UNKNOWN,
+    )
+    letter_safe = models.CharField(
+        "Is it safe to send a letter to the address?",
+        max_length=10,
+        choices=SafeToUse.choices,
+        default=SafeToUse.UNKNOWN,
+    )
+    safe_contact_notes = EncryptedTextField("Notes on safe contact", max_length=1000, blank=True)
+    language = models.CharField("Preferred language", max_length=60, blank=True)
+    interpreter_needed = models.BooleanField("Needs an interpreter", default=False)
+    accessibility_needs = EncryptedTextField(max_length=1000, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "family_name", "given_name"]),
+        ]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.known_as and self.known_as != self.given_name:
+            return f"{self.full_name} (known as {self.known_as})"
+        return self.full_name
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def child_today(self) -> bool:
+        age = self.age_on(timezone.localdate())
+        if age is not None:
+            return age < 18
+        return self.age_band in CHILD_AGE_BANDS
+
+
+class PersonIdentifier(OrganisationOwned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=30)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "value"], name="identifier_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.audit import client_ip
+from amends.core.concurrency import EditConflict
+from amends.core.models import Role
+from amends.people import services
+from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
+from amends.people.models import Person, PersonIdentifier
+
+PEOPLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
+
+
+def _person_fields(form: PersonForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in PersonForm.Meta.fields}
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@member_required(*PEOPLE_ROLES)
+def person_list(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    form = PersonSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = Person.objects.visible_to(member).search(query).prefetch_related("identifiers")
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "query": query,
+            "page_obj": page,
+            "querystring_prefix": f"q={query}&" if query else "",
+        },
+    )
+
+
+@member_required(*PEOPLE_ROLES)
+def person_add(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                organisation=member.organisation,
+                by=request.user,
+                marked_child=form.cleaned_data["marked_child"],
+                **_person_fields(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{person.full_name} is added.")
+            return redirect("people:detail", person_pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@member_required(*PEOPLE_ROLES)
+def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
+    member = request.membership
+    person = get_visible_or_404(Person, member, pk=person_pk)
+    services.person_viewed(person=person, by=request.user, ip_address=client_ip(request))
+    identifiers = person.identifiers.all()
+    return render(
+        request, "people/person_detail.html", {"person": person, "identifiers": identifiers}
+    )
+
+
+@member_required(*PEOPLE_ROLES)
+def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
+    member = request.membership
+    person = get_visible_or_404(Person, member, pk=person_pk)
+    form = PersonForm(request.POST or None, instance=person)
+    conflict: EditConflict | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                person=person,
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+                marked_child=form.cleaned_data["marked_child"],
+                **_person_fields(form),
+            )
+        except EditConflict as exc:
+            # Show the saved record, with the refusal, so nothing is overwritten.
+            form = PersonForm(instance=exc.current)
+            conflict = exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{person.full_name}'s details are saved.")
+            return redirect("people:detail", person_pk=person.pk)
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "conflict": conflict}
+    )
+
+
+@member_required(*PEOPLE_ROLES)
+def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
+    member = request.membership
+    person = get_visible_or_404(Person, member, pk=person_pk)
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identifier = services.person_identifier_add(
+                person=person,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{identifier.get_kind_display()} {identifier.value} is added."
+            )
+            return redirect("people:detail", person_pk=person.pk)
+    return render(request, "people/identifier_form.html", {"form": form, "person": person})
+
+
+@member_required(*PEOPLE_ROLES)
+def identifier_remove(
+    request: MemberRequest, person_pk: int, person_identifier_pk: int
+) -> HttpResponse:
+    member = request.membership
+    person = get_visible_or_404(Person, member, pk=person_pk)
+    identifier = get_visible_or_404(
+        PersonIdentifier, member, pk=person_identifier_pk, person=person
+    )
+    if request.method == "POST":
+        services.person_identifier_remove(identifier=identifier, by=request.user)
+        messages.success(request, f"{identifier.get_kind_display()} {identifier.value} is removed.")
+        return redirect("people:detail", person_pk=person.pk)
+    return render(
+        request, "people/identifier_remove.html", {"person": person, "identifier": identifier}
+    )

@@ -1,0 +1,162 @@
+"""Personas shared by every test.
+
+alice   coordinator of Northbridge RJ Hub (the organisation under test)
+bob     facilitator at Northbridge
+rita    referrer at Northbridge
+vera    viewer at Northbridge
+charlie coordinator of another organisation: should have no access to anything of Northbridge's
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from amends.core.models import Role
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name="Northbridge RJ Hub")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Elsewhere Schools Trust")
+
+
+def _member(org, role, email, name):
+    user = UserFactory(email=email, full_name=name)
+    MembershipFactory(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(org):
+    return _member(org, Role.COORDINATOR, "alice@northbridge.example", "Alice Ashworth")
+
+
+@pytest.fixture
+def bob(org):
+    return _member(org, Role.FACILITATOR, "bob@northbridge.example", "Bob Barraclough")
+
+
+@pytest.fixture
+def rita(org):
+    return _member(org, Role.REFERRER, "rita@northbridge.example", "Rita Rhodes")
+
+
+@pytest.fixture
+def vera(org):
+    return _member(org, Role.VIEWER, "vera@northbridge.example", "Vera Varley")
+
+
+@pytest.fixture
+def charlie(other_org):
+    return _member(other_org, Role.COORDINATOR, "charlie@elsewhere.example", "Charlie Cole")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice):
+    return signed_in(alice)
+
+
+@pytest.fixture
+def as_bob(bob):
+    return signed_in(bob)
+
+
+@pytest.fixture
+def as_rita(rita):
+    return signed_in(rita)
+
+
+@pytest.fixture
+def as_vera(vera):
+    return signed_in(vera)
+
+
+@pytest.fixture
+def as_charlie(charlie):
+    return signed_in(charlie)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# Browser tests --------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = os.path.join(os.path.dirname(__file__), "..", "node_modules", "axe-core", "axe.min.js")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
+        if os.environ.get("AMENDS_REQUIRE_BROWSER"):
+            pytest.fail(
+                "Chromium is not installed at /usr/bin/chromium, and browser tests are required."
+            )
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+# Playwright's sync API runs an event loop in the test thread; the live server
+# and the ORM are still used synchronously, as in production.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page; any WCAG 2.2 A or AA violation fails the test."""
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+        })"""
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+    assert not problems, f"Accessibility problems on {page.url}:\n" + "\n".join(problems)
+
+
+def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which our CSP rightly refuses;
+    # the CSP itself is asserted by the header tests.
+    return {**browser_context_args, "bypass_csp": True}
