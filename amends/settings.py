@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "amends.core",
     "amends.accounts",
     "amends.people",
+    "amends.referrals",
+    "amends.cases",
+    "amends.meetings",
+    "amends.agreements",
 ]
 
 MIDDLEWARE = [

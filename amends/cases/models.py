@@ -1,0 +1,376 @@
+"""The restorative case: its parties, consent, risk assessment, contact log and timeline."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from amends.core.fields import EncryptedTextField
+from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
+
+
+class ProcessType(models.TextChoices):
+    MEDIATION_DIRECT = "mediation_direct", "Victim–offender mediation (direct)"
+    SHUTTLE = "shuttle", "Shuttle mediation"
+    LETTER_EXCHANGE = "letter_exchange", "Letter exchange"
+    CONFERENCE = "conference", "Restorative conference"
+    FAMILY_GROUP_CONFERENCE = "family_group_conference", "Family group conference"
+    COMMUNITY_CONFERENCE = "community_conference", "Community conference"
+    PEACEMAKING_CIRCLE = "peacemaking_circle", "Peacemaking circle"
+    SENTENCING_CIRCLE = "sentencing_circle", "Sentencing circle"
+    RESPONSIVE_CIRCLE = "responsive_circle", "Responsive circle"
+    CONVERSATION = "conversation", "Restorative conversation"
+
+
+INDIRECT_PROCESSES = {ProcessType.SHUTTLE, ProcessType.LETTER_EXCHANGE}
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PREPARING = "preparing", "Preparing"
+    MEETING_ARRANGED = "meeting_arranged", "Meeting arranged"
+    MONITORING = "monitoring", "Agreement monitoring"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureOutcome(models.TextChoices):
+    AGREEMENT_COMPLETED = "agreement_completed", "Agreement completed"
+    COMPLETED_WITHOUT_AGREEMENT = (
+        "completed_without_agreement",
+        "Process completed without an agreement",
+    )
+    HARMED_DECLINED = "harmed_declined", "Not proceeded: harmed person declined"
+    RESPONSIBLE_DECLINED = "responsible_declined", "Not proceeded: responsible person declined"
+    NOT_SUITABLE = "not_suitable", "Not proceeded: not suitable after risk assessment"
+    NO_CONTACT = "no_contact", "Not proceeded: could not be contacted"
+    WITHDRAWN = "withdrawn", "Not proceeded: withdrawn"
+
+
+NOT_PROCEEDED = {
+    ClosureOutcome.HARMED_DECLINED,
+    ClosureOutcome.RESPONSIBLE_DECLINED,
+    ClosureOutcome.NOT_SUITABLE,
+    ClosureOutcome.NO_CONTACT,
+    ClosureOutcome.WITHDRAWN,
+}
+
+
+class CaseQuerySet(OrganisationQuerySet):
+    def visible_to(self, member: Membership) -> Self:
+        """Coordinators see every case of their organisation; facilitators their allocated ones."""
+        queryset = super().visible_to(member)
+        if member is not None and member.role == Role.FACILITATOR:
+            return queryset.filter(
+                Q(lead_facilitator_id=member.user_id) | Q(co_facilitator_id=member.user_id)
+            )
+        return queryset
+
+    def open(self) -> Self:
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class Case(OrganisationOwned):
+    reference = models.CharField(max_length=20)
+    referral = models.OneToOneField(
+        "referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="case"
+    )
+    sector = models.CharField(max_length=20)
+    harm_type = models.ForeignKey(
+        "referrals.HarmType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    harm_summary = EncryptedTextField("Summary of the harm", max_length=4000)
+    incident_date = models.DateField(null=True, blank=True)
+    justice_stage = models.CharField(max_length=30, blank=True)
+    planned_process = models.CharField(
+        max_length=30, choices=ProcessType.choices, default=ProcessType.CONFERENCE
+    )
+    lead_facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    co_facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_on = models.DateField(default=datetime.date.today)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_outcome = models.CharField(max_length=40, choices=ClosureOutcome.choices, blank=True)
+    closure_note = EncryptedTextField(max_length=2000, blank=True)
+    next_step = models.CharField(max_length=200, blank=True)
+    next_step_due = models.DateField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="case_reference_unique_in_organisation"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-opened_on"]),
+            models.Index(fields=["organisation", "lead_facilitator", "status"]),
+            models.Index(fields=["organisation", "co_facilitator", "status"]),
+            models.Index(fields=["organisation", "next_step_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+    @property
+    def is_indirect(self) -> bool:
+        return self.planned_process in INDIRECT_PROCESSES
+
+    def facilitator_ids(self) -> set[int]:
+        return {i for i in (self.lead_facilitator_id, self.co_facilitator_id) if i}
+
+    def minutes_logged(self) -> int:
+        return int(self.contacts.aggregate(total=Sum("minutes"))["total"] or 0)
+
+
+class CaseReferenceCounter(models.Model):
+    """The last case number used per organisation and year; locked while a case opens."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
+
+class PartyRole(models.TextChoices):
+    HARMED = "harmed", "Harmed person"
+    RESPONSIBLE = "responsible", "Responsible person"
+    SUPPORTER = "supporter", "Supporter"
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    COMMUNITY = "community", "Community member"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class Side(models.TextChoices):
+    HARMED = "harmed", "Harmed person's side"
+    RESPONSIBLE = "responsible", "Responsible person's side"
+    COMMUNITY = "community", "Community and professionals"
+
+
+ROLES_NEEDING_SUBJECT = {PartyRole.SUPPORTER, PartyRole.PARENT_CARER}
+
+
+class CaseChildQuerySet(OrganisationQuerySet):
+    """Records that belong to a case are visible exactly when their case is."""
+
+    def visible_to(self, member: Membership) -> Self:
+        return self.filter(case__in=Case.objects.visible_to(member))
+
+
+class Party(OrganisationOwned):
+    """A person's part in a case. Their side decides what they may be shown."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(max_length=20, choices=PartyRole.choices)
+    side = models.CharField(max_length=20, choices=Side.choices)
+    supports = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supporters",
+        help_text="For a supporter or parent/carer: the party they support.",
+    )
+    private_notes = EncryptedTextField(max_length=4000, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="person_once_per_case")
+        ]
+        indexes = [models.Index(fields=["organisation", "case"])]
+        verbose_name_plural = "parties"
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} ({self.get_role_display()})"
+
+    @property
+    def first_name(self) -> str:
+        return self.person.known_as or self.person.given_name
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", "Given"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By e-mail"
+    VIDEO = "video", "By video call"
+
+
+class ConsentRecord(OrganisationOwned):
+    """One entry in a party's consent ledger. Never changed: a new entry supersedes.
+
+    `party` is whose taking part the consent is about; `given_by` is who gave
+    it: the party themself, or for a child, their parent or carer.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents_given")
+    decision = models.CharField(max_length=20, choices=ConsentDecision.choices)
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    decided_on = models.DateField()
+    note = EncryptedTextField(max_length=2000, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "case", "party"])]
+
+    def __str__(self) -> str:
+        return f"Consent {self.get_decision_display()} for party {self.party_id}"
+
+
+class Acknowledgement(models.TextChoices):
+    FULL = "full", "Accepts full responsibility"
+    PARTIAL = "partial", "Accepts some responsibility"
+    NONE = "none", "Does not accept responsibility"
+
+
+class RiskDecision(models.TextChoices):
+    SUITABLE = "suitable", "Suitable"
+    SUITABLE_WITH_MITIGATIONS = "suitable_with_mitigations", "Suitable with the listed mitigations"
+    NOT_SUITABLE = "not_suitable", "Not suitable"
+
+
+# Concerns recorded in every risk assessment: field name and question.
+RISK_CONCERNS: list[tuple[str, str]] = [
+    ("power_imbalance", "Is there a power imbalance between the parties?"),
+    ("threats_or_intimidation", "Have there been threats or intimidation?"),
+    ("domestic_abuse", "Is there domestic abuse?"),
+    ("sexual_harm", "Is there sexual harm?"),
+    ("stalking", "Is there stalking?"),
+    ("hate", "Was the harm motivated by hate?"),
+    ("mental_health", "Are there mental health concerns?"),
+    ("substance_use", "Is substance use a concern?"),
+    ("safeguarding", "Are there safeguarding concerns?"),
+    ("venue_safety", "Are there concerns about the venue's safety?"),
+]
+# These need extra care: a mitigation must be recorded before a meeting.
+EXTRA_CARE_CONCERNS = {"domestic_abuse", "sexual_harm", "stalking", "hate"}
+
+
+class RiskAssessment(OrganisationOwned):
+    """A structured assessment of a case. A new one supersedes the last; history stays."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    acknowledgement = models.CharField(
+        "Does the responsible person acknowledge responsibility?",
+        max_length=20,
+        choices=Acknowledgement.choices,
+    )
+    power_imbalance = models.BooleanField(default=False)
+    threats_or_intimidation = models.BooleanField(default=False)
+    domestic_abuse = models.BooleanField(default=False)
+    sexual_harm = models.BooleanField(default=False)
+    stalking = models.BooleanField(default=False)
+    hate = models.BooleanField(default=False)
+    mental_health = models.BooleanField(default=False)
+    substance_use = models.BooleanField(default=False)
+    safeguarding = models.BooleanField(default=False)
+    venue_safety = models.BooleanField(default=False)
+    narrative = EncryptedTextField("Assessment", max_length=6000)
+    mitigations = EncryptedTextField(max_length=4000, blank=True)
+    decision = models.CharField(max_length=30, choices=RiskDecision.choices)
+    assessed_on = models.DateField()
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        get_latest_by = ["assessed_on", "pk"]
+        indexes = [models.Index(fields=["organisation", "case", "-assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"Risk assessment of {self.case_id} on {self.assessed_on}"
+
+    @property
+    def allows_meeting(self) -> bool:
+        return self.decision in {
+            RiskDecision.SUITABLE,
+            RiskDecision.SUITABLE_WITH_MITIGATIONS,
+        }
+
+    def concerns(self) -> list[str]:
+        return [question for name, question in RISK_CONCERNS if getattr(self, name)]
+
+
+class ContactKind(models.TextChoices):
+    CALL = "call", "Phone call"
+    VISIT = "visit", "Visit"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "E-mail"
+    TEXT = "text", "Text message"
+    PREPARATION = "preparation", "Preparation meeting"
+
+
+class ContactLogEntry(OrganisationOwned):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    contact_on = models.DateField("Date")
+    minutes = models.PositiveIntegerField("Minutes spent")
+    note = EncryptedTextField(max_length=4000, blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contact_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "case", "-contact_on"])]
+        verbose_name_plural = "contact log entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.contact_on}"
+
+
+class CaseEvent(OrganisationOwned):
+    """The case's timeline: every change, who made it and when. Never holds sensitive values."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    code = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "case", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} at {self.at:%Y-%m-%d %H:%M}"
