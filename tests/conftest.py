@@ -160,3 +160,27 @@ def browser_context_args(browser_context_args):
     # axe-core is injected as an inline script, which our CSP rightly refuses;
     # the CSP itself is asserted by the header tests.
     return {**browser_context_args, "bypass_csp": True}
+
+
+# A case of Northbridge's, led by Bob ---------------------------------------------
+
+
+@pytest.fixture
+def case(org, bob):
+    from tests.factories import CaseFactory
+
+    return CaseFactory(organisation=org, lead_facilitator=bob)
+
+
+@pytest.fixture
+def harmed(case):
+    from tests.factories import PartyFactory
+
+    return PartyFactory(organisation=case.organisation, case=case, role="harmed")
+
+
+@pytest.fixture
+def responsible(case):
+    from tests.factories import PartyFactory
+
+    return PartyFactory(organisation=case.organisation, case=case, role="responsible")

@@ -85,3 +85,238 @@ class PersonIdentifierFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
     kind = IdentifierKind.PRISONER_NUMBER
     value = factory.Sequence(lambda n: f"A{n % 10000:04d}BC")
+
+
+# The restorative case ---------------------------------------------------------
+
+from amends.agreements.models import (  # noqa: E402
+    Acceptance,
+    ActionKind,
+    Agreement,
+    AgreementAction,
+    Payment,
+)
+from amends.cases.models import (  # noqa: E402
+    Acknowledgement,
+    Case,
+    CaseEvent,
+    ConsentDecision,
+    ConsentMethod,
+    ConsentRecord,
+    ContactKind,
+    ContactLogEntry,
+    Party,
+    PartyRole,
+    ProcessType,
+    RiskAssessment,
+    RiskDecision,
+    Side,
+)
+from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee  # noqa: E402
+from amends.referrals.models import HarmType, Referral, ReferralPerson  # noqa: E402
+
+
+def _org(path="..organisation"):
+    return factory.SelfAttribute(path)
+
+
+class HarmTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = HarmType
+        django_get_or_create = ("organisation", "name")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Criminal damage"
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    source_agency = "Northbridge Police"
+    referrer_name = "PC Amy Holt"
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    incident_summary = "Windows of a corner shop broken on a Friday night."
+    harm_type = factory.SubFactory(HarmTypeFactory, organisation=_org())
+    justice_stage = "out_of_court"
+    sector = "justice"
+
+
+class ReferralPersonFactory(DjangoModelFactory):
+    class Meta:
+        model = ReferralPerson
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    referral = factory.SubFactory(ReferralFactory, organisation=_org())
+    role = "harmed"
+    given_name = factory.Faker("first_name", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"RJ-2026-{n + 1:04d}")
+    sector = "justice"
+    harm_summary = "Windows of a corner shop broken on a Friday night."
+    planned_process = ProcessType.CONFERENCE
+
+
+class PartyFactory(DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    person = factory.SubFactory(PersonFactory, organisation=_org())
+    role = PartyRole.HARMED
+    side = factory.LazyAttribute(
+        lambda o: {PartyRole.HARMED: Side.HARMED, PartyRole.RESPONSIBLE: Side.RESPONSIBLE}.get(
+            o.role, Side.COMMUNITY
+        )
+    )
+
+
+class ConsentRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    party = factory.SubFactory(PartyFactory, organisation=_org())
+    case = factory.SelfAttribute("party.case")
+    given_by = factory.SelfAttribute("party")
+    decision = ConsentDecision.GIVEN
+    method = ConsentMethod.IN_PERSON
+    decided_on = factory.LazyFunction(timezone.localdate)
+
+
+class RiskAssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = RiskAssessment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    acknowledgement = Acknowledgement.FULL
+    narrative = "Both parties keen; no history between them."
+    decision = RiskDecision.SUITABLE
+    assessed_on = factory.LazyFunction(timezone.localdate)
+
+
+class ContactLogEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactLogEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    kind = ContactKind.CALL
+    contact_on = factory.LazyFunction(timezone.localdate)
+    minutes = 20
+
+
+class CaseEventFactory(DjangoModelFactory):
+    class Meta:
+        model = CaseEvent
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    code = "case_opened"
+    summary = "Case opened"
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    process = ProcessType.CONFERENCE
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    venue = "Northbridge Community Centre"
+    facilitator = factory.SubFactory(UserFactory)
+
+
+class MeetingAttendeeFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingAttendee
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    meeting = factory.SubFactory(MeetingFactory, organisation=_org())
+    case = factory.SelfAttribute("meeting.case")
+    party = factory.SubFactory(
+        PartyFactory, organisation=_org(), case=factory.SelfAttribute("..case")
+    )
+
+
+class IndirectMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = IndirectMessage
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    meeting = factory.SubFactory(MeetingFactory, organisation=_org(), process=ProcessType.SHUTTLE)
+    case = factory.SelfAttribute("meeting.case")
+    from_party = factory.SubFactory(
+        PartyFactory, organisation=_org(), case=factory.SelfAttribute("..case")
+    )
+    to_party = factory.SubFactory(
+        PartyFactory,
+        organisation=_org(),
+        case=factory.SelfAttribute("..case"),
+        role=PartyRole.RESPONSIBLE,
+    )
+    carried_on = factory.LazyFunction(timezone.localdate)
+    summary = "I am sorry for what I did."
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+
+
+class AgreementActionFactory(DjangoModelFactory):
+    class Meta:
+        model = AgreementAction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    agreement = factory.SubFactory(AgreementFactory, organisation=_org())
+    case = factory.SelfAttribute("agreement.case")
+    owner = factory.SubFactory(
+        PartyFactory,
+        organisation=_org(),
+        case=factory.SelfAttribute("..case"),
+        role=PartyRole.RESPONSIBLE,
+    )
+    kind = ActionKind.APOLOGY_WRITTEN
+    description = "Write a letter of apology to the shop owner."
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class PaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    action = factory.SubFactory(
+        AgreementActionFactory, organisation=_org(), kind=ActionKind.RESTITUTION, amount=100
+    )
+    case = factory.SelfAttribute("action.case")
+    amount = 20
+    paid_on = factory.LazyFunction(timezone.localdate)
+
+
+class AcceptanceFactory(DjangoModelFactory):
+    class Meta:
+        model = Acceptance
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    agreement = factory.SubFactory(AgreementFactory, organisation=_org())
+    case = factory.SelfAttribute("agreement.case")
+    party = factory.SubFactory(
+        PartyFactory, organisation=_org(), case=factory.SelfAttribute("..case")
+    )
+    accepted_on = factory.LazyFunction(timezone.localdate)
