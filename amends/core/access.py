@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -75,7 +76,10 @@ def platform_admin_required(view: View) -> View:
     return wrapper
 
 
-def get_visible_or_404(model: type[M], member: Membership, **lookup: Any) -> M:
-    """One record through the model's access path: someone else's is a 404."""
-    manager: Any = model._default_manager
-    return get_object_or_404(manager.visible_to(member), **lookup)
+def get_visible_or_404(model: type[M] | QuerySet[M], member: Membership, **lookup: Any) -> M:
+    """One record through the model's access path: someone else's is a 404.
+
+    Pass a QuerySet (of the model's own QuerySet class) to add select_related.
+    """
+    source: Any = model if isinstance(model, QuerySet) else model._default_manager
+    return get_object_or_404(source.visible_to(member), **lookup)

@@ -10,6 +10,9 @@ from amends.core.models import Membership, Role
 # (label, url name, roles that see it, path prefix that marks it current)
 NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Home", "core:dashboard", (), "/home/"),
+    ("My cases", "cases:mine", (Role.FACILITATOR,), "/cases/mine/"),
+    ("Cases", "cases:list", (Role.COORDINATOR,), "/cases/"),
+    ("Referrals", "referrals:list", (Role.COORDINATOR, Role.REFERRER), "/referrals/"),
     ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/"),
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),
     ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),

@@ -27,6 +27,7 @@ from amends.core.forms import (
     OrganisationForm,
     RoleForm,
 )
+from amends.core.forms_util import add_service_errors
 from amends.core.middleware import SESSION_MEMBERSHIP_KEY
 from amends.core.models import Invitation, Membership, Organisation, Role
 
@@ -92,20 +93,11 @@ def member_invite(request: MemberRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("core:members")
     return render(request, "core/member_invite.html", {"form": form})
-
-
-def _add_errors(form: InviteForm | RoleForm | OrganisationForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form, at the field it concerns where it names one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @member_required(Role.COORDINATOR)
@@ -121,7 +113,7 @@ def member_detail(request: MemberRequest, membership_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
+from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
@@ -21,14 +22,6 @@ PEOPLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 
 def _person_fields(form: PersonForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in PersonForm.Meta.fields}
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @member_required(*PEOPLE_ROLES)
@@ -63,7 +56,7 @@ def person_add(request: MemberRequest) -> HttpResponse:
                 **_person_fields(form),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} is added.")
             return redirect("people:detail", person_pk=person.pk)
@@ -101,7 +94,7 @@ def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
             form = PersonForm(instance=exc.current)
             conflict = exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name}'s details are saved.")
             return redirect("people:detail", person_pk=person.pk)
@@ -124,7 +117,7 @@ def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{identifier.get_kind_display()} {identifier.value} is added."

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from amends.accounts.models import User
+from amends.cases.models import (
+    RISK_CONCERNS,
+    Acknowledgement,
+    Case,
+    CaseStatus,
+    ClosureOutcome,
+    ConsentDecision,
+    ConsentMethod,
+    ContactKind,
+    Party,
+    PartyRole,
+    ProcessType,
+    RiskDecision,
+)
+from amends.core.forms_govuk import DateField
+from amends.core.models import Membership, Role, Sector
+from amends.people.models import Person
+from amends.referrals.models import HarmType
+
+
+def _choices_without_blank(field: Any) -> None:
+    field.choices = [c for c in field.choices if c[0] != ""]
+
+
+def party_choices(field: Any, case: Case) -> None:
+    """Offer the case's parties, each named with their part."""
+    field.queryset = case.parties.select_related("person")
+    field.label_from_instance = lambda p: f"{p.person.full_name} ({p.get_role_display().lower()})"
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="Reference or name", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *CaseStatus.choices]
+    )
+    sector = forms.ChoiceField(
+        label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices]
+    )
+    process = forms.ChoiceField(
+        label="Planned process", required=False, choices=[("", "Any process"), *ProcessType.choices]
+    )
+    facilitator = forms.ModelChoiceField(
+        label="Facilitator", required=False, queryset=User.objects.none(), empty_label="Anyone"
+    )
+    overdue = forms.BooleanField(label="Only cases with the next step overdue", required=False)
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facilitator: Any = self.fields["facilitator"]
+        facilitator.queryset = facilitators_of(member)
+
+
+def facilitators_of(member: Membership) -> Any:
+    return User.objects.filter(
+        memberships__organisation_id=member.organisation_id,
+        memberships__is_active=True,
+        memberships__role__in=[Role.FACILITATOR, Role.COORDINATOR],
+    ).order_by("full_name")
+
+
+class AllocateForm(forms.Form):
+    lead_facilitator = forms.ModelChoiceField(
+        label="Lead facilitator",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose the lead facilitator",
+            "invalid_choice": "Choose a facilitator from the list",
+        },
+    )
+    co_facilitator = forms.ModelChoiceField(
+        label="Co-facilitator",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No co-facilitator",
+        error_messages={"invalid_choice": "Choose a facilitator from the list"},
+    )
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lead_facilitator", "co_facilitator"):
+            field: Any = self.fields[name]
+            field.queryset = facilitators_of(member)
+            field.label_from_instance = lambda u: u.get_full_name()
+
+
+class CaseDetailsForm(forms.ModelForm):
+    incident_date = DateField(label="Date of the incident", required=False, past_only=True)
+    next_step_due = DateField(label="Next step due by", required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "harm_summary",
+            "harm_type",
+            "incident_date",
+            "planned_process",
+            "next_step",
+            "next_step_due",
+        ]
+        labels = {"harm_type": "Kind of harm", "next_step": "Next step"}
+        widgets = {
+            "harm_summary": forms.Textarea(attrs={"rows": 5}),
+            "planned_process": forms.RadioSelect,
+        }
+        error_messages = {
+            "harm_summary": {"required": "Enter a summary of the harm"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        harm_type: Any = self.fields["harm_type"]
+        harm_type.queryset = HarmType.objects.for_organisation(self.instance.organisation)
+        harm_type.empty_label = "Not given"
+        _choices_without_blank(self.fields["planned_process"])
+        self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+
+class PartyAddForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Their part in the case",
+        choices=PartyRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose their part in the case",
+            "invalid_choice": "Choose a part from the list",
+        },
+    )
+    supports = forms.ModelChoiceField(
+        label="Who do they support?",
+        help_text="Only for a supporter or a parent or carer.",
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label="Nobody",
+    )
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Choose someone already recorded",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    given_name = forms.CharField(label="First name", max_length=100, required=False)
+    family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    date_of_birth = DateField(label="Date of birth", required=False, past_only=True)
+
+    def __init__(self, *args: Any, case: Case, matches: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        supports: Any = self.fields["supports"]
+        supports.queryset = case.parties.select_related("person")
+        supports.label_from_instance = lambda p: (
+            f"{p.person.full_name} ({p.get_role_display().lower()})"
+        )
+        person: Any = self.fields["person"]
+        person.queryset = matches
+        person.label_from_instance = lambda p: (
+            p.display_name + (f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else "")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not (data.get("given_name") and data.get("family_name")):
+            self.add_error(
+                "given_name",
+                "Choose someone already recorded, or enter the first and last name of someone new",
+            )
+        return data
+
+
+class ConsentForm(forms.Form):
+    party = forms.ModelChoiceField(
+        label="Whose taking part is this about?",
+        queryset=Party.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose whose taking part this is about",
+            "invalid_choice": "Choose someone in this case",
+        },
+    )
+    given_by = forms.ModelChoiceField(
+        label="Who gave or refused consent?",
+        help_text="The person themself, or for a child, their parent or carer.",
+        queryset=Party.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who gave or refused consent",
+            "invalid_choice": "Choose someone in this case",
+        },
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=ConsentDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the decision",
+            "invalid_choice": "Choose a decision from the list",
+        },
+    )
+    method = forms.ChoiceField(
+        label="How was it obtained?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how consent was obtained",
+            "invalid_choice": "Choose a way from the list",
+        },
+    )
+    decided_on = DateField(label="Date", past_only=True)
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("party", "given_by"):
+            field: Any = self.fields[name]
+            field.queryset = case.parties.select_related("person")
+            field.label_from_instance = lambda p: (
+                f"{p.person.full_name} ({p.get_role_display().lower()})"
+            )
+        self.fields["decided_on"].initial = timezone.localdate()
+
+
+class RiskAssessmentForm(forms.Form):
+    acknowledgement = forms.ChoiceField(
+        label="Does the responsible person acknowledge responsibility?",
+        choices=Acknowledgement.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how far the responsible person acknowledges responsibility"
+        },
+    )
+    narrative = forms.CharField(
+        label="Assessment",
+        help_text="What you found, and why you reached your decision.",
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write the assessment"},
+    )
+    mitigations = forms.CharField(
+        label="Mitigations",
+        help_text="What will keep everyone safe: separate waiting rooms, a supporter, a shorter meeting.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=RiskDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the decision",
+            "invalid_choice": "Choose a decision from the list",
+        },
+    )
+    assessed_on = DateField(label="Date of the assessment", past_only=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, question in RISK_CONCERNS:
+            self.fields[name] = forms.BooleanField(label=question, required=False)
+        self.fields["assessed_on"].initial = timezone.localdate()
+
+    def concern_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _question in RISK_CONCERNS]
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of contact",
+        choices=ContactKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the kind of contact",
+            "invalid_choice": "Choose a kind from the list",
+        },
+    )
+    party = forms.ModelChoiceField(
+        label="With",
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label="Nobody in particular",
+    )
+    contact_on = DateField(label="Date", past_only=True)
+    minutes = forms.IntegerField(
+        label="Minutes spent",
+        min_value=1,
+        max_value=1440,
+        error_messages={
+            "required": "Enter the minutes spent",
+            "invalid": "Minutes spent must be a whole number, like 30",
+            "min_value": "Minutes spent must be between 1 and 1440",
+            "max_value": "Minutes spent must be between 1 and 1440",
+        },
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        party: Any = self.fields["party"]
+        party.queryset = case.parties.select_related("person")
+        party.label_from_instance = lambda p: (
+            f"{p.person.full_name} ({p.get_role_display().lower()})"
+        )
+        self.fields["contact_on"].initial = timezone.localdate()
+
+
+class PartyNotesForm(forms.Form):
+    private_notes = forms.CharField(
+        label="Private notes",
+        help_text="Never shown in anything meant for the other side.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did the case end?",
+        choices=ClosureOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how the case ended",
+            "invalid_choice": "Choose an outcome from the list",
+        },
+    )
+    note = forms.CharField(
+        label="Closing note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,456 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from amends.agreements.models import AgreementAction
+from amends.cases import services
+from amends.cases.forms import (
+    AllocateForm,
+    CaseDetailsForm,
+    CaseFilterForm,
+    CloseForm,
+    ConsentForm,
+    ContactForm,
+    PartyAddForm,
+    PartyNotesForm,
+    RiskAssessmentForm,
+)
+from amends.cases.models import (
+    RISK_CONCERNS,
+    Case,
+    CaseStatus,
+    ConsentRecord,
+    Party,
+    RiskAssessment,
+)
+from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.audit import audit_record, client_ip
+from amends.core.concurrency import EditConflict
+from amends.core.forms_util import add_service_errors
+from amends.core.models import AuditAction, Role
+from amends.people.models import Person
+from amends.people.services import person_create
+
+CASE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
+PAGE_SIZE = 25
+
+
+def _case(request: MemberRequest, case_pk: int) -> Case:
+    return get_visible_or_404(
+        Case.objects.select_related(
+            "lead_facilitator", "co_facilitator", "harm_type", "organisation"
+        ),
+        request.membership,
+        pk=case_pk,
+    )
+
+
+def _party(request: MemberRequest, case: Case, party_pk: int) -> Party:
+    return get_visible_or_404(
+        Party.objects.select_related("person", "supports__person"),
+        request.membership,
+        pk=party_pk,
+        case=case,
+    )
+
+
+def _audit_view(request: MemberRequest, record: Any, what: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        organisation=request.membership.organisation,
+        record=record,
+        summary=f"Viewed {what}",
+        ip_address=client_ip(request),
+    )
+
+
+# Caseload -----------------------------------------------------------------------
+
+
+def filter_cases(queryset: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("sector"):
+        queryset = queryset.filter(sector=data["sector"])
+    if data.get("process"):
+        queryset = queryset.filter(planned_process=data["process"])
+    if data.get("facilitator"):
+        user = data["facilitator"]
+        queryset = queryset.filter(Q(lead_facilitator=user) | Q(co_facilitator=user))
+    if data.get("overdue"):
+        today = timezone.localdate()
+        overdue_actions = AgreementAction.objects.filter(
+            case=OuterRef("pk"), status="open", due_on__lt=today
+        )
+        queryset = queryset.filter(Q(next_step_due__lt=today) | Exists(overdue_actions)).exclude(
+            status=CaseStatus.CLOSED
+        )
+    query = (data.get("q") or "").strip()
+    if query:
+        named = Party.objects.filter(case=OuterRef("pk"))
+        for word in query.split()[:3]:
+            named = named.filter(
+                Q(person__given_name__icontains=word)
+                | Q(person__family_name__icontains=word)
+                | Q(person__known_as__icontains=word)
+            )
+        queryset = queryset.filter(Q(reference__icontains=query) | Exists(named))
+    return queryset
+
+
+@member_required(*CASE_ROLES)
+def case_list(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    form = CaseFilterForm(request.GET or None, member=member)
+    data = form.cleaned_data if form.is_valid() else {}
+    cases = filter_cases(
+        Case.objects.visible_to(member).select_related(
+            "lead_facilitator", "co_facilitator", "harm_type"
+        ),
+        data,
+    ).order_by("-opened_on", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_prefix": (query.urlencode() + "&") if query else "",
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@member_required(*CASE_ROLES)
+def my_cases(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    cases = (
+        Case.objects.visible_to(member)
+        .filter(Q(lead_facilitator=request.user) | Q(co_facilitator=request.user))
+        .open()
+        .select_related("harm_type", "lead_facilitator", "co_facilitator")
+        .order_by("next_step_due", "pk")
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/my_cases.html", {"page_obj": page, "today": timezone.localdate()})
+
+
+# One case ---------------------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    parties = list(case.parties.select_related("person", "supports__person"))
+    consent = services.consent_state(case)
+    risk = services.risk_current(case)
+    minutes = case.contacts.aggregate(total=Sum("minutes"))["total"] or 0
+    events = case.events.select_related("created_by")[:5]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "parties": [(p, consent.get(p.pk, [])) for p in parties],
+            "risk": risk,
+            "minutes": minutes,
+            "events": events,
+            "is_coordinator": request.membership.is_coordinator,
+        },
+    )
+
+
+@member_required(*CASE_ROLES)
+def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    form = CaseDetailsForm(request.POST or None, instance=case)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in CaseDetailsForm.Meta.fields}
+        try:
+            services.case_update(
+                case=case,
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+                **fields,
+            )
+        except EditConflict as exc:
+            form = CaseDetailsForm(instance=exc.current)
+            conflict = exc
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference} is saved.")
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(
+        request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
+    )
+
+
+@member_required(Role.COORDINATOR)
+def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    form = AllocateForm(
+        request.POST or None,
+        member=request.membership,
+        initial={"lead_facilitator": case.lead_facilitator, "co_facilitator": case.co_facilitator},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_allocate(
+                case=case,
+                lead=form.cleaned_data["lead_facilitator"],
+                co=form.cleaned_data["co_facilitator"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference} is allocated.")
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(request, "cases/case_allocate.html", {"case": case, "form": form})
+
+
+@member_required(*CASE_ROLES)
+def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    page = Paginator(case.events.select_related("created_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/case_timeline.html", {"case": case, "page_obj": page})
+
+
+@member_required(*CASE_ROLES)
+def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(
+                case=case,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{case.reference} is closed: {case.get_closure_outcome_display().lower()}.",
+            )
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(request, "cases/case_close.html", {"case": case, "form": form})
+
+
+# Parties ---------------------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def party_add(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    search = request.GET.get("search", "").strip()
+    matches = (
+        Person.objects.visible_to(request.membership).search(search)[:20]
+        if search
+        else Person.objects.none()
+    )
+    # The choice is checked against the organisation's people, so an id from elsewhere is refused.
+    form = PartyAddForm(
+        request.POST or None, case=case, matches=Person.objects.visible_to(request.membership)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = data["person"]
+            if person is None:
+                person = person_create(
+                    organisation=case.organisation,
+                    by=request.user,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                )
+            services.party_add(
+                case=case,
+                person=person,
+                role=data["role"],
+                supports=data["supports"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{person.full_name} is added to {case.reference}.")
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/party_add.html",
+        {"case": case, "form": form, "search": search, "matches": matches},
+    )
+
+
+@member_required(*CASE_ROLES)
+def party_detail(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    """One party's page: their own details and records, and nothing of the other side's."""
+    case = _case(request, case_pk)
+    party = _party(request, case, party_pk)
+    _audit_view(request, party.person, f"details as a party in {case.reference}")
+    others = [p for p in case.parties.select_related("person") if p.pk != party.pk]
+    consents = ConsentRecord.objects.filter(party=party).select_related(
+        "given_by__person", "created_by"
+    )
+    contacts = case.contacts.filter(party=party).select_related("created_by")
+    missing = services.consent_state(case)[party.pk]
+    return render(
+        request,
+        "cases/party_detail.html",
+        {
+            "case": case,
+            "party": party,
+            "person": party.person,
+            "others": others,
+            "consents": consents,
+            "contacts": contacts,
+            "missing": missing,
+        },
+    )
+
+
+@member_required(*CASE_ROLES)
+def party_notes(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    party = _party(request, case, party_pk)
+    form = PartyNotesForm(request.POST or None, initial={"private_notes": party.private_notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_update_notes(
+                party=party, private_notes=form.cleaned_data["private_notes"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The private notes are saved.")
+            return redirect("cases:party", case_pk=case.pk, party_pk=party.pk)
+    return render(request, "cases/party_notes.html", {"case": case, "party": party, "form": form})
+
+
+@member_required(*CASE_ROLES)
+def party_letter(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    """A letter to one party: their own name and address; others by first name only."""
+    case = _case(request, case_pk)
+    party = _party(request, case, party_pk)
+    meeting = (
+        case.meetings.filter(status="arranged", attendees__party=party)
+        .order_by("scheduled_at")
+        .first()
+    )
+    return render(
+        request,
+        "cases/party_letter.html",
+        {
+            "case": case,
+            "party": party,
+            "person": party.person,
+            "meeting": meeting,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# Consent, risk, contact ----------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    initial = {}
+    if request.GET.get("party"):
+        initial = {"party": request.GET["party"], "given_by": request.GET["party"]}
+    form = ConsentForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Consent is recorded.")
+            return redirect("cases:detail", case_pk=case.pk)
+    ledger = ConsentRecord.objects.filter(case=case).select_related(
+        "party__person", "given_by__person", "created_by"
+    )
+    _audit_view(request, case, "the consent ledger")
+    return render(
+        request, "cases/consent_form.html", {"case": case, "form": form, "ledger": ledger}
+    )
+
+
+@member_required(*CASE_ROLES)
+def risk_add(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    form = RiskAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_assess(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The risk assessment is recorded.")
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(request, "cases/risk_form.html", {"case": case, "form": form})
+
+
+@member_required(*CASE_ROLES)
+def risk_history(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    assessments = RiskAssessment.objects.filter(case=case).select_related("created_by")
+    _audit_view(request, case, "the risk assessments")
+    return render(
+        request,
+        "cases/risk_history.html",
+        {"case": case, "assessments": assessments, "concerns": RISK_CONCERNS},
+    )
+
+
+@member_required(*CASE_ROLES)
+def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    form = ContactForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_log(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The contact is logged.")
+            return redirect("cases:contacts", case_pk=case.pk)
+    entries = case.contacts.select_related("party__person", "created_by")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    total = case.contacts.aggregate(total=Sum("minutes"))["total"] or 0
+    per_facilitator = (
+        case.contacts.values("created_by__full_name")
+        .annotate(total=Sum("minutes"))
+        .order_by("-total")
+    )
+    _audit_view(request, case, "the contact log")
+    return render(
+        request,
+        "cases/contact_list.html",
+        {
+            "case": case,
+            "form": form,
+            "page_obj": page,
+            "total": total,
+            "per_facilitator": per_facilitator,
+        },
+    )

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.forms_util import add_service_errors
+from amends.core.models import Role
+from amends.referrals import services
+from amends.referrals.forms import AcceptForm, DeclineForm, HarmTypeForm, ReferralForm, people_forms
+from amends.referrals.models import HarmType, Referral, ReferralStatus
+
+REFERRAL_ROLES = (Role.COORDINATOR, Role.REFERRER)
+
+
+@member_required(*REFERRAL_ROLES)
+def referral_list(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    referrals = Referral.objects.visible_to(member).select_related("harm_type", "case")
+    if member.role == Role.REFERRER:
+        page = Paginator(referrals.order_by("-received_on", "-pk"), 25).get_page(
+            request.GET.get("page")
+        )
+        rows = [(r, services.referral_progress(r)) for r in page]
+        return render(request, "referrals/my_referrals.html", {"page_obj": page, "rows": rows})
+    waiting = referrals.waiting()
+    decided = referrals.exclude(status=ReferralStatus.NEW).order_by("-decided_at")[:20]
+    return render(request, "referrals/triage.html", {"waiting": waiting, "decided": decided})
+
+
+@member_required(*REFERRAL_ROLES)
+def referral_new(request: MemberRequest) -> HttpResponse:
+    member = request.membership
+    data = request.POST if request.method == "POST" else None
+    form = ReferralForm(data, organisation=member.organisation)
+    people = people_forms(data)
+    if member.role == Role.REFERRER and data is None:
+        form.fields["referrer_name"].initial = request.user.get_full_name()
+        form.fields["referrer_contact"].initial = request.user.email
+    if request.method == "POST":
+        people_valid = [
+            p.is_valid() for p in people
+        ]  # validate every section, not just the first bad one
+        if form.is_valid() and all(people_valid):
+            proposed = [
+                {
+                    "role": p.cleaned_data["role"],
+                    "given_name": p.cleaned_data["given_name"],
+                    "family_name": p.cleaned_data["family_name"],
+                    "date_of_birth": p.cleaned_data["date_of_birth"],
+                    "phone": p.cleaned_data["phone"],
+                }
+                for p in people
+                if p.is_filled()
+            ]
+            try:
+                services.referral_create(
+                    organisation=member.organisation,
+                    by=request.user,
+                    people=proposed,
+                    by_referrer=member.role == Role.REFERRER,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, "The referral is made. The service's coordinator will triage it."
+                )
+                return redirect("referrals:list")
+    return render(request, "referrals/referral_form.html", {"form": form, "people": people})
+
+
+@member_required(*REFERRAL_ROLES)
+def referral_detail(request: MemberRequest, referral_pk: int) -> HttpResponse:
+    member = request.membership
+    referral = get_visible_or_404(
+        Referral.objects.select_related("harm_type", "case"), member, pk=referral_pk
+    )
+    if member.role == Role.REFERRER:
+        return render(
+            request,
+            "referrals/referral_status.html",
+            {"referral": referral, "progress": services.referral_progress(referral)},
+        )
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {"referral": referral, "people": referral.people.all(), "accept_form": AcceptForm()},
+    )
+
+
+@member_required(Role.COORDINATOR)
+def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
+    referral = get_visible_or_404(Referral, request.membership, pk=referral_pk)
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.referral_accept(
+                referral=referral,
+                by=request.user,
+                planned_process=form.cleaned_data["planned_process"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Referral accepted: case {case.reference} is open. Allocate its facilitators.",
+            )
+            return redirect("cases:allocate", case_pk=case.pk)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {"referral": referral, "people": referral.people.all(), "accept_form": form},
+    )
+
+
+@member_required(Role.COORDINATOR)
+def referral_decline(request: MemberRequest, referral_pk: int) -> HttpResponse:
+    referral = get_visible_or_404(Referral, request.membership, pk=referral_pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_decline(
+                referral=referral,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The referral is declined.")
+            return redirect("referrals:list")
+    return render(request, "referrals/referral_decline.html", {"referral": referral, "form": form})
+
+
+@member_required(Role.COORDINATOR)
+def harm_types(request: MemberRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    HarmType.objects.for_organisation(organisation)
+    form = HarmTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.harm_type_add(
+                organisation=organisation, name=form.cleaned_data["name"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"“{form.cleaned_data['name']}” is added to the list.")
+            return redirect("referrals:harm_types")
+    all_types = HarmType.objects.visible_to(request.membership).order_by("-is_active", "position")
+    return render(request, "referrals/harm_types.html", {"form": form, "harm_types": all_types})
+
+
+@member_required(Role.COORDINATOR)
+def harm_type_toggle(request: MemberRequest, harm_type_pk: int) -> HttpResponse:
+    harm_type = get_visible_or_404(HarmType, request.membership, pk=harm_type_pk)
+    if request.method == "POST":
+        services.harm_type_set_active(
+            harm_type=harm_type, active=not harm_type.is_active, by=request.user
+        )
+        messages.success(
+            request,
+            f"“{harm_type.name}” is {'back in' if harm_type.is_active else 'retired from'} the list.",
+        )
+    return redirect("referrals:harm_types")
