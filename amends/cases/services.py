@@ -52,6 +52,13 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# The usual next step when a case reaches a status, and how many days it takes.
+NEXT_STEPS: dict[str, tuple[str, int]] = {
+    CaseStatus.PREPARING: ("Prepare the parties and assess risk", 14),
+    CaseStatus.MEETING_ARRANGED: ("Hold the meeting", 21),
+}
+
+
 def event_record(*, case: Case, by: User | None, code: str, summary: str) -> CaseEvent:
     """Add to the case's timeline and the audit log. Summaries never hold sensitive values."""
     event = CaseEvent.objects.create(
@@ -83,7 +90,10 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
         )
     old = case.get_status_display()
     case.status = to
-    case.save(update_fields=["status", "updated_at"])
+    if to in NEXT_STEPS:
+        case.next_step, days = NEXT_STEPS[to]
+        case.next_step_due = timezone.localdate() + datetime.timedelta(days=days)
+    case.save(update_fields=["status", "next_step", "next_step_due", "updated_at"])
     event_record(
         case=case,
         by=by,

@@ -34,7 +34,7 @@ from amends.cases.models import (
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict
-from amends.core.forms_util import add_service_errors
+from amends.core.forms_util import add_service_errors, posted
 from amends.core.models import AuditAction, Role
 from amends.people.models import Person
 from amends.people.services import person_create
@@ -175,7 +175,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = CaseDetailsForm(request.POST or None, instance=case)
+    form = CaseDetailsForm(posted(request), instance=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CaseDetailsForm.Meta.fields}
@@ -203,7 +203,7 @@ def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
 def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     form = AllocateForm(
-        request.POST or None,
+        posted(request),
         member=request.membership,
         initial={"lead_facilitator": case.lead_facilitator, "co_facilitator": case.co_facilitator},
     )
@@ -233,7 +233,7 @@ def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -267,7 +267,7 @@ def party_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     )
     # The choice is checked against the organisation's people, so an id from elsewhere is refused.
     form = PartyAddForm(
-        request.POST or None, case=case, matches=Person.objects.visible_to(request.membership)
+        posted(request), case=case, matches=Person.objects.visible_to(request.membership)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -331,7 +331,7 @@ def party_detail(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
 def party_notes(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     party = _party(request, case, party_pk)
-    form = PartyNotesForm(request.POST or None, initial={"private_notes": party.private_notes})
+    form = PartyNotesForm(posted(request), initial={"private_notes": party.private_notes})
     if request.method == "POST" and form.is_valid():
         try:
             services.party_update_notes(
@@ -350,6 +350,7 @@ def party_letter(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
     """A letter to one party: their own name and address; others by first name only."""
     case = _case(request, case_pk)
     party = _party(request, case, party_pk)
+    _audit_view(request, party.person, f"a letter in {case.reference}")
     meeting = (
         case.meetings.filter(status="arranged", attendees__party=party)
         .order_by("scheduled_at")
@@ -377,7 +378,7 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("party"):
         initial = {"party": request.GET["party"], "given_by": request.GET["party"]}
-    form = ConsentForm(request.POST or None, case=case, initial=initial)
+    form = ConsentForm(posted(request), case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(by=request.user, **form.cleaned_data)
@@ -398,7 +399,7 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def risk_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = RiskAssessmentForm(request.POST or None)
+    form = RiskAssessmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_assess(case=case, by=request.user, **form.cleaned_data)
@@ -425,7 +426,7 @@ def risk_history(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = ContactForm(request.POST or None, case=case)
+    form = ContactForm(posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_log(case=case, by=request.user, **form.cleaned_data)

@@ -77,6 +77,9 @@ def meeting_arrange(
             f"{timezone.localtime(scheduled_at):%-d %B %Y at %H:%M}",
         )
         case_move(case=case, to=CaseStatus.MEETING_ARRANGED, by=by)
+        case.next_step = "Hold the meeting"
+        case.next_step_due = timezone.localtime(scheduled_at).date()
+        case.save(update_fields=["next_step", "next_step_due", "updated_at"])
     return meeting
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
-from amends.core.forms_util import add_service_errors
+from amends.core.forms_util import add_service_errors, posted
 from amends.core.models import Role
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
@@ -46,7 +46,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
 @member_required(*PEOPLE_ROLES)
 def person_add(request: MemberRequest) -> HttpResponse:
     member = request.membership
-    form = PersonForm(request.POST or None)
+    form = PersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -78,7 +78,7 @@ def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
 def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(posted(request), instance=person)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +107,7 @@ def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
 def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = IdentifierForm(request.POST or None)
+    form = IdentifierForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             identifier = services.person_identifier_add(

@@ -15,6 +15,7 @@ from django.db import transaction
 from faker import Faker
 
 from amends.accounts.models import User
+from amends.core.demo_cases import load_demo_cases
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.people.models import (
     AgeBand,
@@ -184,6 +185,17 @@ class Command(BaseCommand):
                 for n, person in enumerate(Person.objects.filter(organisation=org).order_by("pk"))
             ]
             PersonIdentifier.objects.bulk_create(identifiers)
+            members = Membership.objects.filter(organisation=org).select_related("user")
+            coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
+            facilitators = [m.user for m in members if m.role == Role.FACILITATOR]
+            count = load_demo_cases(
+                organisation=org,
+                coordinator=coordinator,
+                facilitators=facilitators,
+                people=list(Person.objects.filter(organisation=org)),
+                rng=rng,
+            )
+            self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(

@@ -1,0 +1,349 @@
+"""Demo cases at every stage, made through the same services people use.
+
+Used only by the demo_data command. Stories are invented and generic.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from amends.accounts.models import User
+from amends.agreements import services as agreements
+from amends.cases import services as cases
+from amends.cases.models import Case, ClosureOutcome, PartyRole, ProcessType, RiskDecision
+from amends.core.models import Organisation
+from amends.meetings import services as meetings
+from amends.people.models import Person
+from amends.referrals import services as referrals
+from amends.referrals.models import HarmType
+
+STORIES: dict[str, list[tuple[str, str, str, str]]] = {
+    # sector: (harm type, summary, justice stage, process)
+    "justice": [
+        (
+            "Criminal damage",
+            "Windows of a corner shop broken late on a Friday night.",
+            "out_of_court",
+            ProcessType.CONFERENCE,
+        ),
+        (
+            "Burglary",
+            "Garden shed broken into and tools taken.",
+            "pre_sentence",
+            ProcessType.MEDIATION_DIRECT,
+        ),
+        (
+            "Theft",
+            "Bicycle taken from outside a block of flats.",
+            "out_of_court",
+            ProcessType.SHUTTLE,
+        ),
+        (
+            "Violence",
+            "Assault outside a takeaway after an argument.",
+            "post_sentence_community",
+            ProcessType.CONFERENCE,
+        ),
+        (
+            "Hate incident",
+            "Abuse shouted at a neighbour because of their religion.",
+            "out_of_court",
+            ProcessType.LETTER_EXCHANGE,
+        ),
+    ],
+    "schools": [
+        (
+            "Harassment or bullying",
+            "Name-calling in the Year 9 corridor over several weeks.",
+            "not_a_crime",
+            ProcessType.CONVERSATION,
+        ),
+        (
+            "Online harm",
+            "Embarrassing photo shared in a class group chat.",
+            "not_a_crime",
+            ProcessType.CONFERENCE,
+        ),
+        (
+            "Violence",
+            "Fight on the playing field at lunchtime.",
+            "not_a_crime",
+            ProcessType.RESPONSIVE_CIRCLE,
+        ),
+        (
+            "Criminal damage",
+            "Graffiti on the science block.",
+            "not_a_crime",
+            ProcessType.CONFERENCE,
+        ),
+        (
+            "Theft",
+            "Phone taken from a PE changing room.",
+            "not_a_crime",
+            ProcessType.MEDIATION_DIRECT,
+        ),
+    ],
+    "communities": [
+        (
+            "Neighbour dispute or anti-social behaviour",
+            "Loud music late at night from the flat above.",
+            "not_a_crime",
+            ProcessType.MEDIATION_DIRECT,
+        ),
+        (
+            "Neighbour dispute or anti-social behaviour",
+            "Dispute over a shared driveway and parking.",
+            "not_a_crime",
+            ProcessType.SHUTTLE,
+        ),
+        (
+            "Criminal damage",
+            "Communal door damaged during an argument.",
+            "out_of_court",
+            ProcessType.COMMUNITY_CONFERENCE,
+        ),
+        (
+            "Harassment or bullying",
+            "Children from two families falling out on the estate.",
+            "not_a_crime",
+            ProcessType.FAMILY_GROUP_CONFERENCE,
+        ),
+        (
+            "Other",
+            "Rubbish repeatedly left outside a neighbour's door.",
+            "not_a_crime",
+            ProcessType.CONVERSATION,
+        ),
+    ],
+    "prisons": [
+        (
+            "Violence",
+            "Fight between two men on B wing over a debt.",
+            "in_custody",
+            ProcessType.MEDIATION_DIRECT,
+        ),
+        ("Violence", "Officer pushed during a cell search.", "in_custody", ProcessType.CONFERENCE),
+        (
+            "Burglary",
+            "Burglary of a family home; the family asked to hear from him.",
+            "in_custody",
+            ProcessType.LETTER_EXCHANGE,
+        ),
+        (
+            "Harassment or bullying",
+            "Ongoing threats between two men in the workshop.",
+            "in_custody",
+            ProcessType.RESPONSIVE_CIRCLE,
+        ),
+        ("Theft", "Canteen items taken from a cell.", "in_custody", ProcessType.CONVERSATION),
+    ],
+}
+
+STAGES = [
+    "waiting",
+    "declined",
+    "open",
+    "preparing",
+    "meeting",
+    "monitoring",
+    "closed_agreement",
+    "closed_not_proceeded",
+]
+
+
+def load_demo_cases(
+    *,
+    organisation: Organisation,
+    coordinator: User,
+    facilitators: list[User],
+    people: list[Person],
+    rng: random.Random,
+) -> int:
+    """Make referrals and cases at every stage for one organisation. Returns how many cases."""
+    sector = organisation.sectors[0]
+    stories = STORIES[sector]
+    today = timezone.localdate()
+    pool = list(people)
+    rng.shuffle(pool)
+    made = 0
+    for n, stage in enumerate(STAGES * 2):
+        harm_name, summary, stage_of_justice, process = stories[n % len(stories)]
+        harmed, responsible = pool.pop(), pool.pop()
+        harm_type = HarmType.objects.for_organisation(organisation).get(name=harm_name)
+        referral = referrals.referral_create(
+            organisation=organisation,
+            by=coordinator,
+            people=[
+                {
+                    "role": "harmed",
+                    "given_name": harmed.given_name,
+                    "family_name": harmed.family_name,
+                    "date_of_birth": harmed.date_of_birth,
+                    "phone": "",
+                },
+                {
+                    "role": "responsible",
+                    "given_name": responsible.given_name,
+                    "family_name": responsible.family_name,
+                    "date_of_birth": responsible.date_of_birth,
+                    "phone": "",
+                },
+            ],
+            source_agency=organisation.name,
+            referrer_name=coordinator.get_full_name(),
+            received_on=today - datetime.timedelta(days=rng.randint(2, 60)),
+            incident_date=today - datetime.timedelta(days=rng.randint(61, 120)),
+            incident_summary=summary,
+            harm_type=harm_type,
+            justice_stage=stage_of_justice,
+            sector=sector,
+        )
+        # Link the proposed people to the records already held.
+        for proposed, person in zip(
+            referral.people.order_by("pk"), (harmed, responsible), strict=True
+        ):
+            proposed.person = person
+            proposed.save(update_fields=["person"])
+        if stage == "waiting":
+            continue
+        if stage == "declined":
+            referrals.referral_decline(
+                referral=referral, by=coordinator, reason="outside_remit", note=""
+            )
+            continue
+        case = referrals.referral_accept(referral=referral, by=coordinator, planned_process=process)
+        made += 1
+        lead = facilitators[n % len(facilitators)]
+        if stage != "open":
+            cases.case_allocate(case=case, lead=lead, co=None, by=coordinator)
+        if stage in {"open"}:
+            continue
+        _prepare(case, lead, today, rng)
+        if stage == "preparing":
+            continue
+        if stage == "closed_not_proceeded":
+            cases.case_close(
+                case=case, outcome=ClosureOutcome.RESPONSIBLE_DECLINED, note="", by=lead
+            )
+            continue
+        meeting = meetings.meeting_arrange(
+            case=case,
+            by=lead,
+            process=process,
+            scheduled_at=timezone.now()
+            + datetime.timedelta(days=rng.randint(3, 20), hours=rng.randint(1, 6)),
+            venue=f"{organisation.town} Community Centre, Room 2",
+            facilitator=lead,
+            co_facilitator=None,
+            attendees=list(case.parties.all()),
+        )
+        if stage == "meeting":
+            continue
+        meetings.meeting_mark_held(
+            meeting=meeting, by=lead, outcome_notes="Both spoke and listened."
+        )
+        _agree(case, meeting, lead, today)
+        if stage == "closed_agreement":
+            for action in case.actions.all():
+                agreements.action_resolve(
+                    action=action, status="done", resolved_on=today, note="", by=lead
+                )
+            cases.case_close(
+                case=case, outcome=ClosureOutcome.AGREEMENT_COMPLETED, note="", by=lead
+            )
+    # Some follow-up falls behind: make a few actions overdue.
+    for action in (
+        Case.objects.filter(organisation=organisation, status="monitoring")
+        .first()
+        .actions.all()[:1]
+    ):  # type: ignore[union-attr]
+        action.due_on = today - datetime.timedelta(days=5)
+        action.save(update_fields=["due_on"])
+    return made
+
+
+def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -> None:
+    for party in case.parties.all():
+        cases.contact_log(
+            case=case,
+            by=lead,
+            party=party,
+            kind=rng.choice(["call", "visit"]),
+            contact_on=today,
+            minutes=rng.choice([20, 30, 45, 60]),
+            note="",
+        )
+        cases.consent_record(
+            party=party,
+            given_by=party,
+            decision="given",
+            method="in_person",
+            decided_on=today,
+            note="",
+            by=lead,
+        )
+        if party.person.is_child:
+            carer = Person.objects.create(
+                organisation=case.organisation,
+                given_name="Sam",
+                family_name=party.person.family_name,
+            )
+            parent = cases.party_add(
+                case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
+            )
+            cases.consent_record(
+                party=party,
+                given_by=parent,
+                decision="given",
+                method="phone",
+                decided_on=today,
+                note="",
+                by=lead,
+            )
+            cases.consent_record(
+                party=parent,
+                given_by=parent,
+                decision="given",
+                method="phone",
+                decided_on=today,
+                note="",
+                by=lead,
+            )
+    cases.risk_assess(
+        case=case,
+        by=lead,
+        acknowledgement="full",
+        narrative="Both willing; no history of threats.",
+        mitigations="",
+        decision=RiskDecision.SUITABLE,
+        assessed_on=today,
+    )
+
+
+def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> None:
+    agreement = agreements.agreement_for(case=case, by=lead)
+    responsible = case.parties.get(role=PartyRole.RESPONSIBLE)
+    agreements.action_add(
+        agreement=agreement,
+        by=lead,
+        owner=responsible,
+        kind="apology_written",
+        description="Write a letter saying sorry and what he has learned.",
+        due_on=today + datetime.timedelta(days=14),
+    )
+    agreements.action_add(
+        agreement=agreement,
+        by=lead,
+        owner=responsible,
+        kind="reparation",
+        description="Help with the community garden clear-up.",
+        due_on=today + datetime.timedelta(days=42),
+        hours=Decimal("8"),
+    )
+    for party in case.parties.filter(role__in=[PartyRole.HARMED, PartyRole.RESPONSIBLE]):
+        agreements.agreement_accept(agreement=agreement, party=party, accepted_on=today, by=lead)
+    agreements.agreement_confirm(agreement=agreement, agreed_on=today, by=lead)
