@@ -255,14 +255,12 @@ def load_demo_cases(
             cases.case_close(
                 case=case, outcome=ClosureOutcome.AGREEMENT_COMPLETED, note="", by=lead
             )
-    # Some follow-up falls behind: make a few actions overdue.
-    for action in (
-        Case.objects.filter(organisation=organisation, status="monitoring")
-        .first()
-        .actions.all()[:1]
-    ):  # type: ignore[union-attr]
-        action.due_on = today - datetime.timedelta(days=5)
-        action.save(update_fields=["due_on"])
+    # Some follow-up falls behind: make an action overdue.
+    following = Case.objects.filter(organisation=organisation, status="monitoring").first()
+    if following is not None:
+        for action in following.actions.all()[:1]:
+            action.due_on = today - datetime.timedelta(days=5)
+            action.save(update_fields=["due_on"])
     return made
 
 
