@@ -12,6 +12,7 @@ from amends.core.access import MemberRequest, get_visible_or_404, member_require
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
 from amends.core.models import Role
+from amends.core.unsaved import form_data
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from amends.people.models import Person, PersonIdentifier
@@ -53,7 +54,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
 @member_required(*PEOPLE_ROLES)
 def person_add(request: MemberRequest) -> HttpResponse:
     member = request.membership
-    form = PersonForm(request.POST or None)
+    form = PersonForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -85,7 +86,7 @@ def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
 def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(form_data(request), instance=person)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +115,7 @@ def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
 def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = IdentifierForm(request.POST or None)
+    form = IdentifierForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             identifier = services.person_identifier_add(
