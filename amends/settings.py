@@ -305,6 +305,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes writes e-mail addresses into its INFO messages.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 AMENDS_PAGE_SIZE = 25

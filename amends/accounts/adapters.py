@@ -1,7 +1,11 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
+from amends.accounts import mfa
 from amends.core import fields
 
 
@@ -9,6 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by accepting an invitation from a coordinator.
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Someone who signed in moments ago is not asked to sign in again to set up
+        their second factor or to see the recovery codes it just made."""
+        request = context.request
+        if app == "allauth.mfa" and mfa.signed_in_moments_ago(request, request.user):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 class MFAAdapter(DefaultMFAAdapter):

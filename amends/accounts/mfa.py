@@ -8,8 +8,11 @@ passkeys cannot be phished (ASVS 5.0 6.3.3).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 from django.urls import reverse
@@ -42,7 +45,7 @@ def enrolment_url(user: Any) -> str | None:
 
 def second_factor_used(request: HttpRequest, *, user: Any, kind: str) -> None:
     """Remember that this session proved a second factor (at sign-in or by enrolling one)."""
-    request.session[SESSION_SECOND_FACTOR_KEY] = {"user": user.pk, "type": kind}
+    request.session[SESSION_SECOND_FACTOR_KEY] = {"user": user.pk, "type": kind, "at": time.time()}
 
 
 def session_has_second_factor(request: HttpRequest, user: Any) -> bool:
@@ -53,3 +56,27 @@ def session_has_second_factor(request: HttpRequest, user: Any) -> bool:
     if getattr(user, "is_platform_admin", False):
         return used.get("type") == Authenticator.Type.WEBAUTHN
     return True
+
+
+def signed_in_moments_ago(request: HttpRequest, user: Any) -> bool:
+    """Password typed within the re-authentication timeout, and the second factor too
+    (or there is none yet): as good as confirming it is them again."""
+    if not user.is_authenticated:
+        return False
+    window = account_settings.REAUTHENTICATION_TIMEOUT
+    now = time.time()
+    passwords = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password"
+    ]
+    if not passwords or now - passwords[-1] > window:
+        return False
+    if enrolment_url(user) is not None:
+        return True
+    used = request.session.get(SESSION_SECOND_FACTOR_KEY)
+    return (
+        isinstance(used, dict)
+        and used.get("user") == user.pk
+        and now - float(used.get("at", 0)) <= window
+    )
