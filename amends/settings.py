@@ -184,6 +184,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Amends: "
 ACCOUNT_PREVENT_ENUMERATION = True
+# No e-mail to addresses without an account: a reset form must not send mail to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # django-axes locks an account at an address after 5 failures (below); allauth's
 # wider limits catch one address trying many accounts, and guessing of
 # second-factor codes (10 per 5 minutes per account).
