@@ -70,7 +70,7 @@ def _run(schema_editor, index):
     if vendor not in STATEMENTS:
         raise RuntimeError(f"No append-only guard for the audit log on {vendor}.")
     for sql in STATEMENTS[vendor][index]:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # the SQL has a literal % (RAISE)
 
 
 def forward(apps, schema_editor):
