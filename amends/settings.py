@@ -5,6 +5,7 @@ var/dev-secrets.json) are safe on one laptop. With DEBUG=false every secret must
 come from the environment and `manage.py check --deploy` passes.
 """
 
+import datetime
 import json
 import os
 import secrets
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
     "django_htmx",
     "csp",
     "amends.core",
@@ -99,8 +102,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After AccountMiddleware, so a locked-out sign-in gets the lockout page.
+    "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "amends.core.middleware.SessionLimitsMiddleware",
+    "amends.accounts.middleware.SecondFactorRequiredMiddleware",
     "amends.core.middleware.CurrentMembershipMiddleware",
     "amends.core.middleware.NoStoreMiddleware",
 ]
@@ -152,6 +158,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -183,7 +191,46 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Amends: "
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# No e-mail to addresses without an account: a reset form must not send mail to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# django-axes locks an account at an address after 5 failures (below); allauth's
+# wider limits catch one address trying many accounts, and guessing of
+# second-factor codes (10 per 5 minutes per account).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+# Asking for the password again before adding or removing a second factor.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+
+# Multi-factor sign-in (allauth.mfa): an authenticator app with recovery codes,
+# or passkeys. SecondFactorRequiredMiddleware sends anyone who can see personal
+# data to enrol; platform administrators must have a passkey.
+MFA_ADAPTER = "amends.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_TOTP_ISSUER = "Amends"
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TRUST_ENABLED = False
+# Passkeys need a secure origin; http://localhost counts as one for browsers.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Lockout (django-axes): 5 failed sign-ins from one address for one account
+# lock that pair out for 30 minutes. Amends' own audit log records every
+# attempt, so axes keeps only its counters, not a second log.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "amends.accounts.lockout.username_for_lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Axes would log each attempt with the e-mail address; logs carry no personal data.
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# The same client address the audit log records.
+AXES_CLIENT_IP_CALLABLE = "amends.core.audit.client_ip"
 
 # Sessions: 30 minutes idle, 12 hours in all (SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = 30 * 60
@@ -267,6 +314,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes writes e-mail addresses into its INFO messages.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 AMENDS_PAGE_SIZE = 25

@@ -13,8 +13,12 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
+from django.core.management.commands import flush
 from django.test import Client
 
+from amends.accounts.mfa import SESSION_SECOND_FACTOR_KEY
+from amends.core.audit import audit_guard_lifted
 from amends.core.models import Role
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -60,9 +64,27 @@ def charlie(other_org):
     return _member(other_org, Role.COORDINATOR, "charlie@elsewhere.example", "Charlie Cole")
 
 
-def signed_in(user) -> Client:
+def mark_second_factor(client: Client, user, kind: str | None = None) -> None:
+    """Record in the client's session that `user` proved their second factor,
+    as signing in through allauth's MFA step does (a passkey for platform admins)."""
+    session = client.session
+    session[SESSION_SECOND_FACTOR_KEY] = {
+        "user": user.pk,
+        "type": kind or ("webauthn" if user.is_platform_admin else "totp"),
+    }
+    session.save()
+
+
+def signed_in(user, *, second_factor: bool = True) -> Client:
+    """A client signed in as `user`, past the second factor unless told otherwise.
+
+    Use this rather than `client.force_login`: a session without its second
+    factor is signed out by SecondFactorRequiredMiddleware.
+    """
     client = Client()
     client.force_login(user)
+    if second_factor:
+        mark_second_factor(client, user)
     return client
 
 
@@ -94,6 +116,29 @@ def as_charlie(charlie):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Used TOTP codes and allauth's rate limits live in the cache: none carry over."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_the_audit_guard():
+    """Transactional tests end with `flush`, which on SQLite DELETEs every row; the audit
+    table refuses that (core/migrations/0002), so flush alone lifts the guard."""
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        with audit_guard_lifted(options.get("database") or "default"):
+            return original(self, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
 
 
 # Browser tests --------------------------------------------------------------
@@ -148,11 +193,19 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    """Sign in with the password, then the code from the user's authenticator app."""
+    from amends.accounts.models import User
+    from tests.factories import totp_code
+
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Check it is you").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Code").fill(totp_code(User.objects.get(email=email)))
+    page.get_by_role("button", name="Continue").click()
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,16 @@ gives a consistent set (the isolation walk relies on it).
 from __future__ import annotations
 
 import datetime
+import time
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from amends.accounts.models import User
+from amends.core.fields import decrypt, encrypt
 from amends.core.models import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
 from amends.people.models import IdentifierKind, Person, PersonIdentifier
 
@@ -43,6 +47,50 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """Every user has an authenticator app (UserFactory(second_factor=False) for none);
+        platform administrators also have a passkey."""
+        if not create or extracted is False:
+            return
+        TOTPAuthenticatorFactory(user=obj)
+        if obj.is_platform_admin:
+            PasskeyFactory(user=obj)
+
+
+class TOTPAuthenticatorFactory(DjangoModelFactory):
+    """An authenticator app: the secret is stored encrypted, as allauth's adapter stores it."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory, second_factor=False)
+    type = Authenticator.Type.TOTP
+    data = factory.LazyFunction(lambda: {"secret": encrypt(generate_totp_secret())})
+
+
+class PasskeyFactory(DjangoModelFactory):
+    """A WebAuthn authenticator row. Tests cannot run a real WebAuthn ceremony,
+    so the credential is a placeholder: enough for 'has a passkey' checks."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory, second_factor=False)
+    type = Authenticator.Type.WEBAUTHN
+    data = factory.LazyFunction(lambda: {"name": "Security key", "credential": {}})
+
+
+def totp_secret(user) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def totp_code(user, *, offset: int = 0) -> str:
+    """The code `user`'s authenticator app shows now (offset in 30-second steps)."""
+    counter = int(time.time()) // 30 + offset
+    return format_hotp_value(hotp_value(totp_secret(user), counter))
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -24,6 +24,8 @@ NOT_RECORDS = {
     "token": "a one-time secret token (invitations), checked by hash",
     "key": "allauth's password-reset key",
     "uidb36": "allauth's password-reset user id, paired with its key",
+    "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
+    "(tests/test_mfa.py: another user's passkey is a 404)",
 }
 
 

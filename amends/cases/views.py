@@ -34,8 +34,9 @@ from amends.cases.models import (
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict
-from amends.core.forms_util import add_service_errors, posted
+from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Role
+from amends.core.unsaved import form_data
 from amends.people.models import Person
 from amends.people.services import person_create
 
@@ -175,7 +176,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = CaseDetailsForm(posted(request), instance=case)
+    form = CaseDetailsForm(form_data(request), instance=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CaseDetailsForm.Meta.fields}
@@ -203,7 +204,7 @@ def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
 def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     form = AllocateForm(
-        posted(request),
+        form_data(request),
         member=request.membership,
         initial={"lead_facilitator": case.lead_facilitator, "co_facilitator": case.co_facilitator},
     )
@@ -233,7 +234,7 @@ def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = CloseForm(posted(request))
+    form = CloseForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -267,7 +268,7 @@ def party_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     )
     # The choice is checked against the organisation's people, so an id from elsewhere is refused.
     form = PartyAddForm(
-        posted(request), case=case, matches=Person.objects.visible_to(request.membership)
+        form_data(request), case=case, matches=Person.objects.visible_to(request.membership)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -331,7 +332,7 @@ def party_detail(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
 def party_notes(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     party = _party(request, case, party_pk)
-    form = PartyNotesForm(posted(request), initial={"private_notes": party.private_notes})
+    form = PartyNotesForm(form_data(request), initial={"private_notes": party.private_notes})
     if request.method == "POST" and form.is_valid():
         try:
             services.party_update_notes(
@@ -378,7 +379,7 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("party"):
         initial = {"party": request.GET["party"], "given_by": request.GET["party"]}
-    form = ConsentForm(posted(request), case=case, initial=initial)
+    form = ConsentForm(form_data(request), case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(by=request.user, **form.cleaned_data)
@@ -399,7 +400,7 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def risk_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = RiskAssessmentForm(posted(request))
+    form = RiskAssessmentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_assess(case=case, by=request.user, **form.cleaned_data)
@@ -426,7 +427,7 @@ def risk_history(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = ContactForm(posted(request), case=case)
+    form = ContactForm(form_data(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_log(case=case, by=request.user, **form.cleaned_data)

@@ -6,9 +6,11 @@ fixed phrases such as "Changed contact details".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.http import HttpRequest
 
 from amends.core.models import AuditEvent, Organisation
@@ -49,3 +51,28 @@ def audit_record(
         summary=summary[:300],
         ip_address=ip_address,
     )
+
+
+@contextmanager
+def audit_guard_lifted(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Let UPDATE and DELETE through to the audit log on this connection, for a moment.
+
+    The only users: retention (which rewrites an expired event's summary) and
+    the test suite's flush between tests. Everything else finds the table
+    append-only (see core/migrations/0002_audit_append_only.py).
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('amends.audit_unlocked', 'on', false)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('amends.audit_unlocked', '', false)")
+    else:
+        connection.amends_audit_unlocked = True  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            connection.amends_audit_unlocked = False  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/"),
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),
     ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),
+    ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/"),
 ]
 
 

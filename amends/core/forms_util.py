@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -14,8 +13,3 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data for binding a form, even when nothing was filled in."""
-    return request.POST if request.method == "POST" else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from amends.core.models import Membership
+from amends.core.unsaved import stash_unsaved_form
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_MEMBERSHIP_KEY = "amends_membership_id"
@@ -32,6 +34,8 @@ class SessionLimitsMiddleware:
             idle = now - last_seen > settings.SESSION_IDLE_SECONDS
             too_long = now - started > settings.SESSION_ABSOLUTE_SECONDS
             if idle or too_long:
+                user_pk = request.user.pk
+                posted = request.POST.copy() if request.method == "POST" else None
                 logout(request)
                 messages.info(
                     request,
@@ -39,7 +43,11 @@ class SessionLimitsMiddleware:
                     if idle
                     else "You were signed out because you had been signed in for 12 hours.",
                 )
-                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+                if posted is not None:
+                    # Kept in the new signed-out session until they sign in again.
+                    stash_unsaved_form(request, user_pk=user_pk, fields=posted)
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('account_login')}?{query}")
             request.session["amends_last_seen"] = now
         return self.get_response(request)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amends.core import views
+from amends.core import audit_views, views
 
 app_name = "core"
 
@@ -27,6 +27,8 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("organisation/audit/", audit_views.audit_log, name="audit_log"),
+    path("organisation/audit/export.csv", audit_views.audit_log_export, name="audit_log_export"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("platform/organisations/", views.platform_organisations, name="platform_organisations"),
     path("accessibility/", views.accessibility, name="accessibility"),

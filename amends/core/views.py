@@ -27,9 +27,10 @@ from amends.core.forms import (
     OrganisationForm,
     RoleForm,
 )
-from amends.core.forms_util import add_service_errors, posted
+from amends.core.forms_util import add_service_errors
 from amends.core.middleware import SESSION_MEMBERSHIP_KEY
 from amends.core.models import Invitation, Membership, Organisation, Role
+from amends.core.unsaved import form_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,7 +84,7 @@ def members(request: MemberRequest) -> HttpResponse:
 @member_required(Role.COORDINATOR)
 def member_invite(request: MemberRequest) -> HttpResponse:
     member = request.membership
-    form = InviteForm(posted(request))
+    form = InviteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
@@ -104,7 +105,7 @@ def member_invite(request: MemberRequest) -> HttpResponse:
 def member_detail(request: MemberRequest, membership_pk: int) -> HttpResponse:
     member = request.membership
     membership = get_visible_or_404(Membership, member, pk=membership_pk)
-    form = RoleForm(posted(request), initial={"role": membership.role})
+    form = RoleForm(form_data(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_role(
@@ -193,7 +194,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, "core/invitation_sign_in_first.html", {**context, "login_url": login_url}
         )
 
-    form = AcceptInvitationForm(posted(request), email=invitation.email)
+    form = AcceptInvitationForm(form_data(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = User.objects.create_user(
@@ -218,7 +219,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def organisation_settings(request: MemberRequest) -> HttpResponse:
     member = request.membership
     organisation = member.organisation
-    form = OrganisationForm(posted(request), instance=Organisation.objects.get(pk=organisation.pk))
+    form = OrganisationForm(
+        form_data(request), instance=Organisation.objects.get(pk=organisation.pk)
+    )
     if request.method == "POST" and form.is_valid():
         services.organisation_update(
             organisation=organisation,
@@ -236,7 +239,7 @@ def platform_organisations(request: AuthedRequest) -> HttpResponse:
     organisations = Organisation.objects.all()
     if query:
         organisations = organisations.filter(Q(name__icontains=query) | Q(town__icontains=query))
-    form = NewOrganisationForm(posted(request))
+    form = NewOrganisationForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         coordinator_email = data.pop("coordinator_email")

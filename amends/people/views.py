@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
-from amends.core.forms_util import add_service_errors, posted
+from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
+from amends.core.unsaved import form_data
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from amends.people.models import Person, PersonIdentifier
@@ -46,7 +47,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
 @member_required(*PEOPLE_ROLES)
 def person_add(request: MemberRequest) -> HttpResponse:
     member = request.membership
-    form = PersonForm(posted(request))
+    form = PersonForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -78,7 +79,7 @@ def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
 def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = PersonForm(posted(request), instance=person)
+    form = PersonForm(form_data(request), instance=person)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +108,7 @@ def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
 def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
-    form = IdentifierForm(posted(request))
+    form = IdentifierForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             identifier = services.person_identifier_add(

@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
-from amends.core.forms_util import add_service_errors, posted
+from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
+from amends.core.unsaved import form_data
 from amends.referrals import services
 from amends.referrals.forms import AcceptForm, DeclineForm, HarmTypeForm, ReferralForm, people_forms
 from amends.referrals.models import HarmType, Referral, ReferralStatus
@@ -96,7 +97,7 @@ def referral_detail(request: MemberRequest, referral_pk: int) -> HttpResponse:
 @member_required(Role.COORDINATOR)
 def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
     referral = get_visible_or_404(Referral, request.membership, pk=referral_pk)
-    form = AcceptForm(posted(request))
+    form = AcceptForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.referral_accept(
@@ -122,7 +123,7 @@ def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
 @member_required(Role.COORDINATOR)
 def referral_decline(request: MemberRequest, referral_pk: int) -> HttpResponse:
     referral = get_visible_or_404(Referral, request.membership, pk=referral_pk)
-    form = DeclineForm(posted(request))
+    form = DeclineForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_decline(
@@ -143,7 +144,7 @@ def referral_decline(request: MemberRequest, referral_pk: int) -> HttpResponse:
 def harm_types(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     HarmType.objects.for_organisation(organisation)
-    form = HarmTypeForm(posted(request))
+    form = HarmTypeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.harm_type_add(

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from faker import Faker
 
+from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authenticator
 from amends.accounts.models import User
 from amends.core.demo_cases import load_demo_cases
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
@@ -107,7 +108,7 @@ PEOPLE_PER_ORGANISATION = 60
 
 
 def demo_email(org_key: str, local: str) -> str:
-    return f"{local}@{org_key}.amends-demo.example"
+    return f"{local}@{org_key}{DEMO_DOMAIN}"
 
 
 class Command(BaseCommand):
@@ -158,6 +159,10 @@ class Command(BaseCommand):
             organisation=organisations["prison"],
             role=Role.FACILITATOR,
         )
+        for user in users.values():
+            give_demo_authenticator(user)
+        # The platform administrator enrols a passkey at first sign-in (a passkey
+        # cannot be made from the command line); see README.
         User.objects.create_user(
             email=demo_email("consultancy", "admin"),
             password=DEMO_PASSWORD,
@@ -260,7 +265,7 @@ class Command(BaseCommand):
         return f"{rng.choice(letters)}{1000 + n}{rng.choice(letters)}{rng.choice(letters)}"
 
     def print_sign_ins(self) -> None:
-        if not User.objects.filter(email__endswith=".amends-demo.example").exists():
+        if not User.objects.filter(email__endswith=DEMO_DOMAIN).exists():
             return
         self.stdout.write("")
         self.stdout.write(
@@ -272,8 +277,19 @@ class Command(BaseCommand):
             for key, role, local, name in USERS
         ]
         org_names = {spec["key"]: spec["name"] for spec in ORGANISATIONS}
+        users = {u.email: u for u in User.objects.filter(email__endswith=DEMO_DOMAIN)}
         for email, role, _name in rows:
             key = email.split("@")[1].split(".")[0]
             self.stdout.write(f"  {email:<48} {role:<22} {org_names[key]}")
+            secret = demo_totp_secret(users[email]) if email in users else None
+            if secret:
+                self.stdout.write(f"      authenticator app key: {secret}")
+                self.stdout.write(
+                    f"      current code:          uv run python manage.py demo_totp {email}"
+                )
+            else:
+                self.stdout.write(
+                    "      second factor: adds a passkey at first sign-in (see README)"
+                )
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000 and sign in with any of them.")
