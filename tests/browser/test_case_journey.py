@@ -1,0 +1,115 @@
+"""The whole journey of a case, as the people involved make it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from amends.cases.models import Case
+from tests.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_date(page: Page, group: str, day) -> None:
+    fieldset = page.get_by_role("group", name=group)
+    fieldset.get_by_label("Day").fill(str(day.day))
+    fieldset.get_by_label("Month").fill(str(day.month))
+    fieldset.get_by_label("Year").fill(str(day.year))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
+    today = timezone.localdate()
+
+    # A referrer refers.
+    sign_in(page, live_server, rita.email)
+    page.get_by_role("link", name="Referrals").first.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Make a referral").click()
+    assert_accessible(page)
+    page.get_by_label("Referring agency").fill("Northbridge Police")
+    page.get_by_label("What happened").fill("Windows of the corner shop broken on Friday night.")
+    page.get_by_role("group", name="Kind of harm").get_by_label("Criminal damage").check()
+    page.get_by_role("group", name="Criminal justice stage").get_by_label("Out of court").check()
+    first = page.get_by_role("group", name="Person 1")
+    first.get_by_label("Harmed person").check()
+    first.get_by_label("First name").fill("Imran")
+    first.get_by_label("Last name").fill("Qureshi")
+    second = page.get_by_role("group", name="Person 2")
+    second.get_by_label("Responsible person").check()
+    second.get_by_label("First name").fill("Jake")
+    second.get_by_label("Last name").fill("Dunmore")
+    page.get_by_role("button", name="Make referral").click()
+    expect(page.get_by_text("The referral is made")).to_be_visible()
+    expect(page.get_by_role("cell", name="Waiting for triage")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # The coordinator accepts it and allocates Bob.
+    sign_in(page, live_server, alice.email)
+    page.get_by_role("link", name="Referrals").first.click()
+    page.get_by_role("link", name=re.compile("referral from Northbridge Police")).click()
+    assert_accessible(page)
+    page.get_by_label("Restorative conference").check()
+    page.get_by_role("button", name="Accept and open a case").click()
+    expect(page.get_by_role("heading", name="Allocate facilitators")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Lead facilitator").select_option(label=bob.get_full_name())
+    page.get_by_role("button", name="Allocate").click()
+    case = Case.objects.get()
+    expect(page.get_by_role("heading", name=case.reference)).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # The facilitator prepares: contacts, consents, a risk assessment.
+    sign_in(page, live_server, bob.email)
+    page.get_by_role("link", name="My cases").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name=case.reference).click()
+    for name, role in (("Imran Qureshi", "harmed person"), ("Jake Dunmore", "responsible person")):
+        page.get_by_role("link", name="contact log").click()
+        assert_accessible(page)
+        page.get_by_label("Phone call").check()
+        page.get_by_label("With").select_option(label=f"{name} ({role})")
+        fill_date(page, "Date", today)
+        page.get_by_label("Minutes spent").fill("30")
+        page.get_by_role("button", name="Log contact").click()
+        expect(page.get_by_text("The contact is logged")).to_be_visible()
+        page.get_by_role("link", name=f"Back to {case.reference}").click()
+
+        page.get_by_role("button", name="Record consent").click()
+        assert_accessible(page)
+        page.get_by_role("group", name="Whose taking part is this about?").get_by_label(re.compile(name)).check()
+        page.get_by_role("group", name="Who gave or refused consent?").get_by_label(re.compile(name)).check()
+        page.get_by_role("group", name="Decision").get_by_label("Given").check()
+        page.get_by_label("In person").check()
+        page.get_by_role("button", name="Record").click()
+        expect(page.get_by_text("Consent is recorded")).to_be_visible()
+    expect(page.get_by_text("60 minutes")).to_be_visible()
+
+    page.get_by_role("button", name="Assess risk").click()
+    assert_accessible(page)
+    page.get_by_label("Accepts full responsibility").check()
+    page.get_by_label("Assessment").fill("Both keen to meet; no history between them.")
+    page.get_by_role("group", name="Decision").get_by_label("Suitable", exact=True).check()
+    page.get_by_role("button", name="Record assessment").click()
+    expect(page.get_by_text("Suitable, assessed on")).to_be_visible()
+    assert_accessible(page)
+    case.refresh_from_db()
+    assert case.status == "preparing"
+    sign_out(page)
+
+    # The referrer sees that it progressed, and nothing more.
+    sign_in(page, live_server, rita.email)
+    page.get_by_role("link", name="Referrals").first.click()
+    expect(page.get_by_role("cell", name="In progress: preparing the people involved")).to_be_visible()
+    expect(page.get_by_text("Qureshi")).to_have_count(0)
+    expect(page.get_by_text(case.reference)).to_have_count(0)
+    assert_accessible(page)
