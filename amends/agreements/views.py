@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from amends.agreements import services
@@ -27,6 +29,39 @@ from amends.core.models import AuditAction, Role
 from amends.people.views import _add_errors
 
 AGREEMENT_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
+T = TypeVar("T")
+
+
+def form_submit(form: Any, do: Callable[[dict[str, Any]], T]) -> T | None:
+    """Validate the form and call the service; its refusals go back on the form, at the field."""
+    if not form.is_valid():
+        return None
+    try:
+        return do(form.cleaned_data)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return None
+
+
+def confirm_then(
+    request: MemberRequest,
+    *,
+    do: Callable[[], object],
+    done: str,
+    next_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page asking "are you sure?"; on POST, do it, or show why it was refused."""
+    error = ""
+    if request.method == "POST":
+        try:
+            do()
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, done)
+            return redirect(next_url)
+    return render(request, "meetings/confirm.html", {**context, "error": error})
 
 
 def agreement_of(case: Case) -> Agreement | None:
@@ -44,16 +79,14 @@ def action_add_from_form(
 ) -> AgreementAction | None:
     """Add the form's action to the case's agreement, starting a draft the first time.
 
-    Shared by the agreement page and facilitation mode. Refusals go back on the form.
+    Shared by the agreement page and facilitation mode.
     """
-    if not form.is_valid():
-        return None
-    try:
+
+    def add(data: dict[str, Any]) -> AgreementAction:
         agreement = services.agreement_for(case=case, by=request.user, meeting=meeting)
-        return services.action_add(agreement=agreement, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None
+        return services.action_add(agreement=agreement, by=request.user, **data)
+
+    return form_submit(form, add)
 
 
 def _agreement_page(
@@ -103,22 +136,27 @@ def action_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     return render(request, "agreements/action_form.html", {"case": case, "form": form})
 
 
+def _visible_action(request: MemberRequest, agreement_action_pk: int) -> AgreementAction:
+    return get_visible_or_404(AgreementAction, request.membership, pk=agreement_action_pk)
+
+
 @member_required(*AGREEMENT_ROLES)
 def action_remove(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
     action = _visible_action(request, agreement_action_pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.action_remove(action=action, by=request.user)
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, "The action is removed from the agreement.")
-            return redirect("agreements:detail", case_pk=action.case_id)
-    return render(
+    owner = action.owner.first_name
+    return confirm_then(
         request,
-        "agreements/action_remove.html",
-        {"action": action, "case": action.case, "error": error},
+        do=lambda: services.action_remove(action=action, by=request.user),
+        done="The action is removed from the agreement.",
+        next_url=reverse("agreements:detail", args=[action.case_id]),
+        context={
+            "case": action.case,
+            "heading": f"Remove the {action.get_kind_display().lower()} by {owner}?",
+            "detail": action.description,
+            "button": "Remove",
+            "back_url": reverse("agreements:detail", args=[action.case_id]),
+            "back_label": "Back to the agreement",
+        },
     )
 
 
@@ -132,16 +170,11 @@ def accept(request: MemberRequest, case_pk: int) -> HttpResponse:
     form = AcceptanceForm(request.POST, case=case, accepted=accepted)
     if agreement is None:
         form.add_error(None, "Add the agreement's actions before recording who accepted it.")
-    elif form.is_valid():
-        try:
-            acceptance = services.agreement_accept(
-                agreement=agreement, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"{acceptance.party.first_name}'s acceptance is recorded.")
-            return redirect("agreements:detail", case_pk=case.pk)
+    elif acceptance := form_submit(
+        form, lambda data: services.agreement_accept(agreement=agreement, by=request.user, **data)
+    ):
+        messages.success(request, f"{acceptance.party.first_name}'s acceptance is recorded.")
+        return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, accept_form=form)
 
 
@@ -154,18 +187,11 @@ def confirm(request: MemberRequest, case_pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if agreement is None:
         form.add_error(None, "The agreement cannot be confirmed: it has no actions.")
-    elif form.is_valid():
-        try:
-            services.agreement_confirm(
-                agreement=agreement, agreed_on=form.cleaned_data["agreed_on"], by=request.user
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request, "The agreement is confirmed. Its actions are now followed up."
-            )
-            return redirect("agreements:detail", case_pk=case.pk)
+    elif form_submit(
+        form, lambda data: services.agreement_confirm(agreement=agreement, by=request.user, **data)
+    ):
+        messages.success(request, "The agreement is confirmed. Its actions are now followed up.")
+        return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, confirm_form=form)
 
 
@@ -214,10 +240,6 @@ def _action_page(
     )
 
 
-def _visible_action(request: MemberRequest, agreement_action_pk: int) -> AgreementAction:
-    return get_visible_or_404(AgreementAction, request.membership, pk=agreement_action_pk)
-
-
 @member_required(*AGREEMENT_ROLES)
 def action_detail(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
     return _action_page(request, _visible_action(request, agreement_action_pk))
@@ -229,18 +251,14 @@ def action_resolve(request: MemberRequest, agreement_action_pk: int) -> HttpResp
     if request.method != "POST":
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_resolve(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"The action is recorded as {action.get_status_display().lower()}, "
-                "verified by you.",
-            )
-            return redirect("agreements:detail", case_pk=action.case_id)
+    if form_submit(
+        form, lambda data: services.action_resolve(action=action, by=request.user, **data)
+    ):
+        messages.success(
+            request,
+            f"The action is recorded as {action.get_status_display().lower()}, verified by you.",
+        )
+        return redirect("agreements:detail", case_pk=action.case_id)
     return _action_page(request, action, resolve_form=form)
 
 
@@ -250,14 +268,11 @@ def payment_add(request: MemberRequest, agreement_action_pk: int) -> HttpRespons
     if request.method != "POST":
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = services.payment_record(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"A payment of £{payment.amount:.2f} is recorded.")
-            return redirect("agreements:action_detail", agreement_action_pk=action.pk)
+    if payment := form_submit(
+        form, lambda data: services.payment_record(action=action, by=request.user, **data)
+    ):
+        messages.success(request, f"A payment of £{payment.amount:.2f} is recorded.")
+        return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     return _action_page(request, action, payment_form=form)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +10,13 @@ from django.utils import timezone
 
 from amends.agreements.forms import ActionForm
 from amends.agreements.models import Agreement
-from amends.agreements.views import action_add_from_form, actions_of
+from amends.agreements.views import action_add_from_form, actions_of, confirm_then, form_submit
 from amends.cases.models import INDIRECT_PROCESSES, Case
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.models import Role
 from amends.meetings import services
 from amends.meetings.forms import MarkHeldForm, MeetingArrangeForm, MessageForm, StageNotesForm
 from amends.meetings.models import STAGES, Meeting, MeetingStatus
-from amends.people.views import _add_errors
 
 MEETING_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 
@@ -31,24 +29,22 @@ def _meeting(request: MemberRequest, meeting_pk: int) -> Meeting:
 def meeting_arrange(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
     form = MeetingArrangeForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_arrange(
-                case=case,
-                by=request.user,
-                process=data["process"],
-                scheduled_at=data["scheduled_at"],
-                venue=data["venue"],
-                facilitator=data["facilitator"],
-                co_facilitator=data["co_facilitator"],
-                attendees=list(data["attendees"]),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"The {meeting.get_process_display().lower()} is arranged.")
-            return redirect("meetings:detail", meeting_pk=meeting.pk)
+
+    def arrange(data: dict[str, Any]) -> Meeting:
+        return services.meeting_arrange(
+            case=case,
+            by=request.user,
+            process=data["process"],
+            scheduled_at=data["scheduled_at"],
+            venue=data["venue"],
+            facilitator=data["facilitator"],
+            co_facilitator=data["co_facilitator"],
+            attendees=list(data["attendees"]),
+        )
+
+    if request.method == "POST" and (meeting := form_submit(form, arrange)):
+        messages.success(request, f"The {meeting.get_process_display().lower()} is arranged.")
+        return redirect("meetings:detail", meeting_pk=meeting.pk)
     return render(request, "meetings/meeting_arrange.html", {"case": case, "form": form})
 
 
@@ -91,16 +87,11 @@ def meeting_mark_held(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("meetings:detail", meeting_pk=meeting.pk)
     form = MarkHeldForm(request.POST)
-    if form.is_valid():
-        try:
-            services.meeting_mark_held(
-                meeting=meeting, by=request.user, outcome_notes=form.cleaned_data["outcome_notes"]
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "The meeting is recorded as held.")
-            return redirect("meetings:detail", meeting_pk=meeting.pk)
+    if form_submit(
+        form, lambda data: services.meeting_mark_held(meeting=meeting, by=request.user, **data)
+    ):
+        messages.success(request, "The meeting is recorded as held.")
+        return redirect("meetings:detail", meeting_pk=meeting.pk)
     meeting.refresh_from_db()
     return _meeting_page(request, meeting, held_form=form)
 
@@ -108,19 +99,21 @@ def meeting_mark_held(request: MemberRequest, meeting_pk: int) -> HttpResponse:
 @member_required(*MEETING_ROLES)
 def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, meeting_pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.meeting_cancel(meeting=meeting, by=request.user)
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, "The meeting is cancelled.")
-            return redirect("meetings:detail", meeting_pk=meeting.pk)
-    return render(
+    back = reverse("meetings:detail", args=[meeting.pk])
+    return confirm_then(
         request,
-        "meetings/meeting_cancel.html",
-        {"meeting": meeting, "case": meeting.case, "error": error},
+        do=lambda: services.meeting_cancel(meeting=meeting, by=request.user),
+        done="The meeting is cancelled.",
+        next_url=back,
+        context={
+            "case": meeting.case,
+            "heading": f"Cancel the {meeting.get_process_display().lower()} on "
+            f"{timezone.localtime(meeting.scheduled_at):%-d %B %Y}?",
+            "detail": "The meeting stays in the case's record as cancelled.",
+            "button": "Cancel the meeting",
+            "back_url": back,
+            "back_label": "Back to the meeting",
+        },
     )
 
 
@@ -128,15 +121,14 @@ def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
 def message_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, meeting_pk)
     form = MessageForm(request.POST or None, case=meeting.case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = services.message_carry(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            kind = "letter" if message.is_letter else "message"
-            messages.success(request, f"The {kind} is recorded.")
-            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#messages")
+    if request.method == "POST" and (
+        message := form_submit(
+            form, lambda data: services.message_carry(meeting=meeting, by=request.user, **data)
+        )
+    ):
+        kind = "letter" if message.is_letter else "message"
+        messages.success(request, f"The {kind} is recorded.")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#messages")
     return render(
         request,
         "meetings/message_form.html",
@@ -209,16 +201,12 @@ def stage_notes_save(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     if request.method != "POST" or stage not in STAGE_LABELS:
         return redirect("meetings:facilitate", meeting_pk=meeting.pk)
     form = StageNotesForm(request.POST, stage=stage, label=STAGE_LABELS[stage])
-    saved = False
-    if form.is_valid():
-        try:
-            services.meeting_save_notes(
-                meeting=meeting, by=request.user, **{stage: form.cleaned_data["notes"]}
-            )
-        except ValidationError as exc:
-            form.add_error("notes", exc)
-        else:
-            saved = True
+    saved = form_submit(
+        form,
+        lambda data: services.meeting_save_notes(
+            meeting=meeting, by=request.user, **{stage: data["notes"]}
+        ),
+    )
     if request.htmx:  # type: ignore[attr-defined]
         # Only the stage's status line changes, so focus stays where the facilitator is typing.
         return render(
@@ -227,7 +215,7 @@ def stage_notes_save(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             {
                 "label": STAGE_LABELS[stage],
                 "saved_at": timezone.localtime() if saved else None,
-                "errors": form.errors.get("notes", []),
+                "errors": [*form.non_field_errors(), *form.errors.get("notes", [])],
             },
         )
     if saved:
