@@ -498,7 +498,7 @@ def test_overlong_notes_are_refused_and_nothing_is_saved(as_bob, meeting):
     assert meeting.who_affected == ""
 
 
-def action_data(owner, **overrides):
+def action_data(owner, /, **overrides):
     return {
         "owner": str(owner.pk),
         "kind": "apology_written",
