@@ -581,3 +581,16 @@ def test_the_case_page_partial_lists_meetings_with_links(rf, case, meeting):
     assert "No meeting has been arranged yet." in render_to_string(
         "meetings/_case_meetings.html", {"case": other}
     )
+
+
+def test_facilitation_mode_needs_no_inline_script_or_style(as_bob, meeting):
+    """The CSP refuses inline code: htmx is driven by attributes, and the forms post without it."""
+    page = page_text(as_bob.get(reverse("meetings:facilitate", args=[meeting.pk])))
+    assert " style=" not in page
+    assert "<style" not in page
+    for tag in page.split("<script")[1:]:
+        opening = tag.split(">", 1)[0]
+        assert "nonce=" in opening or "src=" in opening
+    assert " hx-on" not in page
+    assert 'hx-post="' in page
+    assert f'action="{reverse("meetings:notes", args=[meeting.pk])}"' in page

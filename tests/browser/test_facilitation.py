@@ -91,7 +91,7 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
     assert meeting.what_happened == "Tyler explained the night."
 
     # Acceptances, then confirmation.
-    page.get_by_role("link", name="Agreement", exact=True).click()
+    page.get_by_role("link", name="View the agreement").click()
     expect(page.get_by_role("heading", name="Outcome agreement")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Confirm the agreement").click()
