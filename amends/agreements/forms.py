@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from amends.agreements.models import ActionKind, ActionStatus
+from amends.cases.models import Case, Party
+from amends.core.forms_govuk import DateField
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    """People shown by first name and role: the agreement carries first names only."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.first_name} ({obj.get_role_display().lower()})"
+
+
+class ActionForm(forms.Form):
+    owner = OwnerChoiceField(
+        label="Who will do it",
+        queryset=Party.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select who will do it",
+            "invalid_choice": "Select someone in this case",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of action",
+        choices=ActionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of action",
+            "invalid_choice": "Select a kind of action from the list",
+        },
+    )
+    description = forms.CharField(
+        label="What they will do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In the words the parties agreed, using first names only.",
+        error_messages={
+            "required": "Enter what they will do",
+            "max_length": "The description must be 2000 characters or fewer",
+        },
+    )
+    due_on = DateField(
+        label="Due by",
+        future_only=True,
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date it is due by"},
+    )
+    hours = forms.DecimalField(
+        label="Hours of work",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("1000"),
+        decimal_places=1,
+        help_text="For reparation work only, like 10",
+        error_messages={
+            "invalid": "Hours of work must be a number, like 10",
+            "min_value": "Hours of work must be at least 0.5",
+            "max_value": "Hours of work must be 1000 or fewer",
+            "max_decimal_places": "Hours of work can have one decimal place, like 7.5",
+        },
+    )
+    amount = forms.DecimalField(
+        label="Amount in pounds",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000000"),
+        decimal_places=2,
+        help_text="For financial restitution only, like 150.00",
+        error_messages={
+            "invalid": "The amount must be a number, like 150.00",
+            "min_value": "The amount must be more than £0",
+            "max_value": "The amount must be £1,000,000 or less",
+            "max_decimal_places": "The amount can have up to 2 decimal places, like 150.00",
+        },
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = case.parties.select_related("person").order_by("pk")
+
+
+class AcceptanceForm(forms.Form):
+    party = OwnerChoiceField(
+        label="Who accepted the agreement",
+        queryset=Party.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select who accepted the agreement",
+            "invalid_choice": "Select someone in this case who has not accepted yet",
+        },
+    )
+    accepted_on = DateField(
+        label="Date accepted",
+        past_only=True,
+        initial=datetime.date.today,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date they accepted"},
+    )
+
+    def __init__(self, *args: Any, case: Case, accepted: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        party: Any = self.fields["party"]
+        party.queryset = (
+            case.parties.exclude(pk__in=accepted).select_related("person").order_by("pk")
+        )
+
+
+class ConfirmForm(forms.Form):
+    agreed_on = DateField(
+        label="Date agreed",
+        past_only=True,
+        initial=datetime.date.today,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the agreement was made"},
+    )
+
+
+RESOLUTIONS = [
+    (s.value, s.label)
+    for s in (
+        ActionStatus.DONE,
+        ActionStatus.PARTLY_DONE,
+        ActionStatus.NOT_DONE,
+        ActionStatus.VARIED,
+    )
+]
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label="How did it end?",
+        choices=RESOLUTIONS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the action ended",
+            "invalid_choice": "Select how the action ended from the list",
+        },
+    )
+    resolved_on = DateField(
+        label="Date checked",
+        past_only=True,
+        initial=datetime.date.today,
+        help_text="The date you checked it. You will be recorded as the person who verified it.",
+        error_messages={"required": "Enter the date you checked it"},
+    )
+    note = forms.CharField(
+        label="What happened",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed unless it was done in full. For a varied action, say what was agreed instead.",
+        error_messages={"max_length": "The note must be 2000 characters or fewer"},
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount paid in pounds",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000000"),
+        decimal_places=2,
+        help_text="For example, 25.00",
+        error_messages={
+            "required": "Enter the amount paid",
+            "invalid": "The amount must be a number, like 25.00",
+            "min_value": "Enter an amount more than £0",
+            "max_value": "The amount must be £1,000,000 or less",
+            "max_decimal_places": "The amount can have up to 2 decimal places, like 25.00",
+        },
+    )
+    paid_on = DateField(
+        label="Date paid",
+        past_only=True,
+        initial=datetime.date.today,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it was paid"},
+    )

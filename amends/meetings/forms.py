@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from amends.accounts.models import User
+from amends.cases.models import Case, Party, ProcessType
+from amends.core.forms_govuk import DateField
+
+TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+
+
+def party_label(party: Party) -> str:
+    return f"{party.person.full_name} ({party.get_role_display().lower()})"
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return party_label(obj)
+
+
+class PartyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return party_label(obj)
+
+
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+def case_parties(case: Case) -> Any:
+    return case.parties.select_related("person").order_by("pk")
+
+
+class MeetingArrangeForm(forms.Form):
+    process = forms.ChoiceField(
+        label="Process",
+        choices=ProcessType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the process",
+            "invalid_choice": "Select a process from the list",
+        },
+    )
+    date = DateField(
+        label="Date",
+        future_only=True,
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date of the meeting"},
+    )
+    time = forms.CharField(
+        label="Time",
+        max_length=20,
+        help_text="Use the 24-hour clock, for example 14:30",
+        error_messages={
+            "required": "Enter the time of the meeting",
+            "max_length": "Enter the time using the 24-hour clock, like 14:30",
+        },
+    )
+    venue = forms.CharField(
+        label="Venue",
+        max_length=200,
+        required=False,
+        help_text="Where the meeting will be held. Leave blank for shuttle mediation or letters.",
+    )
+    facilitator = FacilitatorChoiceField(
+        label="Facilitator",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select who will facilitate",
+            "invalid_choice": "Select one of the case's facilitators",
+        },
+    )
+    co_facilitator = FacilitatorChoiceField(
+        label="Co-facilitator",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.Select,
+        empty_label="No co-facilitator",
+        error_messages={"invalid_choice": "Select one of the case's facilitators"},
+    )
+    attendees = PartyMultipleChoiceField(
+        label="Who will take part",
+        queryset=Party.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select everyone who will take part.",
+        error_messages={
+            "required": "Select who will take part",
+            "invalid_choice": "Select people in this case",
+        },
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        facilitators = User.objects.filter(pk__in=case.facilitator_ids()).order_by("full_name")
+        fields: dict[str, Any] = self.fields
+        fields["facilitator"].queryset = facilitators
+        fields["co_facilitator"].queryset = facilitators
+        fields["attendees"].queryset = case_parties(case)
+        self.initial.setdefault("process", case.planned_process)
+        self.initial.setdefault("facilitator", case.lead_facilitator_id)
+        if not case.facilitator_ids():
+            fields["facilitator"].help_text = "Allocate a facilitator to the case first."
+
+    def clean_time(self) -> datetime.time:
+        match = TIME_RE.match(self.cleaned_data["time"].strip())
+        if not match:
+            raise forms.ValidationError("Enter the time using the 24-hour clock, like 14:30")
+        return datetime.time(int(match[1]), int(match[2]))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead, co = data.get("facilitator"), data.get("co_facilitator")
+        if lead and co and lead == co:
+            self.add_error(
+                "co_facilitator", "The co-facilitator must be someone other than the lead"
+            )
+        date, time = data.get("date"), data.get("time")
+        if date and time:
+            data["scheduled_at"] = timezone.make_aware(datetime.datetime.combine(date, time))
+        return data
+
+
+class MarkHeldForm(forms.Form):
+    outcome_notes = forms.CharField(
+        label="What happened at the meeting",
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A short record for the case file. It is not shared with the parties.",
+        error_messages={"max_length": "The notes must be 6000 characters or fewer"},
+    )
+
+
+class MessageForm(forms.Form):
+    from_party = PartyChoiceField(
+        label="From",
+        queryset=Party.objects.none(),
+        empty_label="Select who sent it",
+        error_messages={
+            "required": "Select who sent the message",
+            "invalid_choice": "Select someone in this case",
+        },
+    )
+    to_party = PartyChoiceField(
+        label="To",
+        queryset=Party.objects.none(),
+        empty_label="Select who received it",
+        error_messages={
+            "required": "Select who the message went to",
+            "invalid_choice": "Select someone in this case",
+        },
+    )
+    carried_on = DateField(
+        label="Date carried",
+        past_only=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the message was carried"},
+    )
+    is_letter = forms.BooleanField(label="This was a letter", required=False)
+    summary = forms.CharField(
+        label="Summary of the message",
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter a summary of the message",
+            "max_length": "The summary must be 6000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["from_party"].queryset = case_parties(case)
+        fields["to_party"].queryset = case_parties(case)
+
+
+class StageNotesForm(forms.Form):
+    """The notes for one stage of the restorative questions."""
+
+    notes = forms.CharField(
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "The notes must be 6000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, stage: str, label: str, **kwargs: Any) -> None:
+        kwargs["prefix"] = stage
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.fields["notes"].label = f"Notes on “{label.lower()}”"

@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from amends.agreements.forms import ActionForm
+from amends.agreements.models import Agreement
+from amends.agreements.views import action_add_from_form, actions_of, confirm_then, form_submit
+from amends.cases.models import INDIRECT_PROCESSES, Case
+from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.models import Role
+from amends.meetings import services
+from amends.meetings.forms import MarkHeldForm, MeetingArrangeForm, MessageForm, StageNotesForm
+from amends.meetings.models import STAGES, Meeting, MeetingStatus
+
+MEETING_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
+
+
+def _meeting(request: MemberRequest, meeting_pk: int) -> Meeting:
+    return get_visible_or_404(Meeting, request.membership, pk=meeting_pk)
+
+
+@member_required(*MEETING_ROLES)
+def meeting_arrange(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = get_visible_or_404(Case, request.membership, pk=case_pk)
+    form = MeetingArrangeForm(request.POST or None, case=case)
+
+    def arrange(data: dict[str, Any]) -> Meeting:
+        return services.meeting_arrange(
+            case=case,
+            by=request.user,
+            process=data["process"],
+            scheduled_at=data["scheduled_at"],
+            venue=data["venue"],
+            facilitator=data["facilitator"],
+            co_facilitator=data["co_facilitator"],
+            attendees=list(data["attendees"]),
+        )
+
+    if request.method == "POST" and (meeting := form_submit(form, arrange)):
+        messages.success(request, f"The {meeting.get_process_display().lower()} is arranged.")
+        return redirect("meetings:detail", meeting_pk=meeting.pk)
+    return render(request, "meetings/meeting_arrange.html", {"case": case, "form": form})
+
+
+def _meeting_page(
+    request: MemberRequest, meeting: Meeting, held_form: MarkHeldForm | None = None
+) -> HttpResponse:
+    attendees = [a.party for a in meeting.attendees.select_related("party__person")]
+    is_indirect = meeting.process in INDIRECT_PROCESSES
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "case": meeting.case,
+            "attendees": attendees,
+            "problems": (
+                services.meeting_problems(meeting, attendees)
+                if meeting.status == MeetingStatus.ARRANGED
+                else []
+            ),
+            "held_form": held_form or MarkHeldForm(),
+            "is_indirect": is_indirect,
+            "carried": (
+                meeting.messages.select_related("from_party__person", "to_party__person")
+                if is_indirect
+                else []
+            ),
+        },
+    )
+
+
+@member_required(*MEETING_ROLES)
+def meeting_detail(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    return _meeting_page(request, _meeting(request, meeting_pk))
+
+
+@member_required(*MEETING_ROLES)
+def meeting_mark_held(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_pk)
+    if request.method != "POST":
+        return redirect("meetings:detail", meeting_pk=meeting.pk)
+    form = MarkHeldForm(request.POST)
+    if form_submit(
+        form, lambda data: services.meeting_mark_held(meeting=meeting, by=request.user, **data)
+    ):
+        messages.success(request, "The meeting is recorded as held.")
+        return redirect("meetings:detail", meeting_pk=meeting.pk)
+    meeting.refresh_from_db()
+    return _meeting_page(request, meeting, held_form=form)
+
+
+@member_required(*MEETING_ROLES)
+def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_pk)
+    back = reverse("meetings:detail", args=[meeting.pk])
+    return confirm_then(
+        request,
+        do=lambda: services.meeting_cancel(meeting=meeting, by=request.user),
+        done="The meeting is cancelled.",
+        next_url=back,
+        context={
+            "case": meeting.case,
+            "heading": f"Cancel the {meeting.get_process_display().lower()} on "
+            f"{timezone.localtime(meeting.scheduled_at):%-d %B %Y}?",
+            "detail": "The meeting stays in the case's record as cancelled.",
+            "button": "Cancel the meeting",
+            "back_url": back,
+            "back_label": "Back to the meeting",
+        },
+    )
+
+
+@member_required(*MEETING_ROLES)
+def message_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_pk)
+    form = MessageForm(request.POST or None, case=meeting.case)
+    if request.method == "POST" and (
+        message := form_submit(
+            form, lambda data: services.message_carry(meeting=meeting, by=request.user, **data)
+        )
+    ):
+        kind = "letter" if message.is_letter else "message"
+        messages.success(request, f"The {kind} is recorded.")
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#messages")
+    return render(
+        request,
+        "meetings/message_form.html",
+        {"meeting": meeting, "case": meeting.case, "form": form},
+    )
+
+
+# Facilitation mode --------------------------------------------------------------------
+
+
+def _stage_forms(
+    meeting: Meeting, bound: StageNotesForm | None = None
+) -> list[tuple[str, str, list[str], StageNotesForm]]:
+    stages = []
+    for name, label, questions in STAGES:
+        if bound is not None and bound.stage == name:
+            form = bound
+        else:
+            form = StageNotesForm(
+                stage=name, label=label, initial={"notes": getattr(meeting, name)}
+            )
+        stages.append((name, label, questions, form))
+    return stages
+
+
+def _draft_context(meeting: Meeting, action_form: ActionForm | None = None) -> dict[str, Any]:
+    agreement = Agreement.objects.filter(case_id=meeting.case_id).first()
+    return {
+        "meeting": meeting,
+        "agreement": agreement,
+        "actions": actions_of(agreement),
+        "action_form": action_form or ActionForm(case=meeting.case),
+        "can_add": meeting.status != MeetingStatus.CANCELLED
+        and not (agreement and agreement.is_agreed),
+    }
+
+
+def _facilitate_page(
+    request: MemberRequest,
+    meeting: Meeting,
+    notes_form: StageNotesForm | None = None,
+    action_form: ActionForm | None = None,
+) -> HttpResponse:
+    attendees = [a.party for a in meeting.attendees.select_related("party__person")]
+    return render(
+        request,
+        "meetings/facilitate.html",
+        {
+            "case": meeting.case,
+            "attendees": attendees,
+            "stages": _stage_forms(meeting, notes_form),
+            "notes_form": notes_form,
+            **_draft_context(meeting, action_form),
+        },
+    )
+
+
+@member_required(*MEETING_ROLES)
+def facilitate(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    return _facilitate_page(request, _meeting(request, meeting_pk))
+
+
+STAGE_LABELS = {name: label for name, label, _questions in STAGES}
+
+
+@member_required(*MEETING_ROLES)
+def stage_notes_save(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_pk)
+    stage = request.POST.get("stage", "")
+    if request.method != "POST" or stage not in STAGE_LABELS:
+        return redirect("meetings:facilitate", meeting_pk=meeting.pk)
+    form = StageNotesForm(request.POST, stage=stage, label=STAGE_LABELS[stage])
+    saved = form_submit(
+        form,
+        lambda data: services.meeting_save_notes(
+            meeting=meeting, by=request.user, **{stage: data["notes"]}
+        ),
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        # Only the stage's status line changes, so focus stays where the facilitator is typing.
+        return render(
+            request,
+            "meetings/_stage_status.html",
+            {
+                "label": STAGE_LABELS[stage],
+                "saved_at": timezone.localtime() if saved else None,
+                "errors": [*form.non_field_errors(), *form.errors.get("notes", [])],
+            },
+        )
+    if saved:
+        messages.success(request, f"Notes on “{STAGE_LABELS[stage].lower()}” are saved.")
+        return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + f"#stage-{stage}")
+    return _facilitate_page(request, meeting, notes_form=form)
+
+
+@member_required(*MEETING_ROLES)
+def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_pk)
+    if request.method != "POST":
+        return redirect("meetings:facilitate", meeting_pk=meeting.pk)
+    form = ActionForm(request.POST, case=meeting.case)
+    action = None
+    if meeting.status == MeetingStatus.CANCELLED:
+        form.add_error(None, "This meeting was cancelled, so no action can be added here.")
+    else:
+        action = action_add_from_form(request, meeting.case, form, meeting=meeting)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _draft_context(meeting, None if action else form)
+        context["added"] = action
+        return render(request, "meetings/_draft_agreement.html", context)
+    if action is not None:
+        messages.success(request, "The action is added to the draft agreement.")
+        return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + "#agreement")
+    return _facilitate_page(request, meeting, action_form=form)

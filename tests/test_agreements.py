@@ -1,0 +1,518 @@
+"""Outcome agreements: drafted, accepted, confirmed, printed with first names only, followed up."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from amends.agreements.models import (
+    Acceptance,
+    ActionKind,
+    ActionStatus,
+    Agreement,
+    AgreementAction,
+    Payment,
+)
+from amends.cases.models import CaseStatus, PartyRole
+from tests.factories import (
+    AcceptanceFactory,
+    AgreementActionFactory,
+    AgreementFactory,
+    CaseFactory,
+    ConsentRecordFactory,
+    MeetingFactory,
+    PartyFactory,
+    PaymentFactory,
+    PersonFactory,
+    RiskAssessmentFactory,
+)
+from tests.test_meetings import action_data, as_dee, date_fields, dee, page_text  # noqa: F401
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def agreement(case):
+    case.status = CaseStatus.MEETING_ARRANGED
+    case.save()
+    return AgreementFactory(organisation=case.organisation, case=case)
+
+
+@pytest.fixture
+def action(agreement, responsible):
+    return AgreementActionFactory(
+        organisation=agreement.organisation, agreement=agreement, owner=responsible
+    )
+
+
+def accept_all(agreement, *parties):
+    for party in parties:
+        AcceptanceFactory(organisation=agreement.organisation, agreement=agreement, party=party)
+
+
+@pytest.fixture
+def confirmed(agreement, action, harmed, responsible):
+    accept_all(agreement, harmed, responsible)
+    agreement.agreed_on = TODAY()
+    agreement.save()
+    return agreement
+
+
+# Drafting -----------------------------------------------------------------------------
+
+
+def test_the_first_action_starts_a_draft_agreement(as_bob, case, responsible):
+    page = page_text(as_bob.get(reverse("agreements:detail", args=[case.pk])))
+    assert "No agreement has been drafted yet" in page
+    url = reverse("agreements:action_add", args=[case.pk])
+    assert as_bob.get(url).status_code == 200
+    response = as_bob.post(
+        url, action_data(responsible, kind="restitution", amount="150", description="Pay £150.")
+    )
+    assert response.status_code == 302
+    action = AgreementAction.objects.get()
+    assert action.agreement.case == case
+    assert action.amount == Decimal("150")
+    page = page_text(as_bob.get(reverse("agreements:detail", args=[case.pk])))
+    assert "Draft" in page
+    assert "Pay £150." in page
+    assert "£150.00" in page
+    assert responsible.first_name in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"kind": "reparation"}, "hours", "Enter the hours of reparation work, like 10"),
+        ({"kind": "restitution"}, "amount", "Enter the amount to be paid, like 150.00"),
+        ({"amount": "lots"}, "amount", "The amount must be a number, like 150.00"),
+        ({"owner": ""}, "owner", "Select who will do it"),
+        ({"kind": ""}, "kind", "Select the kind of action"),
+        (
+            date_fields("due_on", datetime.date.today() - datetime.timedelta(days=1)),
+            "due_on",
+            "Due by must be today or in the future",
+        ),
+    ],
+)
+def test_bad_actions_are_refused_at_the_field(as_bob, case, responsible, overrides, field, message):
+    response = as_bob.post(
+        reverse("agreements:action_add", args=[case.pk]), action_data(responsible, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert message in page_text(response)
+    assert not AgreementAction.objects.exists()
+
+
+def test_someone_from_another_case_cannot_own_an_action(as_bob, org, case):
+    stranger = PartyFactory(organisation=org)
+    response = as_bob.post(reverse("agreements:action_add", args=[case.pk]), action_data(stranger))
+    assert "Select someone in this case" in response.context["form"].errors["owner"][0]
+    assert not AgreementAction.objects.exists()
+
+
+def test_an_action_is_removed_while_the_agreement_is_a_draft(as_bob, action):
+    url = reverse("agreements:action_remove", args=[action.pk])
+    assert "Remove the apology (written)" in page_text(as_bob.get(url))
+    assert as_bob.post(url).status_code == 302
+    assert not AgreementAction.objects.exists()
+
+
+def test_a_confirmed_agreements_actions_are_not_removed(as_bob, confirmed, action):
+    response = as_bob.post(reverse("agreements:action_remove", args=[action.pk]))
+    assert response.status_code == 200
+    assert "its actions can only be followed up, not edited" in page_text(response)
+    assert AgreementAction.objects.filter(pk=action.pk).exists()
+    response = as_bob.post(
+        reverse("agreements:action_add", args=[confirmed.case_id]),
+        action_data(action.owner),
+    )
+    assert "its actions can only be followed up, not edited" in page_text(response)
+    assert AgreementAction.objects.count() == 1
+
+
+# Acceptance and confirmation -------------------------------------------------------------
+
+
+def accept(client, case, party, day=None):
+    return client.post(
+        reverse("agreements:accept", args=[case.pk]),
+        {"party": str(party.pk), **date_fields("accepted_on", day or TODAY())},
+    )
+
+
+def confirm(client, case):
+    return client.post(
+        reverse("agreements:confirm", args=[case.pk]), date_fields("agreed_on", TODAY())
+    )
+
+
+def test_parties_accept_and_the_agreement_is_confirmed(
+    as_bob, case, agreement, action, harmed, responsible
+):
+    assert accept(as_bob, case, harmed).status_code == 302
+    assert accept(as_bob, case, responsible).status_code == 302
+    assert {a.party for a in Acceptance.objects.all()} == {harmed, responsible}
+    assert confirm(as_bob, case).status_code == 302
+    agreement.refresh_from_db()
+    case.refresh_from_db()
+    assert agreement.agreed_on == TODAY()
+    assert case.status == CaseStatus.MONITORING
+    page = page_text(as_bob.get(reverse("agreements:detail", args=[case.pk])))
+    assert "Confirmed" in page
+    assert reverse("agreements:action_detail", args=[action.pk]) in page
+
+
+def test_a_party_accepts_once(as_bob, case, agreement, harmed):
+    accept(as_bob, case, harmed)
+    response = accept(as_bob, case, harmed)
+    assert response.status_code == 200
+    assert "Select someone in this case who has not accepted yet" in page_text(response)
+    assert Acceptance.objects.count() == 1
+
+
+def test_acceptance_cannot_be_dated_in_the_future(as_bob, case, agreement, harmed):
+    response = accept(as_bob, case, harmed, TODAY() + datetime.timedelta(days=1))
+    assert (
+        "Date accepted must be today or in the past"
+        in (response.context["accept_form"].errors["accepted_on"][0])
+    )
+    assert not Acceptance.objects.exists()
+
+
+def test_not_confirmed_until_every_harmed_and_responsible_person_accepts(
+    as_bob, case, agreement, action, harmed, responsible
+):
+    accept_all(agreement, responsible)
+    response = confirm(as_bob, case)
+    assert response.status_code == 200
+    error = response.context["confirm_form"].non_field_errors()[0]
+    assert error == (
+        f"The agreement cannot be confirmed: {harmed.person.full_name} has not accepted it."
+    )
+    assert 'id="confirm-error"' in page_text(response)
+    agreement.refresh_from_db()
+    case.refresh_from_db()
+    assert agreement.agreed_on is None
+    assert case.status == CaseStatus.MEETING_ARRANGED
+
+
+def test_not_confirmed_without_actions(as_bob, case, agreement, harmed, responsible):
+    accept_all(agreement, harmed, responsible)
+    response = confirm(as_bob, case)
+    assert "The agreement cannot be confirmed: it has no actions." in page_text(response)
+    agreement.refresh_from_db()
+    assert agreement.agreed_on is None
+
+
+def test_nothing_to_confirm_or_accept_before_a_draft_exists(as_bob, case, harmed):
+    assert "it has no actions" in page_text(confirm(as_bob, case))
+    assert "actions before recording who accepted it" in page_text(accept(as_bob, case, harmed))
+    assert not Agreement.objects.exists()
+
+
+# Follow-up: resolving actions and payments ------------------------------------------------
+
+
+def resolve(client, action, status="done", note=""):
+    return client.post(
+        reverse("agreements:resolve", args=[action.pk]),
+        {"status": status, "note": note, **date_fields("resolved_on", TODAY())},
+    )
+
+
+def test_an_action_is_resolved_and_verified_by_the_facilitator(as_bob, bob, confirmed, action):
+    assert as_bob.get(reverse("agreements:action_detail", args=[action.pk])).status_code == 200
+    assert resolve(as_bob, action).status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    assert action.verified_by == bob
+    assert action.resolved_on == TODAY()
+    case = action.case
+    case.refresh_from_db()
+    assert case.next_step == "Close the case: every action is resolved"
+
+
+def test_an_action_not_done_needs_a_note(as_bob, confirmed, action):
+    response = resolve(as_bob, action, status="not_done")
+    assert response.context["resolve_form"].errors["note"] == ["Say what happened"]
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+    assert resolve(as_bob, action, status="varied", note="Gardening instead.").status_code == 302
+
+
+def test_actions_of_a_draft_are_not_followed_up(as_bob, action):
+    response = resolve(as_bob, action)
+    assert "Confirm the agreement before following up its actions." in page_text(response)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+def test_a_resolved_action_is_not_resolved_again(as_bob, confirmed, action):
+    resolve(as_bob, action)
+    response = resolve(as_bob, action, status="not_done", note="x")
+    assert "This action is already recorded as done." in page_text(response)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+
+
+@pytest.fixture
+def restitution(confirmed, responsible):
+    return AgreementActionFactory(
+        organisation=confirmed.organisation,
+        agreement=confirmed,
+        owner=responsible,
+        kind=ActionKind.RESTITUTION,
+        amount=Decimal("100.00"),
+    )
+
+
+def pay(client, action, amount):
+    return client.post(
+        reverse("agreements:payment_add", args=[action.pk]),
+        {"amount": amount, **date_fields("paid_on", TODAY())},
+    )
+
+
+def test_payments_are_recorded_towards_restitution(as_bob, restitution):
+    assert pay(as_bob, restitution, "60").status_code == 302
+    assert pay(as_bob, restitution, "40.00").status_code == 302
+    assert sum(p.amount for p in Payment.objects.all()) == Decimal("100.00")
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[restitution.pk])))
+    assert "Paid £100.00 of £100.00" in page
+
+
+def test_over_payment_is_refused_at_the_amount(as_bob, restitution):
+    pay(as_bob, restitution, "60")
+    response = pay(as_bob, restitution, "50")
+    assert response.status_code == 200
+    assert response.context["payment_form"].errors["amount"] == [
+        "This would take the total paid to £110.00, more than the £100.00 agreed"
+    ]
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("0", "Enter an amount more than £0"), ("ten", "The amount must be a number, like 25.00")],
+)
+def test_bad_payments_are_refused(as_bob, restitution, amount, message):
+    response = pay(as_bob, restitution, amount)
+    assert response.context["payment_form"].errors["amount"] == [message]
+    assert not Payment.objects.exists()
+
+
+def test_payments_only_against_restitution(as_bob, confirmed, action):
+    response = pay(as_bob, action, "10")
+    assert "Payments are recorded only against financial restitution." in page_text(response)
+    assert not Payment.objects.exists()
+
+
+# Who may open agreement pages ---------------------------------------------------------------
+
+
+def agreement_urls(case, action):
+    return [
+        *(
+            reverse(f"agreements:{name}", args=[case.pk])
+            for name in ("detail", "action_add", "accept", "confirm", "pdf")
+        ),
+        *(
+            reverse(f"agreements:{name}", args=[action.pk])
+            for name in ("action_detail", "action_remove", "resolve", "payment_add")
+        ),
+    ]
+
+
+def test_the_coordinator_opens_every_agreement_page(as_alice, case, action):
+    for url in agreement_urls(case, action):
+        assert as_alice.get(url).status_code in {200, 302}, url
+
+
+@pytest.mark.parametrize("persona", ["as_dee", "as_rita", "as_vera"])
+def test_others_in_the_organisation_get_404_and_change_nothing(
+    request, persona, case, agreement, action, harmed
+):
+    client = request.getfixturevalue(persona)
+    for url in agreement_urls(case, action):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"party": harmed.pk, "status": "done"}).status_code == 404, url
+    assert AgreementAction.objects.filter(pk=action.pk, status="open").exists()
+    assert not Acceptance.objects.exists()
+
+
+# The printable agreement: first names only ---------------------------------------------------
+
+
+def test_the_pdf_carries_first_names_only(as_bob, org, case, bob):
+    def party(role, marker, **kwargs):
+        person = PersonFactory(
+            organisation=org,
+            given_name=f"First{marker}",
+            family_name=f"Surname{marker}",
+            email=f"mail{marker.lower()}@example.org",
+            phone=f"07700 900 {marker[-3:]}",
+            address=f"{marker} Street, Leeds",
+            safe_contact_notes=f"Safenote{marker}",
+            accessibility_needs=f"Access{marker}",
+        )
+        return PartyFactory(
+            organisation=org,
+            case=case,
+            person=person,
+            role=role,
+            private_notes=f"Private{marker}",
+            **kwargs,
+        )
+
+    harmed = party(PartyRole.HARMED, "Qaz101")
+    responsible = party(PartyRole.RESPONSIBLE, "Wsx202")
+    supporter = party(PartyRole.SUPPORTER, "Edc303", supports=harmed)
+    for p in (harmed, responsible, supporter):
+        ConsentRecordFactory(organisation=org, party=p, note=f"Consentnote{p.pk}x")
+    RiskAssessmentFactory(
+        organisation=org, case=case, narrative="Risknarrative404", mitigations="Mitigation505"
+    )
+    meeting = MeetingFactory(
+        organisation=org, case=case, facilitator=bob, what_happened="Stagenote606"
+    )
+    agreement = AgreementFactory(organisation=org, case=case, meeting=meeting, agreed_on=TODAY())
+    AgreementActionFactory(
+        organisation=org,
+        agreement=agreement,
+        owner=responsible,
+        kind=ActionKind.REPARATION,
+        hours=Decimal("12"),
+        description="Help repaint the community hall.",
+    )
+    accept_all(agreement, harmed, responsible)
+
+    response = as_bob.get(reverse("agreements:pdf", args=[case.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="agreement-{case.reference}.pdf"'
+    assert response["Cache-Control"] == "no-store"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    squashed = " ".join(text.split())
+
+    assert "FirstQaz101" in squashed
+    assert "FirstWsx202" in squashed
+    assert "Help repaint the community hall." in squashed
+    assert "12 hours of work" in squashed
+    assert "Bob" in squashed
+    for forbidden in [
+        "Surname",
+        "mailqaz",
+        "mailwsx",
+        "Street",
+        "Safenote",
+        "Access",
+        "Private",
+        "Consentnote",
+        "Risknarrative",
+        "Mitigation",
+        "Stagenote",
+        "Barraclough",
+        "FirstEdc303",
+        *(f"900 {m}" for m in ("101", "202", "303")),
+    ]:
+        assert forbidden.lower() not in squashed.lower(), forbidden
+
+
+def test_a_draft_prints_as_a_draft(as_bob, agreement, action):
+    response = as_bob.get(reverse("agreements:pdf", args=[agreement.case_id]))
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Draft: this agreement has not been confirmed yet." in " ".join(text.split())
+
+
+def test_no_pdf_before_there_is_an_agreement(as_bob, case):
+    response = as_bob.get(reverse("agreements:pdf", args=[case.pk]), follow=True)
+    assert "There is no agreement to print yet." in page_text(response)
+
+
+# Overdue actions -----------------------------------------------------------------------------
+
+
+def overdue_action(case, days):
+    agreement = Agreement.objects.filter(case=case).first() or AgreementFactory(
+        organisation=case.organisation, case=case, agreed_on=TODAY() - datetime.timedelta(days=60)
+    )
+    return AgreementActionFactory(
+        organisation=case.organisation,
+        agreement=agreement,
+        due_on=TODAY() - datetime.timedelta(days=days),
+    )
+
+
+def test_a_facilitator_sees_the_overdue_actions_of_their_own_cases(
+    as_bob, as_alice, org, case, other_org
+):
+    mine = overdue_action(case, 5)
+    someone_elses = overdue_action(CaseFactory(organisation=org), 3)
+    overdue_action(CaseFactory(organisation=other_org), 4)
+    AgreementActionFactory(organisation=org, agreement=mine.agreement)  # not yet due
+    PaymentFactory(organisation=org)  # an open restitution action, not due
+
+    response = as_bob.get(reverse("agreements:overdue"))
+    assert [a for a, _days in response.context["rows"]] == [mine]
+    page = page_text(response)
+    assert case.reference in page
+    assert mine.owner.first_name in page
+    assert mine.owner.person.family_name not in page
+    assert response.context["rows"][0][1] == 5
+
+    response = as_alice.get(reverse("agreements:overdue"))
+    assert [a for a, _days in response.context["rows"]] == [mine, someone_elses]
+
+
+def test_resolved_actions_are_not_overdue(as_alice, case):
+    action = overdue_action(case, 2)
+    action.status = ActionStatus.DONE
+    action.save()
+    assert "No actions are overdue." in page_text(as_alice.get(reverse("agreements:overdue")))
+
+
+@pytest.mark.parametrize("persona", ["as_rita", "as_vera"])
+def test_referrers_and_viewers_do_not_see_overdue_actions(request, persona, case):
+    overdue_action(case, 2)
+    assert request.getfixturevalue(persona).get(reverse("agreements:overdue")).status_code == 403
+
+
+def test_the_overdue_list_takes_the_same_few_queries_however_long_it_is(
+    as_alice, as_bob, org, case, django_assert_max_num_queries
+):
+    overdue_action(case, 1)
+    with django_assert_max_num_queries(12) as few:
+        as_alice.get(reverse("agreements:overdue"))
+    for n in range(60):
+        overdue_action(case if n % 2 else CaseFactory(organisation=org, lead_facilitator=None), n)
+    for client in (as_alice, as_bob):
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            response = client.get(reverse("agreements:overdue"))
+        assert len(response.context["rows"]) == 25
+    response = as_alice.get(reverse("agreements:overdue"), {"page": 3})
+    assert len(response.context["rows"]) == 10
+    assert "Page 3 of 3" in page_text(response)
+
+
+# The case page's agreement summary --------------------------------------------------------
+
+
+def test_the_case_page_partial_summarises_the_agreement(case, confirmed, action):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("agreements/_case_agreement.html", {"case": case})
+    assert "Confirmed" in html
+    assert "1 action" in html
+    assert reverse("agreements:detail", args=[case.pk]) in html
+    other = CaseFactory(organisation=case.organisation)
+    assert "No agreement has been drafted yet." in render_to_string(
+        "agreements/_case_agreement.html", {"case": other}
+    )
