@@ -102,7 +102,11 @@ def fill(organisation: Organisation, facilitators: list[User], count: int) -> No
         )
         if connection.vendor == "sqlite":  # bulk_create sets pks on PostgreSQL only
             cases = list(Case.objects.filter(organisation=organisation).order_by("pk")[start:stop])
-            people = list(Person.objects.filter(organisation=organisation).order_by("pk")[start * 2 : stop * 2])
+            people = list(
+                Person.objects.filter(organisation=organisation).order_by("pk")[
+                    start * 2 : stop * 2
+                ]
+            )
         Party.objects.bulk_create(
             [
                 Party(
@@ -113,7 +117,10 @@ def fill(organisation: Organisation, facilitators: list[User], count: int) -> No
                     side=side,
                 )
                 for i, case in enumerate(cases)
-                for offset, role, side in ((0, PartyRole.HARMED, Side.HARMED), (1, PartyRole.RESPONSIBLE, Side.RESPONSIBLE))
+                for offset, role, side in (
+                    (0, PartyRole.HARMED, Side.HARMED),
+                    (1, PartyRole.RESPONSIBLE, Side.RESPONSIBLE),
+                )
             ]
         )
 
@@ -134,12 +141,18 @@ def measure(client: Client, url: str) -> tuple[float, int]:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    organisation = Organisation.objects.create(name="Bench Service", kind="justice_service", sectors=["justice"])
-    coordinator = User.objects.create_user(email="coordinator@bench.example", password=None, full_name="Coordinator")
+    organisation = Organisation.objects.create(
+        name="Bench Service", kind="justice_service", sectors=["justice"]
+    )
+    coordinator = User.objects.create_user(
+        email="coordinator@bench.example", password=None, full_name="Coordinator"
+    )
     Membership.objects.create(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
     facilitators = []
     for n in range(10):
-        user = User.objects.create_user(email=f"f{n}@bench.example", password=None, full_name=f"Facilitator {n}")
+        user = User.objects.create_user(
+            email=f"f{n}@bench.example", password=None, full_name=f"Facilitator {n}"
+        )
         Membership.objects.create(user=user, organisation=organisation, role=Role.FACILITATOR)
         facilitators.append(user)
     as_coordinator = client_for(coordinator)

@@ -10,8 +10,8 @@ charlie coordinator of another organisation: should have no access to anything o
 from __future__ import annotations
 
 import os
-import time
 import shutil
+import time
 
 import pytest
 from django.core.cache import cache
@@ -112,6 +112,17 @@ def as_vera(vera):
 @pytest.fixture
 def as_charlie(charlie):
     return signed_in(charlie)
+
+
+@pytest.fixture
+def dee(org):
+    """A facilitator of Northbridge who is not on the `case`."""
+    return _member(org, Role.FACILITATOR, "dee@northbridge.example", "Dee Dawson")
+
+
+@pytest.fixture
+def as_dee(dee):
+    return signed_in(dee)
 
 
 @pytest.fixture

@@ -32,15 +32,19 @@ from tests.factories import (
     PersonFactory,
     RiskAssessmentFactory,
 )
-from tests.test_meetings import action_data, as_dee, date_fields, dee, page_text  # noqa: F401
+from tests.test_meetings import action_data, date_fields, page_text
 
 TODAY = timezone.localdate
 
 
 @pytest.fixture
 def agreement(case):
+    """A draft agreement for a case whose meeting has been held."""
     case.status = CaseStatus.MEETING_ARRANGED
     case.save()
+    MeetingFactory(
+        organisation=case.organisation, case=case, status="held", facilitator=case.lead_facilitator
+    )
     return AgreementFactory(organisation=case.organisation, case=case)
 
 
@@ -516,3 +520,25 @@ def test_the_case_page_partial_summarises_the_agreement(case, confirmed, action)
     assert "No agreement has been drafted yet." in render_to_string(
         "agreements/_case_agreement.html", {"case": other}
     )
+
+
+def test_an_agreement_needs_a_held_meeting(as_bob, case, harmed, responsible):
+    case.status = CaseStatus.MEETING_ARRANGED
+    case.save()
+    draft = AgreementFactory(organisation=case.organisation, case=case)
+    AgreementActionFactory(organisation=case.organisation, agreement=draft, owner=responsible)
+    accept_all(draft, harmed, responsible)
+    response = confirm(as_bob, case)
+    assert "no meeting or exchange has been held yet" in page_text(response)
+    draft.refresh_from_db()
+    assert draft.agreed_on is None
+
+
+def test_changing_the_actions_clears_earlier_acceptances(
+    as_bob, case, agreement, action, harmed, responsible
+):
+    accept_all(agreement, harmed, responsible)
+    response = as_bob.post(reverse("agreements:action_remove", args=[action.pk]), {})
+    assert response.status_code == 302
+    assert not Acceptance.objects.exists()
+    assert case.events.filter(code="acceptances_cleared").exists()

@@ -10,35 +10,18 @@ from django.utils import timezone
 
 from amends.agreements.models import AgreementAction
 from amends.cases.models import CaseStatus, ConsentDecision, PartyRole, ProcessType, RiskDecision
-from amends.core.models import Role
 from amends.meetings.models import IndirectMessage, Meeting, MeetingStatus
 from tests.factories import (
     CaseFactory,
     ConsentRecordFactory,
     MeetingAttendeeFactory,
     MeetingFactory,
-    MembershipFactory,
     PartyFactory,
     PersonFactory,
     RiskAssessmentFactory,
-    UserFactory,
 )
 
 # Helpers shared with test_agreements.py -------------------------------------------------
-
-
-@pytest.fixture
-def dee(org):
-    """A facilitator of Northbridge who is not on the case."""
-    user = UserFactory(email="dee@northbridge.example", full_name="Dee Dawson")
-    MembershipFactory(user=user, organisation=org, role=Role.FACILITATOR)
-    return user
-
-
-@pytest.fixture
-def as_dee(dee, client):
-    client.force_login(dee)
-    return client
 
 
 def consent(party, given_by=None, decision=ConsentDecision.GIVEN):

@@ -17,7 +17,9 @@ TODAY = timezone.localdate()
 def action_due(org, case, days, **kwargs):
     agreement = AgreementFactory(organisation=org, case=case, agreed_on=TODAY)
     action = AgreementActionFactory(organisation=org, agreement=agreement, **kwargs)
-    AgreementAction.objects.filter(pk=action.pk).update(due_on=TODAY + datetime.timedelta(days=days))
+    AgreementAction.objects.filter(pk=action.pk).update(
+        due_on=TODAY + datetime.timedelta(days=days)
+    )
     return action
 
 
@@ -28,7 +30,9 @@ def test_facilitator_gets_one_digest_of_overdue_and_due_soon(case, bob, org, cap
     owner = case.actions.get().owner
     later = AgreementActionFactory(organisation=org, agreement=case.agreement, owner=owner)
     AgreementAction.objects.filter(pk=later.pk).update(due_on=TODAY + datetime.timedelta(days=2))
-    AgreementActionFactory(organisation=org, agreement=case.agreement, owner=owner)  # due in 14 days: not yet
+    AgreementActionFactory(
+        organisation=org, agreement=case.agreement, owner=owner
+    )  # due in 14 days: not yet
 
     call_command("send_reminders")
     assert len(mail.outbox) == 1

@@ -106,6 +106,7 @@ def action_add(
         )
         action.full_clean()
         action.save()
+        _clear_acceptances(agreement, by)
         event_record(
             case=agreement.case,
             by=by,
@@ -115,9 +116,22 @@ def action_add(
     return action
 
 
+def _clear_acceptances(agreement: Agreement, by: User) -> None:
+    """The agreement changed: anyone who accepted it must accept the new version."""
+    if agreement.acceptances.exists():
+        agreement.acceptances.all().delete()
+        event_record(
+            case=agreement.case,
+            by=by,
+            code="acceptances_cleared",
+            summary="The agreement changed, so earlier acceptances were cleared",
+        )
+
+
 def action_remove(*, action: AgreementAction, by: User) -> None:
     _refuse_if_agreed(action.agreement)
     with transaction.atomic():
+        _clear_acceptances(action.agreement, by)
         event_record(
             case=action.case,
             by=by,
@@ -160,6 +174,8 @@ def agreement_confirm(*, agreement: Agreement, agreed_on: datetime.date, by: Use
     _refuse_if_agreed(agreement)
     case = agreement.case
     problems = []
+    if not case.meetings.filter(status="held").exists():
+        problems.append("no meeting or exchange has been held yet")
     if not agreement.actions.exists():
         problems.append("it has no actions")
     accepted = set(agreement.acceptances.values_list("party_id", flat=True))

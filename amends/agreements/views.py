@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,43 +23,11 @@ from amends.agreements.pdf import agreement_pdf
 from amends.cases.models import Case, PartyRole
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
+from amends.core.forms_util import confirm_then, form_submit
 from amends.core.models import AuditAction, Role
-from amends.people.views import _add_errors
+from amends.core.unsaved import form_data
 
 AGREEMENT_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
-T = TypeVar("T")
-
-
-def form_submit(form: Any, do: Callable[[dict[str, Any]], T]) -> T | None:
-    """Validate the form and call the service; its refusals go back on the form, at the field."""
-    if not form.is_valid():
-        return None
-    try:
-        return do(form.cleaned_data)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None
-
-
-def confirm_then(
-    request: MemberRequest,
-    *,
-    do: Callable[[], object],
-    done: str,
-    next_url: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """A page asking "are you sure?"; on POST, do it, or show why it was refused."""
-    error = ""
-    if request.method == "POST":
-        try:
-            do()
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, done)
-            return redirect(next_url)
-    return render(request, "meetings/confirm.html", {**context, "error": error})
 
 
 def agreement_of(case: Case) -> Agreement | None:
@@ -129,7 +95,7 @@ def agreement_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*AGREEMENT_ROLES)
 def action_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
-    form = ActionForm(request.POST or None, case=case)
+    form = ActionForm(form_data(request), case=case)
     if request.method == "POST" and action_add_from_form(request, case, form):
         messages.success(request, "The action is added to the agreement.")
         return redirect("agreements:detail", case_pk=case.pk)

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from amends.accounts.models import User
-from amends.agreements.models import AgreementAction, ActionStatus
+from amends.agreements.models import ActionStatus, AgreementAction
 from amends.core.models import Membership
 
 DAYS_AHEAD = 3
@@ -27,7 +27,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=DAYS_AHEAD)
     actions = (
-        AgreementAction.objects.filter(status=ActionStatus.OPEN, due_on__lte=soon, case__status="monitoring")
+        AgreementAction.objects.filter(
+            status=ActionStatus.OPEN, due_on__lte=soon, case__status="monitoring"
+        )
         .select_related("case", "case__organisation")
         .order_by("due_on")
     )

@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Home", "core:dashboard", (), "/home/"),
     ("My cases", "cases:mine", (Role.FACILITATOR,), "/cases/mine/"),
     ("Cases", "cases:list", (Role.COORDINATOR,), "/cases/"),
+    ("Overdue actions", "agreements:overdue", (Role.COORDINATOR, Role.FACILITATOR), "/actions/"),
     ("Referrals", "referrals:list", (Role.COORDINATOR, Role.REFERRER), "/referrals/"),
     ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/"),
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 class DateInput(forms.MultiWidget):
@@ -69,7 +70,7 @@ class DateField(forms.Field):
             date = datetime.date(int(year), int(month), int(day))
         except ValueError as exc:
             raise ValidationError(f"{name} must be a real date") from exc
-        today = datetime.date.today()
+        today = timezone.localdate()
         if self.past_only and date > today:
             raise ValidationError(f"{name} must be today or in the past")
         if self.future_only and date < today:

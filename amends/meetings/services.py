@@ -43,6 +43,13 @@ def meeting_arrange(
         errors["attendees"] = "Choose people in this case"
     if facilitator.pk not in case.facilitator_ids():
         errors["facilitator"] = "The facilitator must be one of the case's facilitators"
+    if co_facilitator is not None:
+        if co_facilitator.pk == facilitator.pk:
+            errors["co_facilitator"] = (
+                "The co-facilitator must be someone other than the facilitator"
+            )
+        elif co_facilitator.pk not in case.facilitator_ids():
+            errors["co_facilitator"] = "The co-facilitator must be one of the case's facilitators"
     if process not in ProcessType.values:
         errors["process"] = "Choose a process from the list"
     if errors:

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from amends.agreements.forms import ActionForm
 from amends.agreements.models import Agreement
-from amends.agreements.views import action_add_from_form, actions_of, confirm_then, form_submit
+from amends.agreements.views import action_add_from_form, actions_of
 from amends.cases.models import INDIRECT_PROCESSES, Case
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.forms_util import confirm_then, form_submit
 from amends.core.models import Role
+from amends.core.unsaved import form_data
 from amends.meetings import services
 from amends.meetings.forms import MarkHeldForm, MeetingArrangeForm, MessageForm, StageNotesForm
 from amends.meetings.models import STAGES, Meeting, MeetingStatus
@@ -28,7 +30,7 @@ def _meeting(request: MemberRequest, meeting_pk: int) -> Meeting:
 @member_required(*MEETING_ROLES)
 def meeting_arrange(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
-    form = MeetingArrangeForm(request.POST or None, case=case)
+    form = MeetingArrangeForm(form_data(request), case=case)
 
     def arrange(data: dict[str, Any]) -> Meeting:
         return services.meeting_arrange(
@@ -120,7 +122,7 @@ def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
 @member_required(*MEETING_ROLES)
 def message_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, meeting_pk)
-    form = MessageForm(request.POST or None, case=meeting.case)
+    form = MessageForm(form_data(request), case=meeting.case)
     if request.method == "POST" and (
         message := form_submit(
             form, lambda data: services.message_carry(meeting=meeting, by=request.user, **data)

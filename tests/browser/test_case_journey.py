@@ -86,8 +86,12 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
 
         page.get_by_role("button", name="Record consent").click()
         assert_accessible(page)
-        page.get_by_role("group", name="Whose taking part is this about?").get_by_label(re.compile(name)).check()
-        page.get_by_role("group", name="Who gave or refused consent?").get_by_label(re.compile(name)).check()
+        page.get_by_role("group", name="Whose taking part is this about?").get_by_label(
+            re.compile(name)
+        ).check()
+        page.get_by_role("group", name="Who gave or refused consent?").get_by_label(
+            re.compile(name)
+        ).check()
         page.get_by_role("group", name="Decision").get_by_label("Given").check()
         page.get_by_label("In person").check()
         page.get_by_role("button", name="Record").click()
@@ -109,7 +113,9 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     # The referrer sees that it progressed, and nothing more.
     sign_in(page, live_server, rita.email)
     page.get_by_role("link", name="Referrals").first.click()
-    expect(page.get_by_role("cell", name="In progress: preparing the people involved")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="In progress: preparing the people involved")
+    ).to_be_visible()
     expect(page.get_by_text("Qureshi")).to_have_count(0)
     expect(page.get_by_text(case.reference)).to_have_count(0)
     assert_accessible(page)
