@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -108,14 +109,69 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     assert_accessible(page)
     case.refresh_from_db()
     assert case.status == "preparing"
+
+    # A conference is arranged and held in facilitation mode.
+    page.get_by_role("button", name="Arrange a meeting").click()
+    assert_accessible(page)
+    fill_date(page, "Date", today)
+    page.get_by_label("Time").fill("10:00")
+    page.get_by_label("Venue").fill("Northbridge Community Centre")
+    page.get_by_label("Imran Qureshi").check()
+    page.get_by_label("Jake Dunmore").check()
+    page.get_by_role("button", name="Arrange meeting").click()
+    expect(page.get_by_text("Yes: everyone taking part has current consent")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Open facilitation mode").click()
+    assert_accessible(page)
+    page.get_by_label("Notes on “what happened”").fill("Jake explained the night.")
+    page.get_by_role("button", name="Save notes on what happened").click()
+    expect(page.locator("#stage-what_happened-status")).to_contain_text("saved at")
+    draft = page.locator("#draft-form")
+    draft.get_by_label("Jake (responsible person)").check()
+    draft.get_by_label("Apology (written)").check()
+    draft.get_by_label("What they will do").fill("Write to Imran to say sorry.")
+    due = today + datetime.timedelta(days=30)
+    draft.get_by_label("Day").fill(str(due.day))
+    draft.get_by_label("Month").fill(str(due.month))
+    draft.get_by_label("Year").fill(str(due.year))
+    draft.get_by_role("button", name="Add action").click()
+    expect(page.locator("#draft-actions")).to_contain_text("Write to Imran to say sorry.")
+    assert_accessible(page)
+    page.get_by_role("link", name="Finish: go to the meeting to mark it as held").click()
+    page.get_by_label(re.compile("What happened at the meeting")).fill("Both took part fully.")
+    page.get_by_role("button", name="Mark as held").click()
+    expect(page.get_by_text("The meeting is recorded as held.")).to_be_visible()
+
+    # The agreement: both accept, it is confirmed, and the action is completed.
+    page.get_by_role("link", name="View the agreement").click()
+    page.get_by_label("Imran (harmed person)").check()
+    page.get_by_role("button", name="Record acceptance").click()
+    page.get_by_label("Jake (responsible person)").check()
+    page.get_by_role("button", name="Record acceptance").click()
+    page.get_by_role("button", name="Confirm the agreement").click()
+    expect(page.get_by_text("The agreement is confirmed.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Follow up apology (written) by Jake").click()
+    page.get_by_label("Done", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("verified by you")).to_be_visible()
+
+    # The case closes.
+    page.goto(f"{live_server.url}/cases/{case.pk}/close/")
+    assert_accessible(page)
+    page.get_by_label("Agreement completed").check()
+    page.get_by_role("button", name="Close case").click()
+    expect(page.get_by_text("Closed on")).to_be_visible()
+    assert_accessible(page)
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closure_outcome == "agreement_completed"
     sign_out(page)
 
     # The referrer sees that it progressed, and nothing more.
     sign_in(page, live_server, rita.email)
     page.get_by_role("link", name="Referrals").first.click()
-    expect(
-        page.get_by_role("cell", name="In progress: preparing the people involved")
-    ).to_be_visible()
+    expect(page.get_by_role("cell", name="Finished")).to_be_visible()
     expect(page.get_by_text("Qureshi")).to_have_count(0)
     expect(page.get_by_text(case.reference)).to_have_count(0)
     assert_accessible(page)
