@@ -113,6 +113,7 @@ class Case(OrganisationOwned):
             )
         ]
         indexes = [
+            models.Index(fields=["organisation", "-opened_on", "-id"]),
             models.Index(fields=["organisation", "status", "-opened_on"]),
             models.Index(fields=["organisation", "lead_facilitator", "status"]),
             models.Index(fields=["organisation", "co_facilitator", "status"]),

@@ -217,7 +217,7 @@ def load_demo_cases(
             continue
         case = referrals.referral_accept(referral=referral, by=coordinator, planned_process=process)
         made += 1
-        lead = facilitators[n % len(facilitators)]
+        lead = facilitators[made % len(facilitators)]
         if stage != "open":
             cases.case_allocate(case=case, lead=lead, co=None, by=coordinator)
         if stage in {"open"}:
@@ -330,7 +330,7 @@ def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> Non
         by=lead,
         owner=responsible,
         kind="apology_written",
-        description="Write a letter saying sorry and what he has learned.",
+        description="Write a letter saying sorry and what they have learned.",
         due_on=today + datetime.timedelta(days=14),
     )
     agreements.action_add(
