@@ -32,3 +32,20 @@ def test_rotation_re_encrypts_old_rows_under_the_new_key(db, settings):
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert Person.objects.get(pk=person.pk).address == "7 Marker Row"
     assert "Marker" not in raw_address(person)
+
+
+def test_rotation_covers_second_factor_secrets(db, settings):
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import UserFactory, totp_secret
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    user = UserFactory()
+    secret = totp_secret(user)
+
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_field_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert totp_secret(user) == secret
+    assert secret not in str(Authenticator.objects.get(user=user).data)

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from amends.core.fields import EncryptedTextField
+from amends.core.fields import PREFIX, EncryptedTextField, rotate
 
 BATCH = 500
 
@@ -39,6 +39,25 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.label}: re-encrypted {count} rows ({', '.join(fields)})"
             )
+        self.stdout.write(f"Second-factor secrets: re-encrypted {self._rotate_authenticators()}")
+
+    @staticmethod
+    def _rotate_authenticators() -> int:
+        """TOTP keys and recovery-code seeds, which allauth keeps in a JSON column."""
+        from allauth.mfa.models import Authenticator
+
+        count = 0
+        for authenticator in Authenticator.objects.order_by("pk").iterator(chunk_size=BATCH):
+            data = dict(authenticator.data)
+            changed = False
+            for key in ("secret", "seed"):
+                if isinstance(data.get(key), str) and data[key].startswith(PREFIX):
+                    data[key] = rotate(data[key])
+                    changed = True
+            if changed:
+                Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+                count += 1
+        return count
 
     @staticmethod
     def _save(model: Any, batch: list[Any], fields: list[str]) -> int:
