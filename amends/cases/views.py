@@ -35,7 +35,7 @@ from amends.core.access import MemberRequest, get_visible_or_404, member_require
 from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors
-from amends.core.models import AuditAction, Role
+from amends.core.models import AuditAction, Membership, Role
 from amends.core.unsaved import form_data
 from amends.people.models import Person
 from amends.people.services import person_create
@@ -77,7 +77,9 @@ def _audit_view(request: MemberRequest, record: Any, what: str) -> None:
 # Caseload -----------------------------------------------------------------------
 
 
-def filter_cases(queryset: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
+def filter_cases(
+    queryset: QuerySet[Case], data: dict[str, Any], member: Membership
+) -> QuerySet[Case]:
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
     if data.get("sector"):
@@ -97,14 +99,10 @@ def filter_cases(queryset: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Cas
         )
     query = (data.get("q") or "").strip()
     if query:
-        named = Party.objects.filter(case=OuterRef("pk"))
-        for word in query.split()[:3]:
-            named = named.filter(
-                Q(person__given_name__icontains=word)
-                | Q(person__family_name__icontains=word)
-                | Q(person__known_as__icontains=word)
-            )
-        queryset = queryset.filter(Q(reference__icontains=query) | Exists(named))
+        # People first, then their cases: lets PostgreSQL use the names' trigram indexes.
+        people = Person.objects.in_organisation_of(member).search(query)
+        named = Party.objects.filter(person__in=people).values("case_id")
+        queryset = queryset.filter(Q(reference__icontains=query) | Q(pk__in=named))
     return queryset
 
 
@@ -118,6 +116,7 @@ def case_list(request: MemberRequest) -> HttpResponse:
             "lead_facilitator", "co_facilitator", "harm_type"
         ),
         data,
+        member,
     ).order_by("-opened_on", "-pk")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
