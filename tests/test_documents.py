@@ -19,10 +19,10 @@ def upload(client, case, content, name="agreement.pdf", **data):
     return client.post(
         reverse("documents:add", args=[case.pk]),
         {
-            "title": "Signed agreement",
-            "kind": "signed_agreement",
-            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
-            **data,
+            "document-title": "Signed agreement",
+            "document-kind": "signed_agreement",
+            "document-file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+            **{f"document-{key}": value for key, value in data.items()},
         },
     )
 

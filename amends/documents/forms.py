@@ -7,6 +7,9 @@ from django import forms
 from amends.cases.models import Case, Party
 from amends.documents.models import DocumentKind
 
+# The form also appears on the case page, beside other forms: its ids must not clash.
+PREFIX = "document"
+
 
 class DocumentForm(forms.Form):
     title = forms.CharField(

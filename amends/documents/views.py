@@ -12,7 +12,7 @@ from amends.core.audit import client_ip
 from amends.core.forms_util import add_service_errors
 from amends.core.unsaved import form_data
 from amends.documents import services
-from amends.documents.forms import DocumentForm
+from amends.documents.forms import PREFIX, DocumentForm
 from amends.documents.models import Document
 
 
@@ -29,7 +29,7 @@ def _document(request: MemberRequest, case_pk: int, document_pk: int) -> Documen
 @member_required(*CASE_ROLES)
 def document_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = DocumentForm(form_data(request), request.FILES or None, case=case)
+    form = DocumentForm(form_data(request), request.FILES or None, case=case, prefix=PREFIX)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_add(
