@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "amends.cases",
     "amends.meetings",
     "amends.agreements",
+    "amends.documents",
+    "amends.privacy",
 ]
 
 MIDDLEWARE = [

@@ -76,6 +76,18 @@ def mark_second_factor(client: Client, user, kind: str | None = None) -> None:
     session.save()
 
 
+def reveal_contact_details(client: Client, *people) -> None:
+    """Record in the client's session that it revealed these people's contact details,
+    as the step-up page does (amends/privacy/reveal.py)."""
+    from amends.privacy.reveal import SESSION_REVEALED_KEY
+
+    session = client.session
+    revealed = session.get(SESSION_REVEALED_KEY, {})
+    revealed.update({str(person.pk): time.time() for person in people})
+    session[SESSION_REVEALED_KEY] = revealed
+    session.save()
+
+
 def signed_in(user, *, second_factor: bool = True) -> Client:
     """A client signed in as `user`, past the second factor unless told otherwise.
 
@@ -136,6 +148,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, never var/uploads."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture(autouse=True, scope="session")

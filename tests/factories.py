@@ -368,3 +368,32 @@ class AcceptanceFactory(DjangoModelFactory):
         PartyFactory, organisation=_org(), case=factory.SelfAttribute("..case")
     )
     accepted_on = factory.LazyFunction(timezone.localdate)
+
+
+# Documents --------------------------------------------------------------------------
+
+from amends.documents.models import Document, DocumentKind  # noqa: E402
+
+SMALL_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class DocumentFactory(DjangoModelFactory):
+    """A document with its file written under MEDIA_ROOT (a temporary folder in tests)."""
+
+    class Meta:
+        model = Document
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    title = "Signed agreement"
+    kind = DocumentKind.SIGNED_AGREEMENT
+    stored_name = factory.Sequence(lambda n: f"test{n:08d}{time.time_ns()}")
+    content_type = "application/pdf"
+    size = len(SMALL_PDF)
+
+    @factory.post_generation
+    def file(obj, create, extracted, **kwargs):
+        if create:
+            obj.path.parent.mkdir(parents=True, exist_ok=True)
+            obj.path.write_bytes(extracted or SMALL_PDF)

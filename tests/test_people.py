@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from amends.core.models import AuditEvent
 from amends.people.models import Person, PersonIdentifier
+from tests.conftest import reveal_contact_details
 from tests.factories import PersonFactory, PersonIdentifierFactory
 
 VALID = {
@@ -95,6 +96,9 @@ def test_a_child_is_recognised_from_date_of_birth(as_bob):
 
 def test_editing_keeps_other_edits_safe(as_alice, as_bob, org):
     person = PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    # The edit form shows contact details, so both have revealed them (tests/test_reveal.py).
+    reveal_contact_details(as_bob, person)
+    reveal_contact_details(as_alice, person)
     form = as_bob.get(reverse("people:edit", args=[person.pk])).context["form"]
     version = form["version"].value()
 

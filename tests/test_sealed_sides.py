@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from amends.cases.models import PartyRole
+from tests.conftest import reveal_contact_details
 from tests.factories import (
     ConsentRecordFactory,
     ContactLogEntryFactory,
@@ -76,6 +77,8 @@ def outputs_for(client, case, party):
     ],
 )
 def test_one_sides_outputs_carry_nothing_of_the_other(as_bob, case, sides, mine, theirs, their_tag):
+    # Both people's contact details revealed: what is sealed must stay sealed even then.
+    reveal_contact_details(as_bob, sides["harmed"].person, sides["responsible"].person)
     own_tag = "RESPSIDE" if mine == "responsible" else "HARMEDSIDE"
     for name, html in outputs_for(as_bob, case, sides[mine]).items():
         for marker in markers(their_tag):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
@@ -17,6 +19,7 @@ from amends.core.unsaved import form_data
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from amends.people.models import Person, PersonIdentifier
+from amends.privacy.reveal import contact_revealed
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 
@@ -79,6 +82,10 @@ def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
 def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(Person, member, pk=person_pk)
+    if request.method == "GET" and not contact_revealed(request, person):
+        # The form shows the contact details, so it opens only once they are revealed.
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('privacy:reveal_contact', args=[person.pk])}?{query}")
     form = PersonForm(form_data(request), instance=person)
     conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():

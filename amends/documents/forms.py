@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from amends.cases.models import Case, Party
+from amends.documents.models import DocumentKind
+
+# The form also appears on the case page, beside other forms: its ids must not clash.
+PREFIX = "document"
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=120,
+        help_text="For example, “Signed agreement” or “Receipt for the repair”.",
+        error_messages={"required": "Enter a title"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of document is it?",
+        choices=DocumentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of document it is"},
+    )
+    party = forms.ModelChoiceField(
+        label="Who is it about? (optional)",
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label="The whole case",
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A PDF, PNG or JPEG, smaller than 10MB.",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["party"]
+        field.queryset = case.parties.select_related("person")
+        field.label_from_instance = lambda party: (
+            f"{party.person.full_name} ({party.get_role_display().lower()})"
+        )

@@ -1,0 +1,213 @@
+"""Every URL, every role, whose record it is: allowed by DESIGN.md §2, or refused.
+
+The table below says, for each URL, who may open it. A URL missing from it
+fails the test, so a new page forces a decision. Each URL is opened by a
+coordinator, a facilitator, a referrer, a viewer, a trainer, a platform
+administrator and someone signed out, for each kind of record it can show:
+
+  mine       own organisation; the facilitator's own case, the referrer's own referral
+  not mine   own organisation; someone else's case or referral
+  elsewhere  another organisation's record (always 404: nobody learns it exists)
+
+A refusal is 404 on a page about a record (or for someone with no membership),
+403 on a list page for a member whose role may not use it, and a redirect to
+sign in for someone signed out. Builds on test_isolation.py's URL walk.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from amends.core.models import Role
+from tests.conftest import _member, signed_in
+from tests.factories import UserFactory
+from tests.test_isolation import NOT_RECORDS, build_objects, walk
+
+C, F, R, V, T = Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER, Role.TRAINER
+ADMIN, ANONYMOUS = "platform admin", "anonymous"
+ROLES = [C, F, R, V, T, ADMIN, ANONYMOUS]
+
+# Who may open each URL. Values:
+#   {roles}            members in these roles, for any record of their organisation
+#   ("case team",)     coordinators; facilitators only on their own cases (lead or co-facilitator)
+#   ("coordinators",)  coordinators only
+#   ("own referrals",) coordinators; referrers only their own referrals
+#   "anyone"           public pages, signed out too
+#   "signed in"        anyone signed in, with or without a membership
+#   "platform admin"   platform administrators only
+CASE_TEAM = ("case team",)
+OWN_REFERRALS = ("own referrals",)
+EXPECTED: dict[str, object] = {
+    "core:home": "anyone",
+    "core:accessibility": "anyone",
+    "core:privacy": "anyone",
+    "core:dashboard": "signed in",
+    "core:platform_organisations": "platform admin",
+    "core:members": {C},
+    "core:member_invite": {C},
+    "core:member_detail": {C},
+    "core:member_deactivate": {C},
+    "core:member_reactivate": {C},
+    "core:invitation_cancel": {C},
+    "core:organisation_settings": {C},
+    "core:audit_log": {C},
+    "core:audit_log_export": {C},
+    "people:list": {C, F},
+    "people:add": {C, F},
+    "people:detail": {C, F},
+    "people:edit": {C, F},
+    "people:identifier_add": {C, F},
+    "people:identifier_remove": {C, F},
+    "privacy:reveal_contact": {C, F},
+    "privacy:subject_access": {C},
+    "privacy:export_pdf": {C},
+    "privacy:export_json": {C},
+    "referrals:list": {C, R},
+    "referrals:new": {C, R},
+    "referrals:detail": OWN_REFERRALS,
+    "referrals:accept": {C},
+    "referrals:decline": {C},
+    "referrals:harm_types": {C},
+    "referrals:harm_type_toggle": {C},
+    "cases:list": {C, F},
+    "cases:mine": {C, F},
+    "cases:detail": CASE_TEAM,
+    "cases:edit": CASE_TEAM,
+    "cases:allocate": {C},
+    "cases:timeline": CASE_TEAM,
+    "cases:close": CASE_TEAM,
+    "cases:party_add": CASE_TEAM,
+    "cases:party": CASE_TEAM,
+    "cases:party_notes": CASE_TEAM,
+    "cases:party_letter": CASE_TEAM,
+    "cases:consent": CASE_TEAM,
+    "cases:risk": CASE_TEAM,
+    "cases:risk_history": CASE_TEAM,
+    "cases:contacts": CASE_TEAM,
+    "documents:add": CASE_TEAM,
+    "documents:download": CASE_TEAM,
+    "documents:remove": CASE_TEAM,
+}
+
+# URLs outside the matrix, and where they are covered instead.
+NOT_IN_THE_MATRIX = {
+    "core:switch_organisation": "POST only, acts on the user's own memberships (test_members.py)",
+    "core:accept_invitation": "a one-time token, checked by hash (test_members.py)",
+}
+# allauth's sign-in, password and second-factor pages act on the signed-in user's own
+# account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).
+ACCOUNT_PAGE_PREFIXES = ("account_", "mfa_")
+
+
+def matrix_urls() -> list[tuple[str, tuple[str, ...]]]:
+    found = []
+    for name, kwargs in walk():
+        if name.startswith(ACCOUNT_PAGE_PREFIXES) or name in NOT_IN_THE_MATRIX:
+            continue
+        assert all(k.endswith("_pk") or k in NOT_RECORDS for k in kwargs), name
+        found.append((name, tuple(kwargs)))
+    return sorted(set(found))
+
+
+URLS = matrix_urls()
+
+
+def test_every_url_is_in_the_table():
+    missing = sorted({name for name, _ in URLS} - set(EXPECTED))
+    assert not missing, f"Decide who may open these URLs, in EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - {name for name, _ in URLS})
+    assert not stale, f"EXPECTED names URLs that no longer exist: {stale}"
+
+
+def allowed(rule: object, role: str, scenario: str) -> bool:
+    if rule == "anyone":
+        return True
+    if role == ANONYMOUS:
+        return False
+    if rule == "signed in":
+        return True
+    if rule == "platform admin":
+        return role == ADMIN
+    if scenario == "elsewhere" or role == ADMIN:
+        return False
+    if rule == CASE_TEAM:
+        return role == C or (role == F and scenario == "mine")
+    if rule == OWN_REFERRALS:
+        return role == C or (role == R and scenario == "mine")
+    assert isinstance(rule, set)
+    return role in rule
+
+
+def outcome(response) -> str:
+    assert response.status_code < 500
+    if response.status_code == 302 and response.url.startswith(reverse(settings.LOGIN_URL)):
+        return "sign in"
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    return "allowed"
+
+
+def refusal(rule: object, role: str, has_record: bool) -> str:
+    if role == ANONYMOUS:
+        return "sign in"
+    # The platform pages do not admit they exist to anyone but an administrator.
+    if has_record or role == ADMIN or rule == "platform admin":
+        return "404"
+    return "403"
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Seven users per URL: hash their passwords quickly (nobody signs in with one here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clients(fast_passwords, org, alice, bob, rita, vera):
+    trainer = _member(org, T, "tess@northbridge.example", "Tess Trainer")
+    admin = UserFactory(email="pat@platform.example", is_platform_admin=True)
+    from django.test import Client
+
+    return {
+        C: signed_in(alice),
+        F: signed_in(bob),
+        R: signed_in(rita),
+        V: signed_in(vera),
+        T: signed_in(trainer),
+        ADMIN: signed_in(admin),
+        ANONYMOUS: Client(),
+    }
+
+
+def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
+    objects = build_objects(other_org if scenario == "elsewhere" else org, list(kwargs))
+    for obj in objects.values():
+        case = obj if obj._meta.model_name == "case" else getattr(obj, "case", None)
+        if case is not None and scenario != "elsewhere":
+            case.lead_facilitator = bob if scenario == "mine" else alice
+            case.save()
+        if obj._meta.model_name == "referral" and scenario != "elsewhere":
+            obj.referred_by = rita if scenario == "mine" else alice
+            obj.save()
+    return {k: obj.pk for k, obj in objects.items()}
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), URLS, ids=[n for n, _ in URLS])
+def test_the_access_matrix(url_name, kwargs, clients, org, other_org, alice, bob, rita):
+    rule = EXPECTED[url_name]
+    scenarios = ["mine", "not mine", "elsewhere"] if kwargs else ["own organisation"]
+    wrong = []
+    for scenario in scenarios:
+        url = reverse(
+            url_name, kwargs=records_for(scenario, kwargs, org, other_org, bob, rita, alice)
+        )
+        for role in ROLES:
+            expected = (
+                "allowed" if allowed(rule, role, scenario) else refusal(rule, role, bool(kwargs))
+            )
+            got = outcome(clients[role].get(url))
+            if got != expected:
+                wrong.append(f"{role} / {scenario}: expected {expected}, got {got}")
+    assert not wrong, f"{url_name}:\n" + "\n".join(wrong)
