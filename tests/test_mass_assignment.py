@@ -10,6 +10,7 @@ from django.urls import reverse
 
 import amends
 from amends.cases.models import CaseStatus
+from tests.conftest import reveal_contact_details
 from tests.factories import PersonFactory
 
 
@@ -37,6 +38,7 @@ def test_every_model_form_names_its_fields():
 
 def test_extra_fields_posted_to_a_person_change_nothing(as_bob, org, other_org, bob):
     person = PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    reveal_contact_details(as_bob, person)
     version = (
         as_bob.get(reverse("people:edit", args=[person.pk])).context["form"]["version"].value()
     )

@@ -1,8 +1,8 @@
-"""Sides stay sealed beyond the party page: e-mails, logs, the subject-access export, documents.
+"""Sides stay sealed beyond the party page: e-mails, logs, the subject-access export,
+documents and the agreement PDF.
 
 Markers are planted in every private field of a harmed and a responsible
-person (tests/test_sealed_sides.py). The agreement PDF joins this file once
-the meetings and agreements pages are merged.
+person (tests/test_sealed_sides.py).
 """
 
 from __future__ import annotations
@@ -108,3 +108,24 @@ def test_the_documents_list_names_people_by_first_name_and_part_only(as_bob, org
     for tag in ("HARMEDSIDE", "RESPSIDE"):
         for marker in markers(tag):
             assert marker not in documents, f"{marker} in the documents list"
+
+
+def test_the_agreement_pdf_carries_first_names_and_nothing_private(as_bob, org, case, sides):
+    """The agreement is shared by both sides: first names only, nothing of either side's private record."""
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.factories import AcceptanceFactory, AgreementActionFactory, AgreementFactory
+
+    agreement = AgreementFactory(organisation=org, case=case)
+    AgreementActionFactory(organisation=org, agreement=agreement, owner=sides["responsible"])
+    for party in sides.values():
+        AcceptanceFactory(organisation=org, agreement=agreement, party=party)
+    response = as_bob.get(reverse("agreements:pdf", args=[case.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "FirstHARMEDSIDE" in text and "FirstRESPSIDE" in text
+    for tag in ("HARMEDSIDE", "RESPSIDE"):
+        for marker in markers(tag):
+            assert marker not in text, f"{marker} is in the agreement PDF"
