@@ -15,11 +15,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from faker import Faker
 
 from amends.accounts.models import User
 from amends.core.fields import decrypt, encrypt
 from amends.core.models import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
 from amends.people.models import IdentifierKind, Person, PersonIdentifier
+
+_fake_gb = Faker("en_GB")
 
 PASSWORD = "correct horse battery staple"
 
@@ -119,7 +122,9 @@ class PersonFactory(DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     given_name = factory.Faker("first_name", locale="en_GB")
-    family_name = factory.Faker("last_name", locale="en_GB")
+    # A real surname with a numbered tail, so no surname is also a word on a page
+    # ("Page", "Case") and tests that assert a surname is absent cannot pass or fail by chance.
+    family_name = factory.Sequence(lambda n: f"{_fake_gb.last_name()}-{n}")
     email = factory.Faker("email", locale="en_GB")
     phone = "07700 900 123"
     address = "1 High Street\nLeeds\nLS1 1AA"

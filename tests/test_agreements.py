@@ -459,6 +459,9 @@ def test_a_facilitator_sees_the_overdue_actions_of_their_own_cases(
     as_bob, as_alice, org, case, other_org
 ):
     mine = overdue_action(case, 5)
+    # A surname no page word could match by chance.
+    mine.owner.person.family_name = "Quillfeather-Marker"
+    mine.owner.person.save()
     someone_elses = overdue_action(CaseFactory(organisation=org), 3)
     overdue_action(CaseFactory(organisation=other_org), 4)
     AgreementActionFactory(organisation=org, agreement=mine.agreement)  # not yet due
