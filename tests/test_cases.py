@@ -210,3 +210,24 @@ def test_party_pages_are_audited_views(as_bob, case, harmed, url_name):
     assert AuditEvent.objects.filter(
         action="view", record_type="person", record_id=str(harmed.person.pk)
     ).exists()
+
+
+def test_case_page_queries_do_not_grow_with_its_people_and_history(as_bob, case, org, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amends.cases import services
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert as_bob.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    PartyFactory(organisation=org, case=case, role="harmed")
+    small = count()
+    for _ in range(6):
+        party = PartyFactory(organisation=org, case=case, role="community")
+        services.contact_log(
+            case=case, by=bob, kind="call", contact_on=TODAY, minutes=10, party=party
+        )
+    assert count() == small
