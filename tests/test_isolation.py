@@ -40,11 +40,10 @@ def walk(
             for name, kwargs in walk(entry, inner):
                 yield name, outer + kwargs
         elif isinstance(entry, URLPattern) and entry.name:
-            converters = getattr(entry.pattern, "converters", None)
-            if converters is None:  # a regex pattern
-                kwargs = list(entry.pattern.regex.groupindex)
-            else:
-                kwargs = list(converters)
+            # Route patterns name their converters; regex patterns their named groups.
+            kwargs = list(getattr(entry.pattern, "converters", None) or {}) or list(
+                entry.pattern.regex.groupindex
+            )
             yield f"{namespace}{entry.name}", kwargs
 
 
