@@ -295,14 +295,6 @@ def party_update_notes(*, party: Party, private_notes: str, by: User) -> Party:
 # Consent -------------------------------------------------------------------
 
 
-def consent_latest(party: Party, given_by: Party) -> ConsentRecord | None:
-    return (
-        ConsentRecord.objects.filter(party=party, given_by=given_by)
-        .order_by("-decided_on", "-pk")
-        .first()
-    )
-
-
 def consent_state(case: Case) -> dict[int, list[str]]:
     """For every party of the case, what stands between them and current consent.
 

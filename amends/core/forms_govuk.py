@@ -79,13 +79,3 @@ class DateField(forms.Field):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {}
-
-
-def add_error_classes(form: forms.BaseForm) -> None:
-    """Give each bound field's widget the GOV.UK error class when it has errors."""
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            css = widget.attrs.get("class", "")
-            if "govuk-input--error" not in css:
-                widget.attrs["class"] = f"{css} govuk-input--error".strip()

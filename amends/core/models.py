@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from amends.accounts.models import User
 
 
 class Sector(models.TextChoices):
@@ -296,7 +293,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.record_type} {self.record_id}"
-
-
-def user_label(user: User | None) -> str:
-    return user.email if user is not None else ""

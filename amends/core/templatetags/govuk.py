@@ -102,11 +102,3 @@ def page_title(context: template.Context, title: str) -> str:
         for v in context.flatten().values()
     )
     return f"{'Error: ' if has_errors else ''}{title} – Amends"
-
-
-@register.filter
-def masked(value: str | None) -> str:
-    """Show that a value exists without showing it."""
-    if not value:
-        return "Not recorded"
-    return "•" * 8
