@@ -577,3 +577,25 @@ def test_facilitation_mode_needs_no_inline_script_or_style(as_bob, meeting):
     assert " hx-on" not in page
     assert 'hx-post="' in page
     assert f'action="{reverse("meetings:notes", args=[meeting.pk])}"' in page
+
+
+def test_meeting_page_queries_do_not_grow_with_the_people_taking_part(
+    as_bob, case, harmed, responsible
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_ready(case, harmed, responsible)
+    meeting = arranged_meeting(case, harmed, responsible)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert as_bob.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for _ in range(5):
+        supporter = PartyFactory(organisation=case.organisation, case=case, role="community")
+        consent(supporter)
+        MeetingAttendeeFactory(organisation=case.organisation, meeting=meeting, party=supporter)
+    assert count() == small

@@ -30,10 +30,34 @@ def _choices_without_blank(field: Any) -> None:
     field.choices = [c for c in field.choices if c[0] != ""]
 
 
+def party_label(party: Party) -> str:
+    """A party as staff see them in a choice: full name and part in the case."""
+    return f"{party.person.full_name} ({party.get_role_display().lower()})"
+
+
+def case_parties(case: Case) -> Any:
+    return case.parties.select_related("person").order_by("pk")
+
+
 def party_choices(field: Any, case: Case) -> None:
     """Offer the case's parties, each named with their part."""
-    field.queryset = case.parties.select_related("person")
-    field.label_from_instance = lambda p: f"{p.person.full_name} ({p.get_role_display().lower()})"
+    field.queryset = case_parties(case)
+    field.label_from_instance = party_label
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return party_label(obj)
+
+
+class PartyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return party_label(obj)
+
+
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
 
 
 class CaseFilterForm(forms.Form):
@@ -88,7 +112,7 @@ class AllocateForm(forms.Form):
         for name in ("lead_facilitator", "co_facilitator"):
             field: Any = self.fields[name]
             field.queryset = facilitators_of(member)
-            field.label_from_instance = lambda u: u.get_full_name()
+            field.label_from_instance = User.get_full_name
 
 
 class CaseDetailsForm(forms.ModelForm):
@@ -154,11 +178,7 @@ class PartyAddForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, matches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        supports: Any = self.fields["supports"]
-        supports.queryset = case.parties.select_related("person")
-        supports.label_from_instance = lambda p: (
-            f"{p.person.full_name} ({p.get_role_display().lower()})"
-        )
+        party_choices(self.fields["supports"], case)
         person: Any = self.fields["person"]
         person.queryset = matches
         person.label_from_instance = lambda p: (
@@ -222,12 +242,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("party", "given_by"):
-            field: Any = self.fields[name]
-            field.queryset = case.parties.select_related("person")
-            field.label_from_instance = lambda p: (
-                f"{p.person.full_name} ({p.get_role_display().lower()})"
-            )
+        party_choices(self.fields["party"], case)
+        party_choices(self.fields["given_by"], case)
         self.fields["decided_on"].initial = timezone.localdate()
 
 
@@ -309,11 +325,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        party: Any = self.fields["party"]
-        party.queryset = case.parties.select_related("person")
-        party.label_from_instance = lambda p: (
-            f"{p.person.full_name} ({p.get_role_display().lower()})"
-        )
+        party_choices(self.fields["party"], case)
         self.fields["contact_on"].initial = timezone.localdate()
 
 

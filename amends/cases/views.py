@@ -156,7 +156,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
     parties = list(case.parties.select_related("person", "supports__person"))
     consent = services.consent_state(case)
     risk = services.risk_current(case)
-    minutes = case.contacts.aggregate(total=Sum("minutes"))["total"] or 0
+    minutes = case.minutes_logged()
     events = case.events.select_related("created_by")[:5]
     return render(
         request,
@@ -437,7 +437,7 @@ def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
             return redirect("cases:contacts", case_pk=case.pk)
     entries = case.contacts.select_related("party__person", "created_by")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    total = case.contacts.aggregate(total=Sum("minutes"))["total"] or 0
+    total = case.minutes_logged()
     per_facilitator = (
         case.contacts.values("created_by__full_name")
         .annotate(total=Sum("minutes"))

@@ -46,7 +46,5 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
 def amends(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"navigation": [], "switchable_memberships": []}
-    memberships = list(
-        Membership.objects.active().filter(user=request.user).select_related("organisation")
-    )
+    memberships = getattr(request, "memberships", [])
     return {"navigation": navigation_for(request), "switchable_memberships": memberships}

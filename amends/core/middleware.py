@@ -52,24 +52,28 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-def _current_membership(request: HttpRequest) -> Membership | None:
+def _memberships(request: HttpRequest) -> tuple[list[Membership], Membership | None]:
+    """All the user's active memberships (one query) and the one they are working in."""
     user = request.user
     if not user.is_authenticated:
-        return None
-    memberships = Membership.objects.active().select_related("organisation").filter(user=user)
+        return [], None
+    memberships = list(
+        Membership.objects.active()
+        .select_related("organisation")
+        .filter(user=user)
+        .order_by("organisation__name")
+    )
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
-    if chosen is not None:
-        membership = memberships.filter(pk=chosen).first()
-        if membership is not None:
-            return membership
-    membership = memberships.order_by("organisation__name").first()
-    if membership is not None:
+    membership = next((m for m in memberships if m.pk == chosen), None)
+    if membership is None and memberships:
+        membership = memberships[0]
         request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
-    return membership
+    return memberships, membership
 
 
 class CurrentMembershipMiddleware:
-    """Sets request.membership: the user's role in the organisation they are working in.
+    """Sets request.membership: the user's role in the organisation they are working in,
+    and request.memberships: all of the user's active memberships.
 
     A user whose last active membership is deactivated is signed out at once.
     """
@@ -78,7 +82,7 @@ class CurrentMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        membership = _current_membership(request)
+        memberships, membership = _memberships(request)
         user = request.user
         if (
             user.is_authenticated
@@ -92,6 +96,8 @@ class CurrentMembershipMiddleware:
             )
             return redirect("account_login")
         request.membership = membership  # type: ignore[attr-defined]
+        # The header's organisation switcher lists these, without asking again.
+        request.memberships = memberships  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from amends.cases.forms import party_choices
 from amends.cases.models import Case, Party
 from amends.documents.models import DocumentKind
 
@@ -38,8 +39,4 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["party"]
-        field.queryset = case.parties.select_related("person")
-        field.label_from_instance = lambda party: (
-            f"{party.person.full_name} ({party.get_role_display().lower()})"
-        )
+        party_choices(self.fields["party"], case)

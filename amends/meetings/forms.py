@@ -8,33 +8,16 @@ from django import forms
 from django.utils import timezone
 
 from amends.accounts.models import User
+from amends.cases.forms import (
+    FacilitatorChoiceField,
+    PartyChoiceField,
+    PartyMultipleChoiceField,
+    case_parties,
+)
 from amends.cases.models import Case, Party, ProcessType
 from amends.core.forms_govuk import DateField
 
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-
-
-def party_label(party: Party) -> str:
-    return f"{party.person.full_name} ({party.get_role_display().lower()})"
-
-
-class PartyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return party_label(obj)
-
-
-class PartyMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return party_label(obj)
-
-
-class FacilitatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name())
-
-
-def case_parties(case: Case) -> Any:
-    return case.parties.select_related("person").order_by("pk")
 
 
 class MeetingArrangeForm(forms.Form):

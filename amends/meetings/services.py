@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, ProcessType
-from amends.cases.services import case_move, consent_missing, event_record, risk_current
+from amends.cases.services import case_move, consent_state, event_record, risk_current
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
 
 if TYPE_CHECKING:
@@ -95,8 +95,9 @@ def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> li
     problems: list[str] = []
     if parties is None:
         parties = [a.party for a in meeting.attendees.select_related("party__person")]
+    consent = consent_state(meeting.case)  # the whole case's ledger, read once
     for party in parties:
-        problems.extend(consent_missing(party))
+        problems.extend(consent[party.pk])
     assessment = risk_current(meeting.case)
     if assessment is None:
         problems.append("There is no risk assessment for this case")

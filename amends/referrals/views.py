@@ -87,10 +87,17 @@ def referral_detail(request: MemberRequest, referral_pk: int) -> HttpResponse:
             "referrals/referral_status.html",
             {"referral": referral, "progress": services.referral_progress(referral)},
         )
+    return _triage_page(request, referral, AcceptForm())
+
+
+def _triage_page(
+    request: MemberRequest, referral: Referral, accept_form: AcceptForm
+) -> HttpResponse:
+    """The coordinator's view of a referral, with the accept form (and any refusal on it)."""
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, "people": referral.people.all(), "accept_form": AcceptForm()},
+        {"referral": referral, "people": referral.people.all(), "accept_form": accept_form},
     )
 
 
@@ -113,11 +120,7 @@ def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
                 f"Referral accepted: case {case.reference} is open. Allocate its facilitators.",
             )
             return redirect("cases:allocate", case_pk=case.pk)
-    return render(
-        request,
-        "referrals/referral_detail.html",
-        {"referral": referral, "people": referral.people.all(), "accept_form": form},
-    )
+    return _triage_page(request, referral, form)
 
 
 @member_required(Role.COORDINATOR)
