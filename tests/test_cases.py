@@ -179,6 +179,15 @@ def test_two_people_editing_a_case_cannot_overwrite_each_other(as_alice, as_bob,
     assert case.harm_summary == "Alice's summary"
 
 
+def test_a_save_without_its_version_is_refused(as_alice, case):
+    url = reverse("cases:edit", args=[case.pk])
+    base = {"harm_summary": "Changed blind", "planned_process": "conference", "next_step": "Call"}
+    response = as_alice.post(url, base)
+    assert "This page was out of date" in response.content.decode()
+    case.refresh_from_db()
+    assert case.harm_summary != "Changed blind"
+
+
 def test_closing_refusal_is_shown_at_the_outcome(as_bob, case):
     response = as_bob.post(
         reverse("cases:close", args=[case.pk]), {"outcome": "agreement_completed"}

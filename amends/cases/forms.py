@@ -20,6 +20,7 @@ from amends.cases.models import (
     ProcessType,
     RiskDecision,
 )
+from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
 from amends.core.models import Membership, Role, Sector
 from amends.people.models import Person
@@ -118,7 +119,7 @@ class AllocateForm(forms.Form):
 class CaseDetailsForm(forms.ModelForm):
     incident_date = DateField(label="Date of the incident", required=False, past_only=True)
     next_step_due = DateField(label="Next step due by", required=False)
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Case
@@ -145,7 +146,7 @@ class CaseDetailsForm(forms.ModelForm):
         harm_type.queryset = HarmType.objects.for_organisation(self.instance.organisation)
         harm_type.empty_label = "Not given"
         _choices_without_blank(self.fields["planned_process"])
-        self.fields["version"].initial = self.instance.updated_at.isoformat()
+        versioned_initial(self, self.instance)
 
 
 class PartyAddForm(forms.Form):

@@ -1,21 +1,30 @@
 """Refusing a save that would silently overwrite someone else's change.
 
-A form carries the record's `updated_at` as it was when the page was loaded.
-The service locks the row, compares, and refuses if anyone saved in between.
+A form that edits an existing record carries the record's version (its
+`updated_at` as it was when the page was loaded) in a hidden field. The
+service locks the row, compares, and refuses if anyone saved in between. A
+save that arrives without a version is refused too: without it nobody can
+tell whether the record changed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+MISSING_VERSION_MESSAGE = (
+    "This page was out of date, so your changes have not been saved. "
+    "The form now shows the saved details: make your changes again."
+)
+
 
 class EditConflict(ValidationError):
-    """Someone else changed the record after this form was loaded."""
+    """Someone else changed the record after this form was loaded (or the form had no version)."""
 
-    def __init__(self, changed_fields: list[str], current: models.Model) -> None:
+    def __init__(self, changed_fields: list[str], current: models.Model, message: str = "") -> None:
         self.changed_fields = changed_fields
         self.current = current
         differ = (
@@ -24,7 +33,8 @@ class EditConflict(ValidationError):
             else ""
         )
         super().__init__(
-            "Someone else saved changes to this record while you were editing it, so yours "
+            message
+            or "Someone else saved changes to this record while you were editing it, so yours "
             f"have not been saved.{differ} The form now shows the saved details: make your "
             "changes again."
         )
@@ -36,9 +46,12 @@ def version_of(instance: models.Model) -> str:
 
 
 def lock_and_check(instance: models.Model, loaded_version: str | None, fields: list[str]) -> Any:
-    """Lock the row; raise EditConflict if it changed since `loaded_version`."""
+    """Lock the row and return it as saved; raise EditConflict if it changed since
+    `loaded_version`, or if no version came with the save. Call inside a transaction."""
     current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if loaded_version is None or version_of(current) == loaded_version:
+    if not loaded_version:
+        raise EditConflict([], current, MISSING_VERSION_MESSAGE)
+    if version_of(current) == loaded_version:
         return current
     changed = [
         str(getattr(current._meta.get_field(name), "verbose_name", name))
@@ -46,3 +59,23 @@ def lock_and_check(instance: models.Model, loaded_version: str | None, fields: l
         if getattr(current, name) != getattr(instance, name, None)
     ]
     raise EditConflict(changed, current)
+
+
+class VersionField(forms.CharField):
+    """The hidden field that carries a record's version through an edit form.
+
+    Not required at the form level: a missing version is refused by
+    `lock_and_check` with the saved record shown back, which is kinder than a
+    field error the user cannot see or mend.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+def versioned_initial(form: forms.BaseForm, instance: models.Model) -> None:
+    """Set a form's `version` field to the record's version as loaded now."""
+    form.fields["version"].initial = version_of(instance)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
 from amends.people.models import AgeBand, IdentifierKind, Person
 
@@ -24,7 +25,7 @@ class PersonForm(forms.ModelForm):
         required=False,
         help_text="Only needed when the date of birth is not known.",
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Person
@@ -83,7 +84,7 @@ class PersonForm(forms.ModelForm):
             fields[name].choices = [c for c in fields[name].choices if c[0]]
         if self.instance.pk:
             self.fields["marked_child"].initial = self.instance.is_child
-            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            versioned_initial(self, self.instance)
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip()
