@@ -79,6 +79,18 @@ def _refuse_if_closed(case: Case) -> None:
         raise ValidationError(f"{case.reference} is closed, so it cannot be changed.")
 
 
+def case_lock_open(case: Case) -> Case:
+    """Re-read the case under a row lock and refuse if it is closed.
+
+    Every change to a case, or to anything that belongs to it, calls this
+    first inside its transaction, so the change and a closure (or any other
+    change to the case) cannot both win a race. Returns the locked case.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_if_closed(locked)
+    return locked
+
+
 def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case:
     """Move a case to a new status, if the lifecycle allows it."""
     if case.status == to:
