@@ -5,6 +5,8 @@ UV ?= uv
 PY := $(UV) run --locked python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core on the 2-core machines this runs on.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-postgres lint bench setup python-env frontend migrate demo check-deploy clean
 
@@ -14,7 +16,7 @@ run: setup migrate demo
 
 ## test: the whole suite, browser tests included (SQLite; set DATABASE_URL for PostgreSQL)
 test: setup
-	$(UV) run --locked pytest $(PYTEST_ARGS)
+	$(UV) run --locked pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite on the local PostgreSQL server
 test-postgres:
