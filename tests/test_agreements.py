@@ -20,6 +20,7 @@ from amends.agreements.models import (
     Payment,
 )
 from amends.cases.models import CaseStatus, PartyRole
+from amends.core.concurrency import version_of
 from tests.factories import (
     AcceptanceFactory,
     AgreementActionFactory,
@@ -37,11 +38,18 @@ from tests.test_meetings import action_data, date_fields, page_text
 TODAY = timezone.localdate
 
 
+def agreement_version(case) -> str:
+    """The version of the case's agreement as a page loaded now would carry it."""
+    return version_of(Agreement.objects.get(case=case))
+
+
 @pytest.fixture
-def agreement(case):
-    """A draft agreement for a case whose meeting has been held."""
+def agreement(case, harmed, responsible):
+    """A draft agreement for a case whose meeting has been held, with both parties consenting."""
     case.status = CaseStatus.MEETING_ARRANGED
     case.save()
+    for party in (harmed, responsible):
+        ConsentRecordFactory(organisation=case.organisation, party=party)
     MeetingFactory(
         organisation=case.organisation, case=case, status="held", facilitator=case.lead_facilitator
     )
@@ -125,18 +133,21 @@ def test_someone_from_another_case_cannot_own_an_action(as_bob, org, case):
 def test_an_action_is_removed_while_the_agreement_is_a_draft(as_bob, action):
     url = reverse("agreements:action_remove", args=[action.pk])
     assert "Remove the apology (written)" in page_text(as_bob.get(url))
-    assert as_bob.post(url).status_code == 302
+    assert as_bob.post(url, {"version": agreement_version(action.case)}).status_code == 302
     assert not AgreementAction.objects.exists()
 
 
 def test_a_confirmed_agreements_actions_are_not_removed(as_bob, confirmed, action):
-    response = as_bob.post(reverse("agreements:action_remove", args=[action.pk]))
+    response = as_bob.post(
+        reverse("agreements:action_remove", args=[action.pk]),
+        {"version": agreement_version(confirmed.case)},
+    )
     assert response.status_code == 200
     assert "its actions can only be followed up, not edited" in page_text(response)
     assert AgreementAction.objects.filter(pk=action.pk).exists()
     response = as_bob.post(
         reverse("agreements:action_add", args=[confirmed.case_id]),
-        action_data(action.owner),
+        action_data(action.owner, version=agreement_version(confirmed.case)),
     )
     assert "its actions can only be followed up, not edited" in page_text(response)
     assert AgreementAction.objects.count() == 1
@@ -145,16 +156,26 @@ def test_a_confirmed_agreements_actions_are_not_removed(as_bob, confirmed, actio
 # Acceptance and confirmation -------------------------------------------------------------
 
 
+def current_version(case) -> str:
+    agreement = Agreement.objects.filter(case=case).first()
+    return version_of(agreement) if agreement else ""
+
+
 def accept(client, case, party, day=None):
     return client.post(
         reverse("agreements:accept", args=[case.pk]),
-        {"party": str(party.pk), **date_fields("accepted_on", day or TODAY())},
+        {
+            "party": str(party.pk),
+            "version": current_version(case),
+            **date_fields("accepted_on", day or TODAY()),
+        },
     )
 
 
 def confirm(client, case):
     return client.post(
-        reverse("agreements:confirm", args=[case.pk]), date_fields("agreed_on", TODAY())
+        reverse("agreements:confirm", args=[case.pk]),
+        {"version": current_version(case), **date_fields("agreed_on", TODAY())},
     )
 
 
@@ -228,7 +249,12 @@ def test_nothing_to_confirm_or_accept_before_a_draft_exists(as_bob, case, harmed
 def resolve(client, action, status="done", note=""):
     return client.post(
         reverse("agreements:resolve", args=[action.pk]),
-        {"status": status, "note": note, **date_fields("resolved_on", TODAY())},
+        {
+            "status": status,
+            "note": note,
+            "version": version_of(AgreementAction.objects.get(pk=action.pk)),
+            **date_fields("resolved_on", TODAY()),
+        },
     )
 
 
@@ -249,7 +275,9 @@ def test_an_action_not_done_needs_a_note(as_bob, confirmed, action):
     assert response.context["resolve_form"].errors["note"] == ["Say what happened"]
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
-    assert resolve(as_bob, action, status="varied", note="Gardening instead.").status_code == 302
+    assert resolve(as_bob, action, status="not_done", note="Did not write.").status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.NOT_DONE
 
 
 def test_actions_of_a_draft_are_not_followed_up(as_bob, action):
@@ -298,7 +326,8 @@ def test_over_payment_is_refused_at_the_amount(as_bob, restitution):
     response = pay(as_bob, restitution, "50")
     assert response.status_code == 200
     assert response.context["payment_form"].errors["amount"] == [
-        "This would take the total paid to £110.00, more than the £100.00 agreed"
+        "This would take the total paid to £110.00, more than the £100.00 agreed "
+        "(£40.00 is still owed)"
     ]
     assert Payment.objects.count() == 1
 
@@ -541,7 +570,9 @@ def test_changing_the_actions_clears_earlier_acceptances(
     as_bob, case, agreement, action, harmed, responsible
 ):
     accept_all(agreement, harmed, responsible)
-    response = as_bob.post(reverse("agreements:action_remove", args=[action.pk]), {})
+    response = as_bob.post(
+        reverse("agreements:action_remove", args=[action.pk]), {"version": current_version(case)}
+    )
     assert response.status_code == 302
     assert not Acceptance.objects.exists()
     assert case.events.filter(code="acceptances_cleared").exists()

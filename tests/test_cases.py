@@ -107,6 +107,7 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
     response = as_bob.post(
         reverse("cases:risk", args=[case.pk]),
         {
+            "version": "none",  # no assessment yet when the page was loaded
             "acknowledgement": "full",
             "narrative": "Ready",
             "decision": "suitable",
@@ -119,6 +120,7 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
     as_bob.post(
         reverse("cases:risk", args=[case.pk]),
         {
+            "version": "none",  # no assessment yet when the page was loaded
             "acknowledgement": "full",
             "narrative": "Ready",
             "decision": "suitable_with_mitigations",

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from amends.core.concurrency import version_of
 from amends.core.models import AuditEvent, Invitation, Membership, Role
 from tests.conftest import signed_in
 from tests.factories import MembershipFactory, UserFactory
@@ -186,6 +187,7 @@ def test_coordinator_edits_organisation_details(as_alice, org):
         "postcode": "ls1 4ap",
         "case_reference_prefix": "nrj",
         "retention_years": 6,
+        "version": version_of(org),
     }
     response = as_alice.post(reverse("core:organisation_settings"), data)
     assert response.status_code == 302

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
-from amends.agreements.models import ActionKind, ActionStatus
+from amends.agreements.models import ActionKind, ActionStatus, Agreement
 from amends.cases.models import Case, Party
+from amends.core.concurrency import VersionField, version_of
 from amends.core.forms_govuk import DateField
 
 
@@ -18,7 +19,15 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return f"{obj.first_name} ({obj.get_role_display().lower()})"
 
 
+def agreement_version(case: Case) -> str:
+    """The version of the case's agreement as loaded now; empty before there is one."""
+    agreement = Agreement.objects.filter(case=case).first()
+    return version_of(agreement) if agreement else ""
+
+
 class ActionForm(forms.Form):
+    # The agreement's version: an action added to a page that is out of date is refused.
+    version = VersionField()
     owner = OwnerChoiceField(
         label="Who will do it",
         queryset=Party.objects.none(),
@@ -87,9 +96,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         owner: Any = self.fields["owner"]
         owner.queryset = case.parties.select_related("person").order_by("pk")
+        self.fields["version"].initial = agreement_version(case)
 
 
 class AcceptanceForm(forms.Form):
+    version = VersionField()
     party = OwnerChoiceField(
         label="Who accepted the agreement",
         queryset=Party.objects.none(),
@@ -117,6 +128,7 @@ class AcceptanceForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    version = VersionField()
     agreed_on = DateField(
         label="Date agreed",
         past_only=True,
@@ -132,12 +144,12 @@ RESOLUTIONS = [
         ActionStatus.DONE,
         ActionStatus.PARTLY_DONE,
         ActionStatus.NOT_DONE,
-        ActionStatus.VARIED,
     )
 ]
 
 
 class ResolveForm(forms.Form):
+    version = VersionField()
     status = forms.ChoiceField(
         label="How did it end?",
         choices=RESOLUTIONS,
@@ -159,7 +171,7 @@ class ResolveForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed unless it was done in full. For a varied action, say what was agreed instead.",
+        help_text="Needed unless it was done in full.",
         error_messages={"max_length": "The note must be 2000 characters or fewer"},
     )
 
@@ -185,4 +197,36 @@ class PaymentForm(forms.Form):
         initial=datetime.date.today,
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date it was paid"},
+    )
+
+
+class VaryForm(forms.Form):
+    """A coordinator's record that the parties agreed new terms for an action."""
+
+    version = VersionField()
+    terms = forms.CharField(
+        label="New terms",
+        help_text="What was agreed instead, in the words the parties agreed, using first names only.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the new terms that were agreed",
+            "max_length": "The new terms must be 2000 characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Why the terms changed",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the terms changed",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+    varied_on = DateField(
+        label="Date the new terms were agreed",
+        past_only=True,
+        initial=datetime.date.today,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the new terms were agreed"},
     )

@@ -78,6 +78,8 @@ class AgreementAction(OrganisationOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verification_note = EncryptedTextField(max_length=2000, blank=True)
+    # A coordinator's variation: the terms that replaced the original ones.
+    variation_terms = EncryptedTextField("New terms", max_length=2000, blank=True)
 
     objects = AgreementActionQuerySet.as_manager()
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("actions/<int:agreement_action_pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:agreement_action_pk>/remove/", views.action_remove, name="action_remove"),
     path("actions/<int:agreement_action_pk>/resolve/", views.action_resolve, name="resolve"),
+    path("actions/<int:agreement_action_pk>/vary/", views.action_vary, name="vary"),
     path("actions/<int:agreement_action_pk>/payments/add/", views.payment_add, name="payment_add"),
 ]

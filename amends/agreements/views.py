@@ -4,10 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from amends.agreements import services
@@ -17,13 +17,17 @@ from amends.agreements.forms import (
     ConfirmForm,
     PaymentForm,
     ResolveForm,
+    VaryForm,
+    agreement_version,
 )
 from amends.agreements.models import ActionKind, Agreement, AgreementAction
 from amends.agreements.pdf import agreement_pdf
 from amends.cases.models import Case, PartyRole
+from amends.cases.views import closed_case_page
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
-from amends.core.forms_util import confirm_then, form_submit
+from amends.core.concurrency import EditConflict, version_of
+from amends.core.forms_util import add_service_errors, form_submit
 from amends.core.models import AuditAction, Role
 from amends.core.unsaved import form_data
 
@@ -45,14 +49,26 @@ def action_add_from_form(
 ) -> AgreementAction | None:
     """Add the form's action to the case's agreement, starting a draft the first time.
 
-    Shared by the agreement page and facilitation mode.
+    Shared by the agreement page and facilitation mode. If the agreement changed
+    since the page was loaded, the form says so and carries the new version, so
+    the action can be added again once the person has seen the agreement.
     """
-
-    def add(data: dict[str, Any]) -> AgreementAction:
-        agreement = services.agreement_for(case=case, by=request.user, meeting=meeting)
-        return services.action_add(agreement=agreement, by=request.user, **data)
-
-    return form_submit(form, add)
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    loaded_version = data.pop("version") or None
+    try:
+        return services.action_add(
+            case=case, by=request.user, loaded_version=loaded_version, meeting=meeting, **data
+        )
+    except EditConflict as exc:
+        form.add_error(None, exc.messages[0])
+        fresh = request.POST.copy()
+        fresh[form.add_prefix("version")] = agreement_version(case)
+        form.data = fresh
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return None
 
 
 def _agreement_page(
@@ -60,6 +76,7 @@ def _agreement_page(
     case: Case,
     accept_form: AcceptanceForm | None = None,
     confirm_form: ConfirmForm | None = None,
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
     agreement = agreement_of(case)
     acceptances = list(agreement.acceptances.select_related("party__person")) if agreement else []
@@ -71,6 +88,7 @@ def _agreement_page(
         .order_by("pk")
         if p.pk not in accepted
     ]
+    version = {"version": version_of(agreement) if agreement else ""}
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -80,8 +98,10 @@ def _agreement_page(
             "actions": actions_of(agreement),
             "acceptances": acceptances,
             "still_to_accept": needed,
-            "accept_form": accept_form or AcceptanceForm(case=case, accepted=accepted),
-            "confirm_form": confirm_form or ConfirmForm(),
+            "accept_form": accept_form
+            or AcceptanceForm(case=case, accepted=accepted, initial=version),
+            "confirm_form": confirm_form or ConfirmForm(initial=version),
+            "conflict": conflict,
         },
     )
 
@@ -95,6 +115,8 @@ def agreement_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*AGREEMENT_ROLES)
 def action_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     form = ActionForm(form_data(request), case=case)
     if request.method == "POST" and action_add_from_form(request, case, form):
         messages.success(request, "The action is added to the agreement.")
@@ -103,25 +125,37 @@ def action_add(request: MemberRequest, case_pk: int) -> HttpResponse:
 
 
 def _visible_action(request: MemberRequest, agreement_action_pk: int) -> AgreementAction:
-    return get_visible_or_404(AgreementAction, request.membership, pk=agreement_action_pk)
+    return get_visible_or_404(
+        AgreementAction.objects.select_related("case", "agreement", "owner__person"),
+        request.membership,
+        pk=agreement_action_pk,
+    )
 
 
 @member_required(*AGREEMENT_ROLES)
 def action_remove(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
     action = _visible_action(request, agreement_action_pk)
-    owner = action.owner.first_name
-    return confirm_then(
+    case = action.case
+    if case.is_closed:
+        return closed_case_page(request, case)
+    error = ""
+    version = request.POST.get("version", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            services.action_remove(action=action, by=request.user, loaded_version=version or None)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, "The action is removed from the agreement.")
+            return redirect("agreements:detail", case_pk=case.pk)
+    return render(
         request,
-        do=lambda: services.action_remove(action=action, by=request.user),
-        done="The action is removed from the agreement.",
-        next_url=reverse("agreements:detail", args=[action.case_id]),
-        context={
-            "case": action.case,
-            "heading": f"Remove the {action.get_kind_display().lower()} by {owner}?",
-            "detail": action.description,
-            "button": "Remove",
-            "back_url": reverse("agreements:detail", args=[action.case_id]),
-            "back_label": "Back to the agreement",
+        "agreements/action_remove.html",
+        {
+            "case": case,
+            "action": action,
+            "error": error,
+            "version": version_of(action.agreement) if not error else agreement_version(case),
         },
     )
 
@@ -129,6 +163,8 @@ def action_remove(request: MemberRequest, agreement_action_pk: int) -> HttpRespo
 @member_required(*AGREEMENT_ROLES)
 def accept(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     if request.method != "POST":
         return redirect("agreements:detail", case_pk=case.pk)
     agreement = agreement_of(case)
@@ -136,28 +172,51 @@ def accept(request: MemberRequest, case_pk: int) -> HttpResponse:
     form = AcceptanceForm(request.POST, case=case, accepted=accepted)
     if agreement is None:
         form.add_error(None, "Add the agreement's actions before recording who accepted it.")
-    elif acceptance := form_submit(
-        form, lambda data: services.agreement_accept(agreement=agreement, by=request.user, **data)
-    ):
-        messages.success(request, f"{acceptance.party.first_name}'s acceptance is recorded.")
-        return redirect("agreements:detail", case_pk=case.pk)
+    elif form.is_valid():
+        data = dict(form.cleaned_data)
+        loaded_version = data.pop("version") or None
+        try:
+            acceptance = services.agreement_accept(
+                agreement=agreement, by=request.user, loaded_version=loaded_version, **data
+            )
+        except EditConflict as exc:
+            return _agreement_page(request, case, conflict=exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{acceptance.party.first_name}'s acceptance is recorded.")
+            return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, accept_form=form)
 
 
 @member_required(*AGREEMENT_ROLES)
 def confirm(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     if request.method != "POST":
         return redirect("agreements:detail", case_pk=case.pk)
     agreement = agreement_of(case)
     form = ConfirmForm(request.POST)
     if agreement is None:
         form.add_error(None, "The agreement cannot be confirmed: it has no actions.")
-    elif form_submit(
-        form, lambda data: services.agreement_confirm(agreement=agreement, by=request.user, **data)
-    ):
-        messages.success(request, "The agreement is confirmed. Its actions are now followed up.")
-        return redirect("agreements:detail", case_pk=case.pk)
+    elif form.is_valid():
+        try:
+            services.agreement_confirm(
+                agreement=agreement,
+                by=request.user,
+                agreed_on=form.cleaned_data["agreed_on"],
+                loaded_version=form.cleaned_data["version"] or None,
+            )
+        except EditConflict as exc:
+            return _agreement_page(request, case, conflict=exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "The agreement is confirmed. Its actions are now followed up."
+            )
+            return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, confirm_form=form)
 
 
@@ -188,9 +247,14 @@ def _action_page(
     action: AgreementAction,
     resolve_form: ResolveForm | None = None,
     payment_form: PaymentForm | None = None,
+    vary_form: VaryForm | None = None,
+    conflict: EditConflict | None = None,
 ) -> HttpResponse:
+    if conflict is not None:
+        action = conflict.current  # type: ignore[assignment]
     payments = list(action.payments.all()) if action.kind == ActionKind.RESTITUTION else []
     paid = sum((p.amount for p in payments), Decimal("0"))
+    version = {"version": version_of(action)}
     return render(
         request,
         "agreements/action_detail.html",
@@ -200,8 +264,11 @@ def _action_page(
             "payments": payments,
             "paid": paid,
             "left_to_pay": (action.amount - paid) if action.amount is not None else None,
-            "resolve_form": resolve_form or ResolveForm(),
+            "resolve_form": resolve_form or ResolveForm(initial=version),
             "payment_form": payment_form or PaymentForm(),
+            "vary_form": vary_form or VaryForm(initial=version),
+            "can_vary": request.membership.is_coordinator,
+            "conflict": conflict,
         },
     )
 
@@ -211,33 +278,63 @@ def action_detail(request: MemberRequest, agreement_action_pk: int) -> HttpRespo
     return _action_page(request, _visible_action(request, agreement_action_pk))
 
 
-@member_required(*AGREEMENT_ROLES)
-def action_resolve(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
+def _follow_up(
+    request: MemberRequest,
+    agreement_action_pk: int,
+    form_class: type[ResolveForm] | type[VaryForm],
+    do: Any,
+) -> HttpResponse:
+    """Post a versioned follow-up form for an action; a stale page shows the action as saved."""
     action = _visible_action(request, agreement_action_pk)
+    if action.case.is_closed:
+        return closed_case_page(request, action.case)
     if request.method != "POST":
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
-    form = ResolveForm(request.POST)
-    if form_submit(
-        form, lambda data: services.action_resolve(action=action, by=request.user, **data)
-    ):
-        messages.success(
-            request,
-            f"The action is recorded as {action.get_status_display().lower()}, verified by you.",
-        )
-        return redirect("agreements:detail", case_pk=action.case_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        loaded_version = data.pop("version") or None
+        try:
+            done = do(action=action, by=request.user, loaded_version=loaded_version, **data)
+        except EditConflict as exc:
+            return _action_page(request, action, conflict=exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The action is recorded as {done.get_status_display().lower()}, verified by you.",
+            )
+            return redirect("agreements:detail", case_pk=action.case_id)
+    if isinstance(form, VaryForm):
+        return _action_page(request, action, vary_form=form)
     return _action_page(request, action, resolve_form=form)
+
+
+@member_required(*AGREEMENT_ROLES)
+def action_resolve(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
+    return _follow_up(request, agreement_action_pk, ResolveForm, services.action_resolve)
+
+
+@member_required(Role.COORDINATOR)
+def action_vary(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
+    return _follow_up(request, agreement_action_pk, VaryForm, services.action_vary)
 
 
 @member_required(*AGREEMENT_ROLES)
 def payment_add(request: MemberRequest, agreement_action_pk: int) -> HttpResponse:
     action = _visible_action(request, agreement_action_pk)
+    if action.case.is_closed:
+        return closed_case_page(request, action.case)
     if request.method != "POST":
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     form = PaymentForm(request.POST)
     if payment := form_submit(
         form, lambda data: services.payment_record(action=action, by=request.user, **data)
     ):
-        messages.success(request, f"A payment of £{payment.amount:.2f} is recorded.")
+        action.refresh_from_db()
+        done = " The full amount is paid, so the action is done." if action.status == "done" else ""
+        messages.success(request, f"A payment of £{payment.amount:.2f} is recorded.{done}")
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     return _action_page(request, action, payment_form=form)
 

@@ -249,6 +249,8 @@ class ConsentForm(forms.Form):
 
 
 class RiskAssessmentForm(forms.Form):
+    # The version of the case's current assessment when the page was loaded.
+    version = VersionField()
     acknowledgement = forms.ChoiceField(
         label="Does the responsible person acknowledge responsibility?",
         choices=Acknowledgement.choices,
@@ -331,6 +333,7 @@ class ContactForm(forms.Form):
 
 
 class PartyNotesForm(forms.Form):
+    version = VersionField()
     private_notes = forms.CharField(
         label="Private notes",
         help_text="Never shown in anything meant for the other side.",
@@ -355,4 +358,17 @@ class CloseForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening the case?",
+        help_text="This goes on the case's timeline. Do not include sensitive details.",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the case is being reopened",
+            "max_length": "The reason must be 200 characters or fewer",
+        },
     )

@@ -34,7 +34,12 @@ from amends.cases.models import (
     Side,
 )
 from amends.core.audit import audit_record
-from amends.core.concurrency import lock_and_check
+from amends.core.concurrency import (
+    MISSING_VERSION_MESSAGE,
+    EditConflict,
+    lock_and_check,
+    version_of,
+)
 from amends.core.models import AuditAction, Membership, Organisation, Role
 
 if TYPE_CHECKING:
@@ -74,9 +79,20 @@ def event_record(*, case: Case, by: User | None, code: str, summary: str) -> Cas
     return event
 
 
+def closed_message(case: Case) -> str:
+    return f"{case.reference} is closed, so it cannot be changed. A coordinator can reopen it."
+
+
 def _refuse_if_closed(case: Case) -> None:
     if case.status == CaseStatus.CLOSED:
-        raise ValidationError(f"{case.reference} is closed, so it cannot be changed.")
+        raise ValidationError(closed_message(case))
+
+
+def case_lock(case: Case) -> Case:
+    """Re-read the case in place under a row lock (PostgreSQL; on SQLite the
+    write transaction taken at BEGIN does the same). Call inside a transaction."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
 
 
 def case_lock_open(case: Case) -> Case:
@@ -84,35 +100,38 @@ def case_lock_open(case: Case) -> Case:
 
     Every change to a case, or to anything that belongs to it, calls this
     first inside its transaction, so the change and a closure (or any other
-    change to the case) cannot both win a race. Returns the locked case.
+    change to the case) cannot both win a race. The case is refreshed in
+    place, so the caller's object shows what was decided on; it is returned.
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    _refuse_if_closed(locked)
-    return locked
+    case_lock(case)
+    _refuse_if_closed(case)
+    return case
 
 
 def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case:
     """Move a case to a new status, if the lifecycle allows it."""
-    if case.status == to:
-        return case
-    if to not in TRANSITIONS[case.status]:
-        raise ValidationError(
-            f"{case.reference} cannot move from “{case.get_status_display()}” to "
-            f"“{CaseStatus(to).label}”."
+    with transaction.atomic():
+        case_lock_open(case)
+        if case.status == to:
+            return case
+        if to not in TRANSITIONS[case.status]:
+            raise ValidationError(
+                f"{case.reference} cannot move from “{case.get_status_display()}” to "
+                f"“{CaseStatus(to).label}”."
+            )
+        old = case.get_status_display()
+        case.status = to
+        if to in NEXT_STEPS:
+            case.next_step, days = NEXT_STEPS[to]
+            case.next_step_due = timezone.localdate() + datetime.timedelta(days=days)
+        case.save(update_fields=["status", "next_step", "next_step_due", "updated_at"])
+        event_record(
+            case=case,
+            by=by,
+            code="status_changed",
+            summary=f"Status changed from {old} to {case.get_status_display()}"
+            + (f": {reason}" if reason else ""),
         )
-    old = case.get_status_display()
-    case.status = to
-    if to in NEXT_STEPS:
-        case.next_step, days = NEXT_STEPS[to]
-        case.next_step_due = timezone.localdate() + datetime.timedelta(days=days)
-    case.save(update_fields=["status", "next_step", "next_step_due", "updated_at"])
-    event_record(
-        case=case,
-        by=by,
-        code="status_changed",
-        summary=f"Status changed from {old} to {case.get_status_display()}"
-        + (f": {reason}" if reason else ""),
-    )
     return case
 
 
@@ -178,18 +197,18 @@ def _facilitator_membership(organisation: Organisation, user: User | None) -> Me
 
 
 def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
-    _refuse_if_closed(case)
-    errors: dict[str, str] = {}
-    if _facilitator_membership(case.organisation, lead) is None:
-        errors["lead_facilitator"] = "Choose a facilitator or coordinator of this service"
-    if co is not None:
-        if co == lead:
-            errors["co_facilitator"] = "The co-facilitator must be someone other than the lead"
-        elif _facilitator_membership(case.organisation, co) is None:
-            errors["co_facilitator"] = "Choose a facilitator or coordinator of this service"
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        case_lock_open(case)
+        errors: dict[str, str] = {}
+        if _facilitator_membership(case.organisation, lead) is None:
+            errors["lead_facilitator"] = "Choose a facilitator or coordinator of this service"
+        if co is not None:
+            if co == lead:
+                errors["co_facilitator"] = "The co-facilitator must be someone other than the lead"
+            elif _facilitator_membership(case.organisation, co) is None:
+                errors["co_facilitator"] = "Choose a facilitator or coordinator of this service"
+        if errors:
+            raise ValidationError(errors)
         case.lead_facilitator = lead
         case.co_facilitator = co
         if case.next_step == "Allocate facilitators":
@@ -204,7 +223,6 @@ def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
 
 def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: Any) -> Case:
     """Change a case's details, refusing if someone else saved since the form was loaded."""
-    _refuse_if_closed(case)
     allowed = {
         "harm_summary",
         "harm_type",
@@ -218,7 +236,9 @@ def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: A
     if unknown:
         raise ValueError(f"case_update cannot change {sorted(unknown)}")
     with transaction.atomic():
-        old_process = case.get_planned_process_display()
+        saved = Case.objects.select_for_update().get(pk=case.pk)
+        _refuse_if_closed(saved)
+        old_process = saved.get_planned_process_display()
         for name, value in fields.items():
             setattr(case, name, value)
         lock_and_check(case, loaded_version, list(fields))
@@ -253,20 +273,23 @@ def _side_for(role: str, supports: Party | None) -> str:
 def party_add(
     *, case: Case, person: Person, role: str, by: User, supports: Party | None = None
 ) -> Party:
-    _refuse_if_closed(case)
-    if person.organisation_id != case.organisation_id:
-        raise ValidationError({"person": "Choose someone from this service's records"})
-    if role in ROLES_NEEDING_SUBJECT and supports is None:
-        raise ValidationError({"supports": "Choose who they support"})
-    if supports is not None and supports.case_id != case.pk:
-        raise ValidationError({"supports": "Choose someone in this case"})
-    if role == PartyRole.PARENT_CARER and supports is not None and not supports.person.is_child:
-        raise ValidationError(
-            {"supports": f"{supports.person.full_name} is not a child, so needs no parent or carer"}
-        )
-    if case.parties.filter(person=person).exists():
-        raise ValidationError({"person": f"{person.full_name} is already in this case"})
     with transaction.atomic():
+        case_lock_open(case)
+        if person.organisation_id != case.organisation_id:
+            raise ValidationError({"person": "Choose someone from this service's records"})
+        if role in ROLES_NEEDING_SUBJECT and supports is None:
+            raise ValidationError({"supports": "Choose who they support"})
+        if supports is not None and supports.case_id != case.pk:
+            raise ValidationError({"supports": "Choose someone in this case"})
+        if role == PartyRole.PARENT_CARER and supports is not None and not supports.person.is_child:
+            raise ValidationError(
+                {
+                    "supports": f"{supports.person.full_name} is not a child, "
+                    "so needs no parent or carer"
+                }
+            )
+        if case.parties.filter(person=person).exists():
+            raise ValidationError({"person": f"{person.full_name} is already in this case"})
         party = Party(
             organisation_id=case.organisation_id,
             case=case,
@@ -288,10 +311,14 @@ def party_add(
     return party
 
 
-def party_update_notes(*, party: Party, private_notes: str, by: User) -> Party:
-    _refuse_if_closed(party.case)
+def party_update_notes(
+    *, party: Party, private_notes: str, by: User, loaded_version: str | None
+) -> Party:
+    """Change a party's private notes, refusing if someone else saved them since the page loaded."""
     with transaction.atomic():
+        case_lock_open(party.case)
         party.private_notes = private_notes
+        lock_and_check(party, loaded_version, ["private_notes"])
         party.updated_by = by
         party.full_clean()
         party.save()
@@ -357,18 +384,19 @@ def consent_record(
     by: User,
 ) -> ConsentRecord:
     case = party.case
-    _refuse_if_closed(case)
-    if given_by.pk != party.pk and not (
-        given_by.role == PartyRole.PARENT_CARER and given_by.supports_id == party.pk
-    ):
-        raise ValidationError(
-            {
-                "given_by": "Consent is given by the person themself or, for a child, their parent or carer"
-            }
-        )
-    if decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": "The date must be today or in the past"})
     with transaction.atomic():
+        case_lock_open(case)
+        if given_by.pk != party.pk and not (
+            given_by.role == PartyRole.PARENT_CARER and given_by.supports_id == party.pk
+        ):
+            raise ValidationError(
+                {
+                    "given_by": "Consent is given by the person themself or, "
+                    "for a child, their parent or carer"
+                }
+            )
+        if decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": "The date must be today or in the past"})
         record = ConsentRecord(
             organisation_id=case.organisation_id,
             case=case,
@@ -406,8 +434,37 @@ def risk_current(case: Case) -> RiskAssessment | None:
     return case.risk_assessments.order_by("-assessed_on", "-pk").first()
 
 
-def risk_assess(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
-    _refuse_if_closed(case)
+RISK_OUT_OF_DATE = (
+    "Someone else recorded a risk assessment after you opened this page, so yours has not "
+    "been saved. The page now shows the current assessment: check it, then record yours again."
+)
+
+
+def risk_version(case: Case) -> str:
+    """The version of a case's risk assessment: the newest one's, or "none" before the first."""
+    current = risk_current(case)
+    return f"{current.pk}:{version_of(current)}" if current else "none"
+
+
+def risk_assess(
+    *, case: Case, by: User, loaded_version: str | None, **fields: Any
+) -> RiskAssessment:
+    """Record a new risk assessment, made from a page showing the current one.
+
+    A page loaded before someone else recorded an assessment is out of date:
+    the new assessment would be made without having seen theirs.
+    """
+    with transaction.atomic():
+        case_lock_open(case)
+        current = risk_current(case)
+        if not loaded_version:
+            raise EditConflict([], current or case, MISSING_VERSION_MESSAGE)
+        if loaded_version != risk_version(case):
+            raise EditConflict([], current or case, RISK_OUT_OF_DATE)
+        return _risk_record(case=case, by=by, **fields)
+
+
+def _risk_record(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
     decision = fields.get("decision")
     flagged = [name for name, _question in RISK_CONCERNS if fields.get(name)]
     if fields.get("assessed_on") and fields["assessed_on"] > timezone.localdate():
@@ -425,20 +482,19 @@ def risk_assess(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
                 "choose “suitable with the listed mitigations” and list them, or “not suitable”"
             }
         )
-    with transaction.atomic():
-        assessment = RiskAssessment(
-            organisation_id=case.organisation_id, case=case, created_by=by, updated_by=by, **fields
-        )
-        assessment.full_clean()
-        assessment.save()
-        event_record(
-            case=case,
-            by=by,
-            code="risk_assessed",
-            summary=f"Risk assessed: {assessment.get_decision_display().lower()}",
-        )
-        if case.status == CaseStatus.OPEN:
-            case_move(case=case, to=CaseStatus.PREPARING, by=by)
+    assessment = RiskAssessment(
+        organisation_id=case.organisation_id, case=case, created_by=by, updated_by=by, **fields
+    )
+    assessment.full_clean()
+    assessment.save()
+    event_record(
+        case=case,
+        by=by,
+        code="risk_assessed",
+        summary=f"Risk assessed: {assessment.get_decision_display().lower()}",
+    )
+    if case.status == CaseStatus.OPEN:
+        case_move(case=case, to=CaseStatus.PREPARING, by=by)
     return assessment
 
 
@@ -455,17 +511,17 @@ def contact_log(
     note: str = "",
     party: Party | None = None,
 ) -> ContactLogEntry:
-    _refuse_if_closed(case)
-    errors = {}
-    if contact_on > timezone.localdate():
-        errors["contact_on"] = "The date must be today or in the past"
-    if not 1 <= minutes <= 24 * 60:
-        errors["minutes"] = "Minutes spent must be between 1 and 1440"
-    if party is not None and party.case_id != case.pk:
-        errors["party"] = "Choose someone in this case"
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        case_lock_open(case)
+        errors = {}
+        if contact_on > timezone.localdate():
+            errors["contact_on"] = "The date must be today or in the past"
+        if not 1 <= minutes <= 24 * 60:
+            errors["minutes"] = "Minutes spent must be between 1 and 1440"
+        if party is not None and party.case_id != case.pk:
+            errors["party"] = "Choose someone in this case"
+        if errors:
+            raise ValidationError(errors)
         entry = ContactLogEntry(
             organisation_id=case.organisation_id,
             case=case,
@@ -495,37 +551,63 @@ def contact_log(
 
 
 def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
-    """Close a case with one of the fixed outcomes, if nothing stands in the way."""
-    _refuse_if_closed(case)
-    if outcome not in ClosureOutcome.values:
-        raise ValidationError({"outcome": "Choose an outcome from the list"})
-    open_actions = list(case.actions.filter(status="open").order_by("due_on"))
-    if open_actions:
-        listed = "; ".join(f"{a.get_kind_display()} due {a.due_on:%-d %B %Y}" for a in open_actions)
-        raise ValidationError(
-            {
-                "outcome": f"{case.reference} has actions still open: {listed}. Record how each ended first."
-            }
-        )
-    has_agreement = hasattr(case, "agreement") and case.agreement.is_agreed
-    if outcome == ClosureOutcome.AGREEMENT_COMPLETED and not has_agreement:
-        raise ValidationError({"outcome": "There is no agreement to complete"})
-    if outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT and has_agreement:
-        raise ValidationError(
-            {"outcome": "This case has an agreement: choose “Agreement completed”"}
-        )
-    if (
-        outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT
-        and not case.meetings.filter(status="held").exists()
-    ):
-        raise ValidationError(
-            {"outcome": "No meeting or exchange has been held, so the process was not completed"}
-        )
-    if outcome in NOT_PROCEEDED and case.status == CaseStatus.MONITORING:
-        raise ValidationError(
-            {"outcome": "An agreement has been made, so the case did proceed: choose how it ended"}
-        )
+    """Close a case with one of the fixed outcomes, if nothing stands in the way.
+
+    The case and its actions are re-read under lock, so an action added or
+    reopened at the same moment cannot slip past the checks.
+    """
     with transaction.atomic():
+        case_lock_open(case)
+        previous_status = case.status
+        if outcome not in ClosureOutcome.values:
+            raise ValidationError({"outcome": "Choose an outcome from the list"})
+        actions = list(case.actions.select_for_update().order_by("due_on", "pk"))
+        open_actions = [a for a in actions if a.status == "open"]
+        if open_actions:
+            listed = "; ".join(
+                f"{a.get_kind_display()} due {a.due_on:%-d %B %Y}" for a in open_actions
+            )
+            raise ValidationError(
+                {
+                    "outcome": f"{case.reference} has actions still open: {listed}. "
+                    "Record how each ended first."
+                }
+            )
+        has_agreement = hasattr(case, "agreement") and case.agreement.is_agreed
+        if outcome == ClosureOutcome.AGREEMENT_COMPLETED:
+            if not has_agreement:
+                raise ValidationError({"outcome": "There is no agreement to complete"})
+            unfinished = [a for a in actions if a.status not in {"done", "varied"}]
+            if unfinished:
+                listed = "; ".join(
+                    f"{a.get_kind_display()} ({a.get_status_display().lower()})" for a in unfinished
+                )
+                raise ValidationError(
+                    {
+                        "outcome": "The agreement is completed only when every action is done "
+                        f"or varied. Not yet: {listed}. A coordinator can record a variation."
+                    }
+                )
+        if outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT and has_agreement:
+            raise ValidationError(
+                {"outcome": "This case has an agreement: choose “Agreement completed”"}
+            )
+        if (
+            outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT
+            and not case.meetings.filter(status="held").exists()
+        ):
+            raise ValidationError(
+                {
+                    "outcome": "No meeting or exchange has been held, so the process was not completed"
+                }
+            )
+        if outcome in NOT_PROCEEDED and case.status == CaseStatus.MONITORING:
+            raise ValidationError(
+                {
+                    "outcome": "An agreement has been made, so the case did proceed: "
+                    "choose how it ended"
+                }
+            )
         case.status = CaseStatus.CLOSED
         case.closure_outcome = outcome
         case.closure_note = note
@@ -537,7 +619,57 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
         event_record(
             case=case,
             by=by,
-            code="case_closed",
+            # The status it closed from travels with the event, so reopening can return to it.
+            code=f"{CLOSED_FROM}{previous_status}",
             summary=f"Case closed: {case.get_closure_outcome_display()}",
+        )
+    return case
+
+
+CLOSED_FROM = "case_closed:"
+REOPEN_REASON_MAX = 200
+
+
+def status_before_closing(case: Case) -> str:
+    """The status the case had when it was last closed; Open if the timeline does not say."""
+    closing = case.events.filter(code__startswith=CLOSED_FROM).order_by("-at", "-pk").first()
+    status = closing.code.removeprefix(CLOSED_FROM) if closing else ""
+    if status in CaseStatus.values and status != CaseStatus.CLOSED:
+        return status
+    return CaseStatus.OPEN
+
+
+def case_reopen(*, case: Case, reason: str, by: User) -> Case:
+    """Reopen a closed case, back at the status it had before closing. Coordinators only."""
+    with transaction.atomic():
+        case_lock(case)
+        if case.status != CaseStatus.CLOSED:
+            raise ValidationError(f"{case.reference} is not closed.")
+        if (
+            not Membership.objects.active()
+            .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
+            .exists()
+        ):
+            raise ValidationError("Only a coordinator can reopen a case.")
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Enter why the case is being reopened"})
+        if len(reason) > REOPEN_REASON_MAX:
+            raise ValidationError(
+                {"reason": f"The reason must be {REOPEN_REASON_MAX} characters or fewer"}
+            )
+        case.status = status_before_closing(case)
+        case.closure_outcome = ""
+        case.closure_note = ""
+        case.closed_at = None
+        case.next_step = "Review the reopened case"
+        case.next_step_due = timezone.localdate() + datetime.timedelta(days=7)
+        case.updated_by = by
+        case.save()
+        event_record(
+            case=case,
+            by=by,
+            code="case_reopened",
+            summary=f"Case reopened, back to {case.get_status_display().lower()}: {reason}",
         )
     return case

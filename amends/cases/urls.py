@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:case_pk>/allocate/", views.case_allocate, name="allocate"),
     path("<int:case_pk>/timeline/", views.case_timeline, name="timeline"),
     path("<int:case_pk>/close/", views.case_close, name="close"),
+    path("<int:case_pk>/reopen/", views.case_reopen, name="reopen"),
     path("<int:case_pk>/parties/add/", views.party_add, name="party_add"),
     path("<int:case_pk>/parties/<int:party_pk>/", views.party_detail, name="party"),
     path("<int:case_pk>/parties/<int:party_pk>/notes/", views.party_notes, name="party_notes"),

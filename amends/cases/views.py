@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from amends.cases.forms import (
     ContactForm,
     PartyAddForm,
     PartyNotesForm,
+    ReopenForm,
     RiskAssessmentForm,
 )
 from amends.cases.models import (
@@ -33,7 +34,7 @@ from amends.cases.models import (
 )
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
-from amends.core.concurrency import EditConflict
+from amends.core.concurrency import EditConflict, version_of
 from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Membership, Role
 from amends.core.unsaved import form_data
@@ -60,6 +61,16 @@ def _party(request: MemberRequest, case: Case, party_pk: int) -> Party:
         request.membership,
         pk=party_pk,
         case=case,
+    )
+
+
+def closed_case_page(request: MemberRequest, case: Case) -> HttpResponse:
+    """What every change page shows for a closed case, whether opened by link or by URL."""
+    return render(
+        request,
+        "cases/case_closed.html",
+        {"case": case, "message": services.closed_message(case)},
+        status=200 if request.method == "GET" else 409,
     )
 
 
@@ -175,6 +186,8 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     form = CaseDetailsForm(form_data(request), instance=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -202,6 +215,8 @@ def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(Role.COORDINATOR)
 def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     form = AllocateForm(
         form_data(request),
         member=request.membership,
@@ -233,6 +248,8 @@ def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     form = CloseForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,12 +270,35 @@ def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
     return render(request, "cases/case_close.html", {"case": case, "form": form})
 
 
+@member_required(Role.COORDINATOR)
+def case_reopen(request: MemberRequest, case_pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    if not case.is_closed:
+        messages.info(request, f"{case.reference} is open.")
+        return redirect("cases:detail", case_pk=case.pk)
+    form = ReopenForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(case=case, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{case.reference} is reopened: {case.get_status_display().lower()}.",
+            )
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(request, "cases/case_reopen.html", {"case": case, "form": form})
+
+
 # Parties ---------------------------------------------------------------------------
 
 
 @member_required(*CASE_ROLES)
 def party_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     search = request.GET.get("search", "").strip()
     matches = (
         Person.objects.visible_to(request.membership).search(search)[:20]
@@ -331,18 +371,37 @@ def party_detail(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
 def party_notes(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     party = _party(request, case, party_pk)
-    form = PartyNotesForm(form_data(request), initial={"private_notes": party.private_notes})
+    if case.is_closed:
+        return closed_case_page(request, case)
+
+    def saved_form(saved: Party) -> PartyNotesForm:
+        return PartyNotesForm(
+            initial={"private_notes": saved.private_notes, "version": version_of(saved)}
+        )
+
+    data = form_data(request)
+    form = PartyNotesForm(data) if data is not None else saved_form(party)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.party_update_notes(
-                party=party, private_notes=form.cleaned_data["private_notes"], by=request.user
+                party=party,
+                private_notes=form.cleaned_data["private_notes"],
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
             )
+        except EditConflict as exc:
+            form, conflict = saved_form(cast(Party, exc.current)), exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "The private notes are saved.")
             return redirect("cases:party", case_pk=case.pk, party_pk=party.pk)
-    return render(request, "cases/party_notes.html", {"case": case, "party": party, "form": form})
+    return render(
+        request,
+        "cases/party_notes.html",
+        {"case": case, "party": party, "form": form, "conflict": conflict},
+    )
 
 
 @member_required(*CASE_ROLES)
@@ -375,6 +434,8 @@ def party_letter(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
 @member_required(*CASE_ROLES)
 def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     initial = {}
     if request.GET.get("party"):
         initial = {"party": request.GET["party"], "given_by": request.GET["party"]}
@@ -399,16 +460,33 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def risk_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    form = RiskAssessmentForm(form_data(request))
+    if case.is_closed:
+        return closed_case_page(request, case)
+    form = RiskAssessmentForm(form_data(request), initial={"version": services.risk_version(case)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        loaded_version = data.pop("version") or None
         try:
-            services.risk_assess(case=case, by=request.user, **form.cleaned_data)
+            services.risk_assess(case=case, by=request.user, loaded_version=loaded_version, **data)
+        except EditConflict as exc:
+            form = RiskAssessmentForm(initial={"version": services.risk_version(case)})
+            conflict = exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "The risk assessment is recorded.")
             return redirect("cases:detail", case_pk=case.pk)
-    return render(request, "cases/risk_form.html", {"case": case, "form": form})
+    return render(
+        request,
+        "cases/risk_form.html",
+        {
+            "case": case,
+            "form": form,
+            "conflict": conflict,
+            "current": services.risk_current(case) if conflict else None,
+        },
+    )
 
 
 @member_required(*CASE_ROLES)
@@ -426,6 +504,8 @@ def risk_history(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed and request.method == "POST":
+        return closed_case_page(request, case)
     form = ContactForm(form_data(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:

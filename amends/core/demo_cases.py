@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from amends.accounts.models import User
 from amends.agreements import services as agreements
+from amends.agreements.forms import agreement_version
 from amends.cases import services as cases
 from amends.cases.models import Case, ClosureOutcome, PartyRole, ProcessType, RiskDecision
+from amends.core.concurrency import version_of
 from amends.core.models import Organisation
 from amends.meetings import services as meetings
 from amends.people.models import Person
@@ -250,7 +252,12 @@ def load_demo_cases(
         if stage == "closed_agreement":
             for action in case.actions.all():
                 agreements.action_resolve(
-                    action=action, status="done", resolved_on=today, note="", by=lead
+                    action=action,
+                    status="done",
+                    resolved_on=today,
+                    note="",
+                    by=lead,
+                    loaded_version=version_of(action),
                 )
             cases.case_close(
                 case=case, outcome=ClosureOutcome.AGREEMENT_COMPLETED, note="", by=lead
@@ -314,6 +321,7 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
     cases.risk_assess(
         case=case,
         by=lead,
+        loaded_version=cases.risk_version(case),
         acknowledgement="full",
         narrative="Both willing; no history of threats.",
         mitigations="",
@@ -326,16 +334,18 @@ def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> Non
     agreement = agreements.agreement_for(case=case, by=lead)
     responsible = case.parties.get(role=PartyRole.RESPONSIBLE)
     agreements.action_add(
-        agreement=agreement,
+        case=case,
         by=lead,
+        loaded_version=agreement_version(case),
         owner=responsible,
         kind="apology_written",
         description="Write a letter saying sorry and what they have learned.",
         due_on=today + datetime.timedelta(days=14),
     )
     agreements.action_add(
-        agreement=agreement,
+        case=case,
         by=lead,
+        loaded_version=agreement_version(case),
         owner=responsible,
         kind="reparation",
         description="Help with the community garden clear-up.",
@@ -343,5 +353,13 @@ def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> Non
         hours=Decimal("8"),
     )
     for party in case.parties.filter(role__in=[PartyRole.HARMED, PartyRole.RESPONSIBLE]):
-        agreements.agreement_accept(agreement=agreement, party=party, accepted_on=today, by=lead)
-    agreements.agreement_confirm(agreement=agreement, agreed_on=today, by=lead)
+        agreements.agreement_accept(
+            agreement=agreement,
+            party=party,
+            accepted_on=today,
+            by=lead,
+            loaded_version=agreement_version(case),
+        )
+    agreements.agreement_confirm(
+        agreement=agreement, agreed_on=today, by=lead, loaded_version=agreement_version(case)
+    )

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.models import ROLE_DESCRIPTIONS, Organisation, Role, Sector
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
@@ -122,6 +123,16 @@ class OrganisationForm(forms.ModelForm):
         if years < 1 or years > 100:
             raise forms.ValidationError("Years to keep closed cases must be between 1 and 100")
         return years
+
+
+class OrganisationSettingsForm(OrganisationForm):
+    """The organisation's own details, changed by its coordinators: carries the version loaded."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versioned_initial(self, self.instance)
 
 
 class NewOrganisationForm(OrganisationForm):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amends.core.audit import audit_record
+from amends.core.concurrency import lock_and_check
 from amends.core.models import AuditAction, Invitation, Membership, Organisation, Role
 
 if TYPE_CHECKING:
@@ -42,10 +43,14 @@ def organisation_create(*, by: User, **fields: Any) -> Organisation:
     return organisation
 
 
-def organisation_update(*, organisation: Organisation, by: User, **fields: Any) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, by: User, loaded_version: str | None, **fields: Any
+) -> Organisation:
+    """Change the organisation's details, refusing if someone else saved since the page loaded."""
     with transaction.atomic():
         for name, value in fields.items():
             setattr(organisation, name, value)
+        lock_and_check(organisation, loaded_version, list(fields))
         organisation.full_clean()
         organisation.save()
         audit_record(
@@ -116,6 +121,9 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     with transaction.atomic():
+        invitation.refresh_from_db(from_queryset=Invitation.objects.select_for_update())
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            return  # accepted or cancelled meanwhile: nothing left to cancel
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         audit_record(
@@ -128,11 +136,14 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    if not invitation.is_pending:
-        raise ValidationError("This invitation has expired or been cancelled. Ask for a new one.")
-    if user.email.lower() != invitation.email.lower():
-        raise ValidationError("This invitation was sent to a different e-mail address.")
     with transaction.atomic():
+        invitation.refresh_from_db(from_queryset=Invitation.objects.select_for_update())
+        if not invitation.is_pending:
+            raise ValidationError(
+                "This invitation has expired or been cancelled. Ask for a new one."
+            )
+        if user.email.lower() != invitation.email.lower():
+            raise ValidationError("This invitation was sent to a different e-mail address.")
         membership, created = Membership.objects.get_or_create(
             user=user,
             organisation=invitation.organisation,
@@ -156,12 +167,23 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def _membership_locked(membership: Membership) -> Membership:
+    """Lock the organisation, then re-read the membership.
+
+    Every change to who is a coordinator locks the organisation's row first, so
+    two coordinators demoting or deactivating each other at once take turns,
+    and the second sees the first's change: one coordinator always remains.
+    """
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
+    return membership
+
+
 def _refuse_if_last_coordinator(membership: Membership, what: str) -> None:
     if membership.role != Role.COORDINATOR or not membership.is_active:
         return
     others = (
         Membership.objects.active()
-        .select_for_update()
         .filter(organisation_id=membership.organisation_id, role=Role.COORDINATOR)
         .exclude(pk=membership.pk)
     )
@@ -175,9 +197,10 @@ def _refuse_if_last_coordinator(membership: Membership, what: str) -> None:
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": "Select a role from the list"})
-    if role == membership.role:
-        return membership
     with transaction.atomic():
+        _membership_locked(membership)
+        if role == membership.role:
+            return membership
         if role != Role.COORDINATOR:
             _refuse_if_last_coordinator(membership, "change the role of")
         old = membership.get_role_display()
@@ -195,6 +218,9 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 
 def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     with transaction.atomic():
+        _membership_locked(membership)
+        if not membership.is_active:
+            return membership
         _refuse_if_last_coordinator(membership, "deactivate")
         membership.is_active = False
         membership.deactivated_at = timezone.now()
@@ -214,6 +240,9 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
 
 def membership_reactivate(*, membership: Membership, by: User) -> Membership:
     with transaction.atomic():
+        _membership_locked(membership)
+        if membership.is_active:
+            return membership
         membership.is_active = True
         membership.deactivated_at = None
         membership.deactivated_by = None

@@ -20,11 +20,12 @@ from amends.core.access import (
     member_required,
     platform_admin_required,
 )
+from amends.core.concurrency import EditConflict
 from amends.core.forms import (
     AcceptInvitationForm,
     InviteForm,
     NewOrganisationForm,
-    OrganisationForm,
+    OrganisationSettingsForm,
     RoleForm,
 )
 from amends.core.forms_util import add_service_errors
@@ -219,18 +220,29 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def organisation_settings(request: MemberRequest) -> HttpResponse:
     member = request.membership
     organisation = member.organisation
-    form = OrganisationForm(
+    form = OrganisationSettingsForm(
         form_data(request), instance=Organisation.objects.get(pk=organisation.pk)
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(
-            organisation=organisation,
-            by=request.user,
-            **{name: form.cleaned_data[name] for name in form.changed_data},
-        )
-        messages.success(request, "The organisation's details are saved.")
-        return redirect("core:organisation_settings")
-    return render(request, "core/organisation_settings.html", {"form": form})
+        try:
+            services.organisation_update(
+                organisation=form.instance,
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+                **{
+                    name: form.cleaned_data[name] for name in form.changed_data if name != "version"
+                },
+            )
+        except EditConflict as exc:
+            form = OrganisationSettingsForm(instance=exc.current)
+            conflict = exc
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The organisation's details are saved.")
+            return redirect("core:organisation_settings")
+    return render(request, "core/organisation_settings.html", {"form": form, "conflict": conflict})
 
 
 @platform_admin_required

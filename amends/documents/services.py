@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from amends.cases.models import Case, Party
-from amends.cases.services import event_record
+from amends.cases.services import case_lock_open, event_record
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction
 from amends.documents.models import Document, DocumentKind
@@ -75,6 +75,7 @@ def document_add(
             out.write(chunk)
     try:
         with transaction.atomic():
+            case_lock_open(case)
             document.save()
             event_record(
                 case=case,
@@ -90,13 +91,17 @@ def document_add(
 
 def document_remove(*, document: Document, by: User) -> None:
     with transaction.atomic():
+        case = case_lock_open(document.case)
+        locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+        if locked is None:
+            raise ValidationError(f"“{document.title}” has already been removed.")
         event_record(
-            case=document.case,
+            case=case,
             by=by,
             code="document_removed",
-            summary=f"Document removed: {document.get_kind_display().lower()}",
+            summary=f"Document removed: {locked.get_kind_display().lower()}",
         )
-        document.delete()
+        locked.delete()
 
 
 def document_downloaded(*, document: Document, by: User, ip_address: str | None) -> None:

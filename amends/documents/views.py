@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
-from amends.cases.views import CASE_ROLES, _case
+from amends.cases.views import CASE_ROLES, _case, closed_case_page
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
 from amends.core.forms_util import add_service_errors
@@ -29,6 +29,8 @@ def _document(request: MemberRequest, case_pk: int, document_pk: int) -> Documen
 @member_required(*CASE_ROLES)
 def document_add(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
+    if case.is_closed:
+        return closed_case_page(request, case)
     form = DocumentForm(form_data(request), request.FILES or None, case=case, prefix=PREFIX)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,10 +72,19 @@ def document_download(request: MemberRequest, case_pk: int, document_pk: int) ->
 @member_required(*CASE_ROLES)
 def document_remove(request: MemberRequest, case_pk: int, document_pk: int) -> HttpResponse:
     document = _document(request, case_pk, document_pk)
+    if document.case.is_closed:
+        return closed_case_page(request, document.case)
+    error = ""
     if request.method == "POST":
-        services.document_remove(document=document, by=request.user)
-        messages.success(request, f"“{document.title}” is removed.")
-        return redirect("cases:detail", case_pk=case_pk)
+        try:
+            services.document_remove(document=document, by=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, f"“{document.title}” is removed.")
+            return redirect("cases:detail", case_pk=case_pk)
     return render(
-        request, "documents/document_remove.html", {"case": document.case, "document": document}
+        request,
+        "documents/document_remove.html",
+        {"case": document.case, "document": document, "error": error},
     )
