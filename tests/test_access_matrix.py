@@ -22,8 +22,8 @@ from django.urls import reverse
 
 from amends.core.models import Role
 from tests.conftest import _member, signed_in
-from tests.factories import UserFactory
-from tests.test_isolation import NOT_RECORDS, build_objects, walk
+from tests.factories import CaseFactory, PartyFactory, UserFactory
+from tests.test_isolation import NOT_RECORDS, build_objects, model_for, walk
 
 C, F, R, V, T = Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER, Role.TRAINER
 ADMIN, ANONYMOUS = "platform admin", "anonymous"
@@ -32,12 +32,14 @@ ROLES = [C, F, R, V, T, ADMIN, ANONYMOUS]
 # Who may open each URL. Values:
 #   {roles}            members in these roles, for any record of their organisation
 #   ("case team",)     coordinators; facilitators only on their own cases (lead or co-facilitator)
+#   ("their people",)  coordinators; facilitators only for people in their own cases
 #   ("coordinators",)  coordinators only
 #   ("own referrals",) coordinators; referrers only their own referrals
 #   "anyone"           public pages, signed out too
 #   "signed in"        anyone signed in, with or without a membership
 #   "platform admin"   platform administrators only
 CASE_TEAM = ("case team",)
+THEIR_PEOPLE = ("their people",)
 OWN_REFERRALS = ("own referrals",)
 EXPECTED: dict[str, object] = {
     "core:home": "anyone",
@@ -55,12 +57,12 @@ EXPECTED: dict[str, object] = {
     "core:audit_log": {C},
     "core:audit_log_export": {C},
     "people:list": {C, F},
-    "people:add": {C, F},
-    "people:detail": {C, F},
-    "people:edit": {C, F},
-    "people:identifier_add": {C, F},
-    "people:identifier_remove": {C, F},
-    "privacy:reveal_contact": {C, F},
+    "people:add": {C},
+    "people:detail": THEIR_PEOPLE,
+    "people:edit": THEIR_PEOPLE,
+    "people:identifier_add": THEIR_PEOPLE,
+    "people:identifier_remove": THEIR_PEOPLE,
+    "privacy:reveal_contact": THEIR_PEOPLE,
     "privacy:subject_access": {C},
     "privacy:export_pdf": {C},
     "privacy:export_json": {C},
@@ -152,7 +154,7 @@ def allowed(rule: object, role: str, scenario: str) -> bool:
         return role == ADMIN
     if scenario == "elsewhere" or role == ADMIN:
         return False
-    if rule == CASE_TEAM:
+    if rule in (CASE_TEAM, THEIR_PEOPLE):
         return role == C or (role == F and scenario == "mine")
     if rule == OWN_REFERRALS:
         return role == C or (role == R and scenario == "mine")
@@ -211,6 +213,15 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
         if obj._meta.model_name == "referral" and scenario != "elsewhere":
             obj.referred_by = rita if scenario == "mine" else alice
             obj.save()
+        if obj._meta.model_name == "person" and scenario != "elsewhere":
+            # The facilitator's person is in a case of theirs; someone else's is in a
+            # case of the same organisation that is not allocated to them.
+            lead = bob if scenario == "mine" else alice
+            PartyFactory(
+                organisation=obj.organisation,
+                case=CaseFactory(organisation=obj.organisation, lead_facilitator=lead),
+                person=obj,
+            )
     return {k: obj.pk for k, obj in objects.items()}
 
 
@@ -231,3 +242,33 @@ def test_the_access_matrix(url_name, kwargs, clients, org, other_org, alice, bob
             if got != expected:
                 wrong.append(f"{role} / {scenario}: expected {expected}, got {got}")
     assert not wrong, f"{url_name}:\n" + "\n".join(wrong)
+
+
+PERSON_URLS = [(name, kwargs) for name, kwargs in URLS if "person_pk" in kwargs]
+
+
+def test_every_person_url_follows_the_case_rule():
+    assert len(PERSON_URLS) >= 8
+    for name, _ in PERSON_URLS:
+        assert EXPECTED[name] in (THEIR_PEOPLE, {C}), name
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), PERSON_URLS, ids=[n for n, _ in PERSON_URLS])
+def test_a_facilitator_cannot_post_to_someone_elses_person(
+    url_name, kwargs, fast_passwords, org, other_org, alice, bob, rita
+):
+    """The one cell a facilitator most wants to reach: their colleague's person, by POST too."""
+    pks = records_for("not mine", kwargs, org, other_org, bob, rita, alice)
+    before = {name: snapshot(model_for(name), pk) for name, pk in pks.items()}
+    response = signed_in(bob).post(
+        reverse(url_name, kwargs=pks), {"code": "123456", "reason": "withdrawn", "confirm": "on"}
+    )
+    assert response.status_code == 404
+    assert {name: snapshot(model_for(name), pk) for name, pk in pks.items()} == before
+
+
+def snapshot(model, pk):
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}

@@ -6,12 +6,20 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from amends.core.models import AuditEvent
 from amends.people.models import Person, PersonIdentifier
 from tests.conftest import reveal_contact_details
-from tests.factories import PersonFactory, PersonIdentifierFactory
+from tests.factories import (
+    CaseFactory,
+    PartyFactory,
+    PersonFactory,
+    PersonIdentifierFactory,
+    ReferralFactory,
+    ReferralPersonFactory,
+)
 
 VALID = {
     "given_name": "Maisie",
@@ -29,19 +37,97 @@ def add(client, **overrides):
     return client.post(reverse("people:add"), {**VALID, **overrides})
 
 
-def test_facilitator_adds_a_person_and_finds_them_by_name(as_bob, org):
-    response = add(as_bob, known_as="Mai")
+def in_a_case_of(facilitator, person, **case_fields):
+    """Put `person` in a new case of their organisation led by `facilitator`."""
+    case = CaseFactory(
+        organisation=person.organisation, lead_facilitator=facilitator, **case_fields
+    )
+    return PartyFactory(organisation=person.organisation, case=case, person=person)
+
+
+def test_coordinator_adds_a_person_and_finds_them_by_name(as_alice, org):
+    response = add(as_alice, known_as="Mai")
     person = Person.objects.get()
     assert response.status_code == 302
     assert person.organisation == org
     assert person.voicemail_safe == "no"
 
-    page = as_bob.get(reverse("people:list"), {"q": "thorn"}).content.decode()
+    page = as_alice.get(reverse("people:list"), {"q": "thorn"}).content.decode()
     assert "Maisie Thornbury" in page
-    page = as_bob.get(reverse("people:list"), {"q": "mai thorn"}).content.decode()
+    page = as_alice.get(reverse("people:list"), {"q": "mai thorn"}).content.decode()
     assert "Maisie Thornbury" in page
-    page = as_bob.get(reverse("people:list"), {"q": "nobody"}).content.decode()
+    page = as_alice.get(reverse("people:list"), {"q": "nobody"}).content.decode()
     assert "No one matches" in page
+
+
+def test_a_facilitator_adds_people_through_their_cases_not_the_people_list(as_bob):
+    """Someone a facilitator added outside any case would be out of their reach at once."""
+    assert as_bob.get(reverse("people:add")).status_code == 403
+    assert add(as_bob).status_code == 403
+    assert not Person.objects.exists()
+    assert "Add a person" not in as_bob.get(reverse("people:list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("given_name", "family_name", "typed"),
+    [
+        ("Siân", "Powell", "sian"),
+        ("Łukasz", "Nowak", "lukasz"),
+        ("Seán", "O'Brien", "obrien"),
+        ("Seán", "O’Brien", "obrien"),
+        ("Seán", "O’Brien", "o'brien"),
+        ("Seán", "OBrien", "O’Brien"),
+        ("Zoë", "Hartley", "zoe"),
+        ("Jürgen", "Müller", "muller"),
+        ("Sinéad", "Ní Bhriain", "sinead ni"),
+        ("Søren", "Kierkegård", "soren"),
+        ("Đorđe", "Petrović", "dorde petrovic"),
+        ("Æbbe", "Þórsdóttir", "aebbe thorsdottir"),
+        ("Hans", "Großmann", "grossmann"),
+        ("Siân", "Powell", "SIÂN"),
+    ],
+)
+def test_name_search_ignores_case_accents_and_apostrophes(
+    as_alice, org, given_name, family_name, typed
+):
+    PersonFactory(organisation=org, given_name=given_name, family_name=family_name)
+    PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    response = as_alice.get(reverse("people:list"), {"q": typed})
+    found = [p.full_name for p in response.context["page_obj"]]
+    assert found == [f"{given_name} {family_name}"]
+
+
+def test_a_renamed_person_is_found_by_their_new_name(as_alice, org):
+    person = PersonFactory(organisation=org, given_name="Zoe", family_name="Hartley")
+    reveal_contact_details(as_alice, person)
+    version = (
+        as_alice.get(reverse("people:edit", args=[person.pk])).context["form"]["version"].value()
+    )
+    as_alice.post(
+        reverse("people:edit", args=[person.pk]),
+        {**VALID, "given_name": "Zoë", "family_name": "Łęcka", "version": version},
+    )
+    assert [p.pk for p in Person.objects.search("zoe lecka")] == [person.pk]
+    assert not Person.objects.search("hartley").exists()
+
+
+def test_searching_by_a_reference_finds_the_person_and_their_cases(as_alice, org, bob):
+    person = PersonFactory(organisation=org, given_name="Siân", family_name="O'Brien")
+    PersonIdentifierFactory(organisation=org, person=person, kind="police", value="NB/12345/26")
+    party = in_a_case_of(bob, person, reference="RJ-2026-0042")
+    PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+
+    response = as_alice.get(reverse("people:list"), {"q": " nb/12345/26 "})
+    assert [p.pk for p in response.context["page_obj"]] == [person.pk]
+    page = response.content.decode()
+    assert "Siân O&#x27;Brien" in page or "Siân O'Brien" in page
+    assert "RJ-2026-0042" in page
+    assert reverse("cases:detail", args=[party.case.pk]) in page
+
+    # The case list's search goes through the same one: the reference finds the case.
+    cases = as_alice.get(reverse("cases:list"), {"q": "NB/12345/26"}).content.decode()
+    assert "RJ-2026-0042" in cases
+    assert not as_alice.get(reverse("people:list"), {"q": "NB/12345/2"}).context["page_obj"]
 
 
 def test_search_never_reaches_another_organisation(as_charlie, org):
@@ -78,8 +164,8 @@ def test_search_never_reaches_another_organisation(as_charlie, org):
         ({"voicemail_safe": "maybe"}, "voicemail_safe", "Select a valid choice"),
     ],
 )
-def test_bad_input_is_refused_at_the_field_and_saves_nothing(as_bob, overrides, field, message):
-    response = add(as_bob, **overrides)
+def test_bad_input_is_refused_at_the_field_and_saves_nothing(as_alice, overrides, field, message):
+    response = add(as_alice, **overrides)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     page = response.content.decode()
@@ -88,14 +174,15 @@ def test_bad_input_is_refused_at_the_field_and_saves_nothing(as_bob, overrides, 
     assert not Person.objects.exists()
 
 
-def test_a_child_is_recognised_from_date_of_birth(as_bob):
+def test_a_child_is_recognised_from_date_of_birth(as_alice):
     year = datetime.date.today().year - 12
-    add(as_bob, date_of_birth_0="15", date_of_birth_1="6", date_of_birth_2=str(year))
+    add(as_alice, date_of_birth_0="15", date_of_birth_1="6", date_of_birth_2=str(year))
     assert Person.objects.get().is_child
 
 
-def test_editing_keeps_other_edits_safe(as_alice, as_bob, org):
+def test_editing_keeps_other_edits_safe(as_alice, as_bob, bob, org):
     person = PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    in_a_case_of(bob, person)
     # The edit form shows contact details, so both have revealed them (tests/test_reveal.py).
     reveal_contact_details(as_bob, person)
     reveal_contact_details(as_alice, person)
@@ -128,8 +215,9 @@ def test_editing_keeps_other_edits_safe(as_alice, as_bob, org):
     assert person.phone == "07700 900 111"
 
 
-def test_identifiers_are_checked_for_format_and_duplicates(as_bob, org):
+def test_identifiers_are_checked_for_format_and_duplicates(as_bob, bob, org):
     person = PersonFactory(organisation=org)
+    in_a_case_of(bob, person)
     url = reverse("people:identifier_add", args=[person.pk])
 
     response = as_bob.post(url, {"kind": "prisoner", "value": "12345"})
@@ -143,6 +231,7 @@ def test_identifiers_are_checked_for_format_and_duplicates(as_bob, org):
     assert PersonIdentifier.objects.get().value == "A123456789012"
 
     other = PersonFactory(organisation=org)
+    in_a_case_of(bob, other)
     response = as_bob.post(
         reverse("people:identifier_add", args=[other.pk]),
         {"kind": "pupil", "value": "A123456789012"},
@@ -154,8 +243,9 @@ def test_identifiers_are_checked_for_format_and_duplicates(as_bob, org):
     assert PersonIdentifier.objects.count() == 1
 
 
-def test_identifier_removal(as_bob, org):
+def test_identifier_removal(as_bob, bob, org):
     identifier = PersonIdentifierFactory(organisation=org)
+    in_a_case_of(bob, identifier.person)
     url = reverse("people:identifier_remove", args=[identifier.person.pk, identifier.pk])
     assert as_bob.post(url).status_code == 302
     assert not PersonIdentifier.objects.exists()
@@ -170,15 +260,16 @@ def test_referrers_and_viewers_cannot_see_people(as_rita, as_vera, org):
 
 def test_viewing_a_person_is_audited_without_their_details(as_bob, bob, org):
     person = PersonFactory(organisation=org, phone="07700 900 555")
+    in_a_case_of(bob, person)
     as_bob.get(reverse("people:detail", args=[person.pk]))
     event = AuditEvent.objects.get(action="view")
     assert event.actor == bob and event.record_id == str(person.pk)
     assert "07700" not in event.summary
 
 
-def test_contact_details_are_encrypted_at_rest(as_bob):
+def test_contact_details_are_encrypted_at_rest(as_alice):
     add(
-        as_bob,
+        as_alice,
         phone="07700 900 777",
         email="marker-e-mail@example.org",
         address="MARKER-ADDRESS-XYZ",
@@ -189,3 +280,137 @@ def test_contact_details_are_encrypted_at_rest(as_bob):
     assert "marker-e-mail" not in raw and "MARKER-ADDRESS" not in raw and "900 777" not in raw
     person = Person.objects.get()
     assert person.address == "MARKER-ADDRESS-XYZ"
+
+
+# A facilitator sees the people in their own cases --------------------------------------
+
+
+def test_a_facilitator_sees_only_the_people_in_their_cases(as_bob, as_alice, bob, alice, org):
+    mine = PersonFactory(organisation=org, given_name="Siân", family_name="Powell")
+    co = PersonFactory(organisation=org, given_name="Łukasz", family_name="Nowak")
+    theirs = PersonFactory(organisation=org, given_name="Zoë", family_name="Hartley")
+    nobody = PersonFactory(organisation=org, given_name="Sinéad", family_name="Byrne")
+    in_a_case_of(bob, mine)
+    in_a_case_of(alice, co, co_facilitator=bob)
+    in_a_case_of(alice, theirs)
+
+    listed = {p.pk for p in as_bob.get(reverse("people:list")).context["page_obj"]}
+    assert listed == {mine.pk, co.pk}
+    assert not as_bob.get(reverse("people:list"), {"q": "zoe"}).context["page_obj"]
+    for person in (theirs, nobody):
+        for url in (
+            reverse("people:detail", args=[person.pk]),
+            reverse("people:edit", args=[person.pk]),
+            reverse("people:identifier_add", args=[person.pk]),
+            reverse("privacy:reveal_contact", args=[person.pk]),
+        ):
+            assert as_bob.get(url).status_code == 404, url
+            assert as_bob.post(url, {"code": "123456"}).status_code == 404, url
+    # The coordinator keeps the whole organisation.
+    everyone = {p.pk for p in as_alice.get(reverse("people:list")).context["page_obj"]}
+    assert everyone == {mine.pk, co.pk, theirs.pk, nobody.pk}
+
+
+def test_a_facilitator_cannot_reveal_anyone_elses_contact_details(as_bob, alice, org):
+    person = PersonFactory(organisation=org, phone="07700 900 314", address="9 Mill Lane")
+    in_a_case_of(alice, person)
+    response = as_bob.post(reverse("privacy:reveal_contact", args=[person.pk]))
+    assert response.status_code == 404
+    assert b"07700 900 314" not in response.content
+    assert not AuditEvent.objects.filter(summary="Revealed contact details").exists()
+
+
+def test_a_case_taken_off_a_facilitator_takes_its_people_with_it(as_bob, bob, alice, org):
+    person = PersonFactory(organisation=org)
+    party = in_a_case_of(bob, person)
+    assert as_bob.get(reverse("people:detail", args=[person.pk])).status_code == 200
+    party.case.lead_facilitator = alice
+    party.case.save()
+    assert as_bob.get(reverse("people:detail", args=[person.pk])).status_code == 404
+
+
+# A person's page lists their cases and referrals ------------------------------------------
+
+
+def test_a_persons_page_lists_the_cases_and_referrals_the_viewer_may_open(
+    as_alice, as_bob, alice, bob, org
+):
+    person = PersonFactory(organisation=org, given_name="Siân", family_name="O'Brien")
+    bobs = in_a_case_of(bob, person, reference="RJ-2026-0101").case
+    alices = in_a_case_of(alice, person, reference="RJ-2026-0102").case
+    referral = ReferralFactory(organisation=org, source_agency="Northbridge Police")
+    ReferralPersonFactory(organisation=org, referral=referral, person=person, role="harmed")
+    ReferralPersonFactory(organisation=org, given_name="Someone", family_name="Else")
+
+    page = as_alice.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "RJ-2026-0101" in page and "RJ-2026-0102" in page
+    assert reverse("referrals:detail", args=[referral.pk]) in page
+    assert "from Northbridge Police" in page
+
+    page = as_bob.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert reverse("cases:detail", args=[bobs.pk]) in page
+    assert "RJ-2026-0102" not in page and reverse("cases:detail", args=[alices.pk]) not in page
+    assert reverse("referrals:detail", args=[referral.pk]) not in page
+
+
+def _people_with_cases(org, facilitator, count):
+    for _ in range(count):
+        person = PersonFactory(organisation=org)
+        PersonIdentifierFactory(organisation=org, person=person)
+        in_a_case_of(facilitator, person)
+        in_a_case_of(facilitator, person)
+
+
+def test_the_people_list_and_a_persons_page_take_the_same_queries_however_many(
+    as_alice, as_bob, bob, org
+):
+    def queries(client, url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _people_with_cases(org, bob, 2)
+    person = Person.objects.first()
+    detail = reverse("people:detail", args=[person.pk])
+    before = [queries(c, reverse("people:list")) for c in (as_alice, as_bob)]
+    before_detail = [queries(c, detail) for c in (as_alice, as_bob)]
+    _people_with_cases(org, bob, 8)
+    for _ in range(4):
+        in_a_case_of(bob, person)
+    assert [queries(c, reverse("people:list")) for c in (as_alice, as_bob)] == before
+    assert [queries(c, detail) for c in (as_alice, as_bob)] == before_detail
+
+
+# Name search stays indexed ---------------------------------------------------------------
+
+
+def test_name_search_reads_only_the_indexed_search_key(db):
+    queryset = Person.objects.search("Siân O’Brien")
+    where = str(queryset.query).split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
+    assert "search_key" in where
+    assert "given_name" not in where and "family_name" not in where
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny
+            assert "people_person_search_key_trgm" in queryset.explain()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_search_key_of_people_already_recorded():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("people", "0002_name_search_trigram")], [("people", "0003_name_search_key")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    organisation = old.get_model("core", "Organisation").objects.create(
+        name="Northbridge RJ Hub", kind="justice_service"
+    )
+    old.get_model("people", "Person").objects.create(
+        organisation_id=organisation.pk, given_name="Łukasz", family_name="O’Brien"
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    assert list(Person.objects.values_list("search_key", flat=True)) == ["lukasz obrien"]
+    assert Person.objects.search("lukasz obrien").count() == 1

@@ -151,4 +151,4 @@ class IdentifierForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name", required=False, max_length=100)
+    q = forms.CharField(label="Search by name or reference", required=False, max_length=100)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Self
+from typing import Any, Self
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from amends.core.fields import EncryptedCharField, EncryptedTextField
-from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet
+from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
+from amends.people.names import fold, name_search_key
 
 
 class AgeBand(models.TextChoices):
@@ -58,22 +58,51 @@ IDENTIFIER_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 
+def identifier_search_form(text: str) -> str:
+    """An identifier as it is stored: upper case, no spaces (see people.services)."""
+    return "".join(text.split()).upper()
+
+
 class PersonQuerySet(OrganisationQuerySet):
     def visible_to(self, member: Membership) -> Self:
-        return super().visible_to(member)
+        """Coordinators see the organisation's people; a facilitator, the people in their cases.
+
+        The case rule decides: a person is in reach of a facilitator exactly when one of
+        the cases they are in is allocated to that facilitator (lead or co-facilitator).
+        """
+        queryset = super().visible_to(member)
+        if member is not None and member.role == Role.FACILITATOR:
+            from amends.cases.models import Party  # cases depends on people, not the reverse
+
+            return queryset.filter(pk__in=Party.objects.visible_to(member).values("person_id"))
+        return queryset
 
     def search(self, query: str) -> Self:
+        """People whose names hold every word of `query` (ignoring case, accents and
+        apostrophes), or who carry `query` as an identifier ("NB/12345/26")."""
         query = query.strip()
         if not query:
             return self
-        condition = Q()
-        for word in query.split()[:4]:
-            condition &= (
-                Q(given_name__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(known_as__icontains=word)
+        if any(c.isdigit() for c in query):
+            # Names have no digits: this is a reference, matched whole on its index.
+            return self.filter(
+                pk__in=PersonIdentifier.objects.filter(
+                    value=identifier_search_form(query)[:30]
+                ).values("person_id")
             )
-        return self.filter(condition)
+        words = fold(query).split()[:4]
+        if not words:
+            return self.none()
+        found = self
+        for word in words:
+            found = found.filter(search_key__contains=word)
+        return found
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        people = list(objs)
+        for person in people:
+            person.search_key = person.folded_names()
+        return super().bulk_create(people, *args, **kwargs)
 
 
 class Person(OrganisationOwned):
@@ -116,6 +145,8 @@ class Person(OrganisationOwned):
     language = models.CharField("Preferred language", max_length=60, blank=True)
     interpreter_needed = models.BooleanField("Needs an interpreter", default=False)
     accessibility_needs = EncryptedTextField(max_length=1000, blank=True)
+    # The names folded for searching (people.names); a trigram index serves it on PostgreSQL.
+    search_key = models.CharField(max_length=320, blank=True, default="", editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -128,6 +159,19 @@ class Person(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A column derived from the names: kept true on every save, whoever saves.
+        self.search_key = self.folded_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_name", "family_name", "known_as"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def folded_names(self) -> str:
+        return name_search_key(self.given_name, self.family_name, self.known_as)
 
     @property
     def full_name(self) -> str:
@@ -152,15 +196,23 @@ class Person(OrganisationOwned):
         return self.age_band in CHILD_AGE_BANDS
 
 
+class PersonIdentifierQuerySet(OrganisationQuerySet):
+    def visible_to(self, member: Membership) -> Self:
+        """A person's identifiers are visible exactly when the person is."""
+        return self.filter(person__in=Person.objects.visible_to(member))
+
+
 class PersonIdentifier(OrganisationOwned):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
     value = models.CharField(max_length=30)
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = PersonIdentifierQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "value"]
+        # Searching by a reference names the value alone.
+        indexes = [models.Index(fields=["value"], name="people_identifier_value")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "kind", "value"], name="identifier_unique_in_organisation"

@@ -6,20 +6,23 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from amends.cases.models import Party
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors
-from amends.core.models import Role
+from amends.core.models import Membership, Role
 from amends.core.unsaved import form_data
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from amends.people.models import Person, PersonIdentifier
 from amends.privacy.reveal import contact_revealed
+from amends.referrals.models import Referral, ReferralPerson
 
 PEOPLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 
@@ -33,7 +36,11 @@ def person_list(request: MemberRequest) -> HttpResponse:
     member = request.membership
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    people = Person.objects.visible_to(member).search(query).prefetch_related("identifiers")
+    people = (
+        Person.objects.visible_to(member)
+        .search(query)
+        .prefetch_related("identifiers", _their_cases(member, "visible_parties"))
+    )
     page = Paginator(people, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -47,7 +54,17 @@ def person_list(request: MemberRequest) -> HttpResponse:
     )
 
 
-@member_required(*PEOPLE_ROLES)
+def _their_cases(member: Membership, to_attr: str) -> Prefetch:
+    """A person's parts in the cases this member may open, newest case first."""
+    parties = (
+        Party.objects.visible_to(member)
+        .select_related("case")
+        .order_by("-case__opened_on", "-case_id")
+    )
+    return Prefetch("parties", queryset=parties, to_attr=to_attr)
+
+
+@member_required(Role.COORDINATOR)
 def person_add(request: MemberRequest) -> HttpResponse:
     member = request.membership
     form = PersonForm(form_data(request))
@@ -70,11 +87,28 @@ def person_add(request: MemberRequest) -> HttpResponse:
 @member_required(*PEOPLE_ROLES)
 def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
-    person = get_visible_or_404(Person, member, pk=person_pk)
+    person = get_visible_or_404(
+        Person.objects.prefetch_related(_their_cases(member, "visible_parties")),
+        member,
+        pk=person_pk,
+    )
     services.person_viewed(person=person, by=request.user, ip_address=client_ip(request))
-    identifiers = person.identifiers.all()
+    referrals = (
+        ReferralPerson.objects.filter(
+            person=person, referral__in=Referral.objects.visible_to(member)
+        )
+        .select_related("referral")
+        .order_by("-referral__received_on", "-pk")
+    )
     return render(
-        request, "people/person_detail.html", {"person": person, "identifiers": identifiers}
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "identifiers": person.identifiers.all(),
+            "parties": person.visible_parties,
+            "referrals": referrals,
+        },
     )
 
 

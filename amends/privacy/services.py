@@ -34,6 +34,7 @@ from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
 from amends.meetings.models import IndirectMessage, Meeting
 from amends.people.models import Person, PersonIdentifier
+from amends.people.names import name_search_key
 from amends.privacy.models import Anonymisation, AnonymisationReason
 from amends.referrals.models import Referral, ReferralPerson
 
@@ -94,6 +95,7 @@ def _person_clear(person: Person, counts: Counter[str]) -> None:
         given_name=ANONYMISED_NAME,
         family_name=f"person {person.pk}",
         known_as="",
+        search_key=name_search_key(ANONYMISED_NAME, f"person {person.pk}"),
         pronouns="",
         date_of_birth=None,
         email="",

@@ -8,7 +8,15 @@ from django.utils import timezone
 from amends.cases.models import ProcessType
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
-from amends.referrals.models import DeclineReason, HarmType, JusticeStage, ProposedRole
+from amends.people.models import Person
+from amends.referrals.models import (
+    DeclineReason,
+    HarmType,
+    JusticeStage,
+    ProposedRole,
+    ReferralPerson,
+)
+from amends.referrals.services import PossibleMatch
 
 PEOPLE_ROWS = 3
 
@@ -121,7 +129,17 @@ def people_forms(data: Any = None) -> list[ProposedPersonForm]:
     return [ProposedPersonForm(data, prefix=f"person{i + 1}") for i in range(PEOPLE_ROWS)]
 
 
+NEW_RECORD = "new"
+
+
 class AcceptForm(forms.Form):
+    """Accepting a referral: the process, and who each proposed person is.
+
+    A proposed person who may already be recorded gets a choice, `person_<pk>`:
+    one of the possible matches, or someone new. One with no possible match is
+    added as someone new without asking.
+    """
+
     planned_process = forms.ChoiceField(
         label="Planned process",
         choices=ProcessType.choices,
@@ -132,6 +150,41 @@ class AcceptForm(forms.Form):
             "invalid_choice": "Choose a process from the list",
         },
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        proposed: list[ReferralPerson] | None = None,
+        matches: dict[int, list[PossibleMatch]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches = matches or {}
+        self.people_by_pk: dict[str, Person] = {}
+        for item in proposed or []:
+            found = self.matches.get(item.pk) or []
+            if not found:
+                continue
+            name = f"{item.given_name} {item.family_name}".strip()
+            self.people_by_pk.update({str(m.person.pk): m.person for m in found})
+            self.fields[f"person_{item.pk}"] = forms.ChoiceField(
+                label=f"Who is {name}?",
+                choices=[(str(m.person.pk), m.person.display_name) for m in found]
+                + [(NEW_RECORD, f"Someone new: add {name} as a new record")],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose who {name} is: someone already recorded, or someone new",
+                    "invalid_choice": f"Choose who {name} is from the list",
+                },
+            )
+
+    def chosen_people(self) -> dict[int, Person | None]:
+        """For each proposed person asked about: the record chosen, or None for a new one."""
+        return {
+            int(name.removeprefix("person_")): self.people_by_pk.get(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("person_")
+        }
 
 
 class DeclineForm(forms.Form):

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from amends.cases.models import Case, PartyRole
 from amends.cases.services import case_open, party_add
 from amends.core.audit import audit_record
-from amends.core.models import AuditAction, Organisation
+from amends.core.models import AuditAction, Membership, Organisation
 from amends.people.models import Person
+from amends.people.names import fold
 from amends.people.services import person_create
 from amends.referrals.models import (
     HarmType,
@@ -74,81 +80,240 @@ def referral_create(
     return referral
 
 
-def _person_for(proposed: ReferralPerson, by: User) -> Person:
-    if proposed.person is not None:
-        return proposed.person
-    return person_create(
-        organisation=proposed.referral.organisation,
-        by=by,
-        given_name=proposed.given_name,
-        family_name=proposed.family_name,
-        date_of_birth=proposed.date_of_birth,
-        phone=proposed.phone,
+# Triage ----------------------------------------------------------------------------
+
+MATCHES_PER_PERSON = 5
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """Someone already recorded who may be a proposed person, and why they might be."""
+
+    person: Person
+    why: str
+    strength: int
+
+
+def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | None:
+    if person.pk == proposed.person_id:
+        return 5, "Named in the referral"
+    key = person.search_key
+    given = fold(proposed.given_name).split()
+    family = fold(proposed.family_name).split()
+    given_alike = bool(given) and all(word in key for word in given)
+    family_alike = bool(family) and all(word in key for word in family)
+    born = proposed.date_of_birth
+    same_birthday = born is not None and person.date_of_birth == born
+    if given_alike and family_alike:
+        if same_birthday:
+            return 4, "Same name and date of birth"
+        if born is None or person.date_of_birth is None:
+            return 3, "Same name; no date of birth to compare"
+        return 1, "Same name, but a different date of birth"
+    if same_birthday and family_alike:
+        return 2, "Same last name and date of birth"
+    if same_birthday and given_alike:
+        return 2, "Same first name and date of birth"
+    return None
+
+
+def _alike_condition(proposed: ReferralPerson) -> Q | None:
+    """Who might be `proposed`: their names, or their date of birth with one of them.
+    Every branch names the search key, so the trigram index can serve each."""
+    given = [Q(search_key__contains=w) for w in fold(proposed.given_name).split()[:3]]
+    family = [Q(search_key__contains=w) for w in fold(proposed.family_name).split()[:3]]
+    named = Q(pk=proposed.person_id) if proposed.person_id else None
+    if not given and not family:
+        return named
+    condition = reduce(operator.and_, given + family)
+    if named is not None:
+        condition |= named
+    if proposed.date_of_birth is not None:
+        born = Q(date_of_birth=proposed.date_of_birth)
+        for part in (given, family):
+            if part:
+                condition |= born & reduce(operator.and_, part)
+    return condition
+
+
+def _with_case_counts(people: QuerySet[Person]) -> QuerySet[Person]:
+    return people.annotate(case_count=Count("parties")).prefetch_related("identifiers")
+
+
+def triage_matches(
+    *, referral: Referral, member: Membership, lookups: dict[int, str] | None = None
+) -> dict[int, list[PossibleMatch]]:
+    """For each person the referral proposes, the people already recorded who may be them:
+    found by name and date of birth, and by whatever the coordinator looked up for them
+    (a name, or a reference such as a crime reference). A fixed number of queries: one for
+    all the referral's people, and one for each lookup."""
+    proposed = list(referral.people.all())
+    conditions = [c for c in map(_alike_condition, proposed) if c is not None]
+    people = Person.objects.visible_to(member)
+    candidates = (
+        list(_with_case_counts(people.filter(reduce(operator.or_, conditions)))[:200])
+        if conditions
+        else []
     )
+    matches: dict[int, list[PossibleMatch]] = {}
+    for item in proposed:
+        found = []
+        for person in candidates:
+            alike = _why_alike(item, person)
+            if alike is not None:
+                found.append(PossibleMatch(person=person, why=alike[1], strength=alike[0]))
+        query = (lookups or {}).get(item.pk, "").strip()
+        if query:
+            already = {m.person.pk for m in found}
+            why = (
+                "Has the reference you searched for"
+                if _is_reference(query)
+                else ("Found by your search")
+            )
+            found.extend(
+                PossibleMatch(person=person, why=why, strength=0)
+                for person in _with_case_counts(people.search(query))[:MATCHES_PER_PERSON]
+                if person.pk not in already
+            )
+        found.sort(key=lambda m: (-m.strength, m.person.family_name, m.person.pk))
+        matches[item.pk] = found[: MATCHES_PER_PERSON * 2]
+    return matches
 
 
-def referral_accept(*, referral: Referral, by: User, planned_process: str) -> Case:
-    """Accept a waiting referral: open a case with its people as parties."""
-    if referral.status != ReferralStatus.NEW:
+def _is_reference(query: str) -> bool:
+    return any(c.isdigit() for c in query)
+
+
+def _lock_undecided(referral: Referral) -> Referral:
+    """Re-read the referral under a row lock; refuse if someone has decided it meanwhile.
+    Call inside the transaction that decides it, so accept and decline cannot both win."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status != ReferralStatus.NEW:
         raise ValidationError(
-            f"This referral has already been {referral.get_status_display().lower()}."
+            f"This referral has already been {locked.get_status_display().lower()}: "
+            "someone else triaged it first."
         )
+    return locked
+
+
+def referral_accept(
+    *,
+    referral: Referral,
+    by: User,
+    planned_process: str,
+    people: Mapping[int, Person | None] | None = None,
+) -> Case:
+    """Accept a waiting referral: open a case whose parties are the referral's people.
+
+    `people` says, for each proposed person (by ReferralPerson pk), the record they
+    are: someone already recorded, or None for a new record. A proposed person not
+    named there keeps the record the referral gave, or gets a new one. Each proposed
+    person is then linked to their record, so subject access and erasure find the
+    referral too.
+    """
+    chosen = dict(people or {})
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if locked.status != ReferralStatus.NEW:
-            raise ValidationError("Someone else has just triaged this referral.")
+        locked = _lock_undecided(referral)
+        proposed_people = list(locked.people.select_related("person").order_by("pk"))
+        records: dict[int, Person | None] = {
+            p.pk: chosen.get(p.pk, p.person) for p in proposed_people
+        }
+        _check_choices(locked, proposed_people, records)
         case = case_open(
-            organisation=referral.organisation,
+            organisation=locked.organisation,
             by=by,
-            sector=referral.sector,
-            harm_type=referral.harm_type,
-            harm_summary=referral.incident_summary,
-            incident_date=referral.incident_date,
-            justice_stage=referral.justice_stage,
+            sector=locked.sector,
+            harm_type=locked.harm_type,
+            harm_summary=locked.incident_summary,
+            incident_date=locked.incident_date,
+            justice_stage=locked.justice_stage,
             planned_process=planned_process,
-            referral=referral,
+            referral=locked,
         )
-        for proposed in referral.people.select_related("person", "referral__organisation"):
+        for proposed in proposed_people:
+            person = records[proposed.pk] or person_create(
+                organisation=locked.organisation,
+                by=by,
+                given_name=proposed.given_name,
+                family_name=proposed.family_name,
+                date_of_birth=proposed.date_of_birth,
+                phone=proposed.phone,
+            )
             party_add(
                 case=case,
-                person=_person_for(proposed, by),
+                person=person,
                 role=PARTY_ROLE_FOR[ProposedRole(proposed.role)],
                 by=by,
             )
-        referral.status = ReferralStatus.ACCEPTED
-        referral.decided_at = timezone.now()
-        referral.decided_by = by
-        referral.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+            proposed.person = person
+            proposed.updated_by = by
+            proposed.save(update_fields=["person", "updated_by", "updated_at"])
+        linked = sum(1 for p in proposed_people if records[p.pk] is not None)
+        locked.status = ReferralStatus.ACCEPTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.updated_by = by
+        locked.save(
+            update_fields=["status", "decided_at", "decided_by", "updated_by", "updated_at"]
+        )
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
-            organisation=referral.organisation,
-            record=referral,
-            summary=f"Accepted the referral: opened {case.reference}",
+            organisation=locked.organisation,
+            record=locked,
+            summary=f"Accepted the referral: opened {case.reference}; "
+            f"{linked} of {len(proposed_people)} people linked to existing records",
         )
+    referral.refresh_from_db()
     return case
 
 
+def _check_choices(
+    referral: Referral, proposed_people: list[ReferralPerson], records: dict[int, Person | None]
+) -> None:
+    errors: dict[str, str] = {}
+    seen: dict[int, ReferralPerson] = {}
+    for proposed in proposed_people:
+        person = records[proposed.pk]
+        if person is None:
+            continue
+        field = f"person_{proposed.pk}"
+        if person.organisation_id != referral.organisation_id:
+            errors[field] = "Choose someone from this service's records"
+        elif person.pk in seen:
+            first = seen[person.pk]
+            errors[field] = (
+                f"{first.given_name} {first.family_name} is already linked to "
+                f"{person.full_name}: choose someone else, or someone new"
+            )
+        else:
+            seen[person.pk] = proposed
+    unknown = set(records) - {p.pk for p in proposed_people}
+    if unknown:
+        errors["__all__"] = "The referral's people have changed: check them and try again"
+    if errors:
+        raise ValidationError(errors)
+
+
 def referral_decline(*, referral: Referral, by: User, reason: str, note: str) -> Referral:
-    if referral.status != ReferralStatus.NEW:
-        raise ValidationError(
-            f"This referral has already been {referral.get_status_display().lower()}."
-        )
     with transaction.atomic():
-        referral.status = ReferralStatus.DECLINED
-        referral.decline_reason = reason
-        referral.decline_note = note
-        referral.decided_at = timezone.now()
-        referral.decided_by = by
-        referral.full_clean()
-        referral.save()
+        locked = _lock_undecided(referral)
+        locked.status = ReferralStatus.DECLINED
+        locked.decline_reason = reason
+        locked.decline_note = note
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.updated_by = by
+        locked.full_clean()
+        locked.save()
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
-            organisation=referral.organisation,
-            record=referral,
-            summary=f"Declined the referral: {referral.get_decline_reason_display().lower()}",
+            organisation=locked.organisation,
+            record=locked,
+            summary=f"Declined the referral: {locked.get_decline_reason_display().lower()}",
         )
+    referral.refresh_from_db()
     return referral
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -87,30 +89,74 @@ def referral_detail(request: MemberRequest, referral_pk: int) -> HttpResponse:
             "referrals/referral_status.html",
             {"referral": referral, "progress": services.referral_progress(referral)},
         )
-    return _triage_page(request, referral, AcceptForm())
+    return _triage_page(request, referral, _accept_form(request, referral, None))
+
+
+def _lookups(request: MemberRequest, referral: Referral) -> dict[int, str]:
+    """What the coordinator searched for, per proposed person: `find_<pk>` (GET or POST)."""
+    params = request.POST if request.method == "POST" else request.GET
+    found = {}
+    for item in referral.people.all():
+        text = params.get(f"find_{item.pk}", "").strip()[:100]
+        if text:
+            found[item.pk] = text
+    return found
+
+
+def _accept_form(request: MemberRequest, referral: Referral, data: Any) -> AcceptForm:
+    proposed = list(referral.people.select_related("person"))
+    matches = (
+        services.triage_matches(
+            referral=referral, member=request.membership, lookups=_lookups(request, referral)
+        )
+        if referral.status == ReferralStatus.NEW
+        else {}
+    )
+    return AcceptForm(data, proposed=proposed, matches=matches)
 
 
 def _triage_page(
     request: MemberRequest, referral: Referral, accept_form: AcceptForm
 ) -> HttpResponse:
-    """The coordinator's view of a referral, with the accept form (and any refusal on it)."""
+    """The coordinator's view of a referral: each proposed person with the people already
+    recorded who may be them, and the accept form (with any refusal on it)."""
+    people = list(referral.people.select_related("person"))
+    lookups = _lookups(request, referral)
+    triage = [
+        {
+            "proposed": item,
+            "matches": accept_form.matches.get(item.pk, []),
+            "field": accept_form[f"person_{item.pk}"]
+            if f"person_{item.pk}" in accept_form.fields
+            else None,
+            "lookup": lookups.get(item.pk, ""),
+        }
+        for item in people
+    ]
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, "people": referral.people.all(), "accept_form": accept_form},
+        {
+            "referral": referral,
+            "people": people,
+            "triage": triage,
+            "lookups": lookups,
+            "accept_form": accept_form,
+        },
     )
 
 
 @member_required(Role.COORDINATOR)
 def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
     referral = get_visible_or_404(Referral, request.membership, pk=referral_pk)
-    form = AcceptForm(form_data(request))
+    form = _accept_form(request, referral, form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.referral_accept(
                 referral=referral,
                 by=request.user,
                 planned_process=form.cleaned_data["planned_process"],
+                people=form.chosen_people(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
