@@ -6,8 +6,8 @@ const stage = form?.querySelector("[data-justice-stage]");
 const sectors = form ? [...form.querySelectorAll('input[type="radio"][name="sector"]')] : [];
 
 if (stage && sectors.length) {
-  const doesNotApply = stage.querySelector('input[value="none"]');
-  if (doesNotApply) doesNotApply.closest(".govuk-radios__item").hidden = true;
+  // With the stage shown only for justice, "Does not apply" has nothing left to say.
+  stage.querySelector('input[value="none"]')?.closest(".govuk-radios__item").remove();
 
   const show = () => {
     const justice = sectors.some((input) => input.checked && input.value === "justice");
