@@ -27,12 +27,17 @@ def referral_data(org, **overrides):
         "harm_type": harm.pk,
         "justice_stage": "out_of_court",
         "sector": "justice",
+        "risks": "none_known",
         "person1-role": "harmed",
         "person1-given_name": "Imran",
         "person1-family_name": "Qureshi",
+        "person1-agreed_to_referral": "yes",
+        "person1-agreed_to_contact": "yes",
         "person2-role": "responsible",
         "person2-given_name": "Jake",
         "person2-family_name": "Dunmore",
+        "person2-agreed_to_referral": "yes",
+        "person2-agreed_to_contact": "not_asked",
     }
     data.update(overrides)
     return data
@@ -80,7 +85,7 @@ def test_a_half_filled_person_is_refused_and_nothing_saved(as_alice, org):
     response = as_alice.post(
         reverse("referrals:new"), referral_data(org, **{"person2-family_name": ""})
     )
-    assert "Enter their last name" in response.content.decode()
+    assert "Enter the last name of person 2" in response.content.decode()
     assert not Referral.objects.exists()
 
 

@@ -201,7 +201,7 @@ def load_demo_cases(
             incident_date=today - datetime.timedelta(days=rng.randint(61, 120)),
             incident_summary=summary,
             harm_type=harm_type,
-            justice_stage=stage_of_justice,
+            justice_stage=stage_of_justice if sector == "justice" else "",
             sector=sector,
         )
         # Link the proposed people to the records already held.

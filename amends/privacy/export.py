@@ -111,6 +111,12 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             "proposed_as": r.get_role_display(),
             "name_given": f"{r.given_name} {r.family_name}".strip(),
             "phone_given": r.phone,
+            "safe_contact_given": r.safe_contact,
+            "agreed_to_referral": r.get_agreed_to_referral_display(),
+            "agreed_to_contact": r.get_agreed_to_contact_display(),
+            "needs_given": r.need_labels(),
+            "language_given": r.language,
+            "needs_note": r.needs_note,
             "notes": r.notes,
         }
         for r in ReferralPerson.objects.filter(person=person).select_related("referral")

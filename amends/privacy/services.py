@@ -48,7 +48,12 @@ REFERRAL_PERSON_BLANK = {
     "given_name": ANONYMISED_NAME,
     "family_name": "",
     "date_of_birth": None,
+    "age_band": "",
     "phone": "",
+    "safe_contact": "",
+    "needs": "",
+    "language": "",
+    "needs_note": "",
     "notes": "",
 }
 MEETING_NOTES = ("what_happened", "thoughts_feelings", "who_affected", "put_right", "outcome_notes")
@@ -160,6 +165,8 @@ def case_anonymise(*, case: Case, reason: str, by: User | None = None) -> Counte
                 referrer_name=ANONYMISED_NAME,
                 referrer_contact="",
                 incident_summary=REMOVED,
+                incident_reference="",
+                risk_note="",
                 decline_note="",
             )
             ReferralPerson.objects.filter(referral_id=case.referral_id).update(

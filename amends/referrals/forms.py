@@ -3,22 +3,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from amends.cases.models import ProcessType
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
-from amends.people.models import Person
+from amends.people.forms import _age_in_band as age_in_band
+from amends.people.models import AgeBand, Person
 from amends.referrals.models import (
+    INCIDENT_REFERENCES,
+    Agreed,
     DeclineReason,
     HarmType,
     JusticeStage,
+    Need,
     ProposedRole,
     ReferralPerson,
+    Risk,
+    referral_problems,
 )
 from amends.referrals.services import PossibleMatch
 
-PEOPLE_ROWS = 3
+MAX_PEOPLE = 20
+NO_STAGE = "none"
 
 
 class ReferralForm(forms.Form):
@@ -26,20 +34,44 @@ class ReferralForm(forms.Form):
         label="Referring agency",
         max_length=120,
         help_text="For example, Northbridge Police, Kingsmead Academy, Riverside Homes.",
-        error_messages={"required": "Enter the referring agency"},
+        error_messages={
+            "required": "Enter the referring agency",
+            "max_length": "The referring agency must be 120 characters or fewer",
+        },
     )
     referrer_name = forms.CharField(
         label="Referrer's name",
         max_length=120,
-        error_messages={"required": "Enter the referrer's name"},
+        error_messages={
+            "required": "Enter the referrer's name",
+            "max_length": "The referrer's name must be 120 characters or fewer",
+        },
     )
     referrer_contact = forms.CharField(
-        label="Referrer's phone or e-mail", max_length=254, required=False
+        label="Referrer's phone or e-mail",
+        max_length=254,
+        required=False,
+        error_messages={"max_length": "The phone or e-mail must be 254 characters or fewer"},
     )
     received_on = DateField(
         label="Date received", past_only=True, help_text="For example, 24 11 2026."
     )
+    sector = forms.ChoiceField(
+        label="Which kind of service is this referral for?",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the kind of service the referral is for",
+            "invalid_choice": "Choose a kind of service from the list",
+        },
+    )
     incident_date = DateField(label="Date of the incident", required=False, past_only=True)
+    incident_reference = forms.CharField(
+        label="Crime or incident reference",
+        max_length=30,
+        required=False,
+        error_messages={"max_length": "The reference must be 30 characters or fewer"},
+    )
     incident_summary = forms.CharField(
         label="What happened",
         max_length=4000,
@@ -64,19 +96,26 @@ class ReferralForm(forms.Form):
         label="Criminal justice stage",
         choices=JusticeStage.choices,
         widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose a stage from the list"},
+    )
+    risks = forms.MultipleChoiceField(
+        label="Known risks and safety concerns",
+        choices=Risk.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="About anyone involved. Select all that apply.",
         error_messages={
-            "required": "Choose the criminal justice stage, or “Not a crime”",
-            "invalid_choice": "Choose a stage from the list",
+            "required": "Choose the known risks and safety concerns, or “None known”",
+            "invalid_choice": "Choose risks from the list",
         },
     )
-    sector = forms.ChoiceField(
-        label="Sector",
-        choices=Sector.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the sector",
-            "invalid_choice": "Choose a sector from the list",
-        },
+    risk_note = forms.CharField(
+        label="About the risks",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who the risk is from or to, and anything that keeps people safe.",
+        error_messages={"max_length": "About the risks must be 1,000 characters or fewer"},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -86,12 +125,54 @@ class ReferralForm(forms.Form):
         sectors = [(v, label) for v, label in Sector.choices if v in organisation.sectors] or list(
             Sector.choices
         )
+        codes = [code for code, _ in sectors]
         sector: Any = self.fields["sector"]
         sector.choices = sectors
+        reference = self.fields["incident_reference"]
         if len(sectors) == 1:
-            sector.initial = sectors[0][0]
+            sector.initial = codes[0]
             sector.widget = forms.HiddenInput()
+            kind = INCIDENT_REFERENCES[codes[0]]
+            reference.label, reference.help_text = kind.label, kind.hint
+        else:
+            reference.help_text = (
+                "A police crime reference, a school incident number, an anti-social behaviour "
+                "case reference or a prison incident reference."
+            )
+        if Sector.JUSTICE not in codes:
+            del self.fields["justice_stage"]
+        elif len(sectors) > 1:
+            # Without JavaScript the stage shows whatever the sector; this lets it be left out.
+            stage: Any = self.fields["justice_stage"]
+            stage.choices = [
+                *JusticeStage.choices,
+                (NO_STAGE, "Does not apply: not a justice referral"),
+            ]
+            stage.help_text = "Only for a criminal and civil justice referral."
         self.fields["received_on"].initial = timezone.localdate()
+
+    @property
+    def asks_sector(self) -> bool:
+        return not self["sector"].is_hidden
+
+    def clean_incident_reference(self) -> str:
+        return " ".join(self.cleaned_data["incident_reference"].upper().split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sector = data.get("sector")
+        if data.get("justice_stage") == NO_STAGE:
+            data["justice_stage"] = ""
+        data.setdefault("justice_stage", "")
+        for field, message in referral_problems(
+            sector=sector,
+            justice_stage=data["justice_stage"],
+            incident_reference=data.get("incident_reference", ""),
+            risks=data.get("risks", []),
+        ).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 class ProposedPersonForm(forms.Form):
@@ -100,33 +181,146 @@ class ProposedPersonForm(forms.Form):
         choices=ProposedRole.choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose their part from the list"},
     )
     given_name = forms.CharField(label="First name", max_length=100, required=False)
     family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    date_of_birth = DateField(label="Date of birth", required=False, past_only=True)
+    date_of_birth = DateField(
+        label="Date of birth",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2009. Leave blank if not known and choose an age band.",
+    )
+    age_band = forms.ChoiceField(
+        label="Age band", choices=[("", "Not known"), *AgeBand.choices], required=False
+    )
+    agreed_to_referral = forms.ChoiceField(
+        label="Have they agreed to be referred?",
+        choices=Agreed.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    agreed_to_contact = forms.ChoiceField(
+        label="Have they agreed to be contacted by the service?",
+        choices=Agreed.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    needs = forms.MultipleChoiceField(
+        label="Do they need any of these to take part?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+    )
+    language = forms.CharField(
+        label="Language they prefer, if not English", max_length=60, required=False
+    )
+    needs_note = forms.CharField(
+        label="About their needs",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, British Sign Language, large print, a wheelchair user.",
+    )
     phone = forms.CharField(label="Phone number", max_length=30, required=False)
+    safe_contact = forms.CharField(
+        label="Safe way to contact them",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="If you know it. For example, only call after 6pm; do not leave a voicemail.",
+    )
+
+    def __init__(self, data: QueryDict | None = None, *, number: int) -> None:
+        super().__init__(data, prefix=f"person{number}")
+        self.number = number
+        who = f"person {number}"
+        messages = {
+            "role": f"Choose the part of {who} from the list",
+            "agreed_to_referral": f"Choose whether {who} agreed to be referred",
+            "agreed_to_contact": f"Choose whether {who} agreed to be contacted",
+            "needs": f"Choose the needs of {who} from the list",
+            "age_band": f"Choose the age band of {who} from the list",
+        }
+        for name, message in messages.items():
+            self.fields[name].error_messages["invalid_choice"] = message
+        lengths = {
+            "given_name": ("The first name", 100),
+            "family_name": ("The last name", 100),
+            "language": ("The language", 60),
+            "needs_note": ("About their needs", 500),
+            "phone": ("The phone number", 30),
+            "safe_contact": ("The safe way to contact them", 500),
+        }
+        for name, (label, limit) in lengths.items():
+            self.fields[name].error_messages["max_length"] = (
+                f"{label} of {who} must be {limit:,} characters or fewer"
+            )
+        date_of_birth: Any = self.fields["date_of_birth"]
+        date_of_birth.label = "Date of birth"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        named = data.get("given_name") or data.get("family_name")
-        if named or data.get("role") or data.get("phone"):
-            if not data.get("role"):
+        if not self.has_content():
+            return data
+        who = f"person {self.number}"
+        required = {
+            "role": f"Choose the part of {who}: harmed, responsible, supporter or another part",
+            "given_name": f"Enter the first name of {who}",
+            "family_name": f"Enter the last name of {who}",
+            "agreed_to_referral": f"Choose whether {who} agreed to be referred, or “Not asked”",
+            "agreed_to_contact": f"Choose whether {who} agreed to be contacted, or “Not asked”",
+        }
+        for name, message in required.items():
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        band, born = data.get("age_band"), data.get("date_of_birth")
+        if band and born:
+            age = Person(date_of_birth=born).age_on(timezone.localdate())
+            if age is not None and not age_in_band(age, band):
                 self.add_error(
-                    "role", "Choose their part: harmed, responsible or someone else affected"
+                    "age_band", f"The age band of {who} does not match their date of birth"
                 )
-            if not data.get("given_name"):
-                self.add_error("given_name", "Enter their first name")
-            if not data.get("family_name"):
-                self.add_error("family_name", "Enter their last name")
+        if Need.INTERPRETER in data.get("needs", []) and not data.get("language"):
+            self.add_error("language", f"Enter the language {who} needs an interpreter for")
         return data
 
-    def is_filled(self) -> bool:
-        return bool(self.cleaned_data.get("given_name"))
+    def has_content(self) -> bool:
+        """Anything typed or chosen in this person's section (a blank one is left out)."""
+        own = f"{self.prefix}-"
+        if not isinstance(self.data, QueryDict):
+            return False
+        return any(
+            value.strip()
+            for name, values in self.data.lists()
+            if name.startswith(own)
+            for value in values
+        )
+
+    def details(self) -> dict[str, Any]:
+        """The person's details, as referral_create takes them."""
+        data = self.cleaned_data
+        return {name: data[name] for name in PERSON_FIELDS}
 
 
-def people_forms(data: Any = None) -> list[ProposedPersonForm]:
-    return [ProposedPersonForm(data, prefix=f"person{i + 1}") for i in range(PEOPLE_ROWS)]
+PERSON_FIELDS = (
+    "role",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "age_band",
+    "agreed_to_referral",
+    "agreed_to_contact",
+    "needs",
+    "language",
+    "needs_note",
+    "phone",
+    "safe_contact",
+)
+
+
+def people_forms(data: QueryDict | None, count: int) -> list[ProposedPersonForm]:
+    return [ProposedPersonForm(data, number=n) for n in range(1, count + 1)]
 
 
 NEW_RECORD = "new"

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Self
+import re
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 
-from amends.core.fields import EncryptedTextField
+from amends.core.fields import EncryptedCharField, EncryptedTextField
 from amends.core.models import (
     Membership,
     Organisation,
     OrganisationOwned,
     OrganisationQuerySet,
     Role,
+    Sector,
 )
+from amends.people.models import AgeBand, Person
 
 DEFAULT_HARM_TYPES = [
     "Violence",
@@ -89,7 +92,120 @@ class DeclineReason(models.TextChoices):
 class ProposedRole(models.TextChoices):
     HARMED = "harmed", "Harmed person"
     RESPONSIBLE = "responsible", "Responsible person"
+    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the harmed person"
+    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the responsible person"
+    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the harmed person"
+    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the responsible person"
+    COMMUNITY = "community", "Community member"
+    PROFESSIONAL = "professional", "Professional, such as a teacher, social worker or officer"
     OTHER = "other", "Someone else affected"
+
+
+# A supporter or parent stands beside one of the people at the centre of the harm.
+SUPPORTS: dict[str, str] = {
+    ProposedRole.SUPPORTER_OF_HARMED: ProposedRole.HARMED,
+    ProposedRole.SUPPORTER_OF_RESPONSIBLE: ProposedRole.RESPONSIBLE,
+    ProposedRole.PARENT_OF_HARMED: ProposedRole.HARMED,
+    ProposedRole.PARENT_OF_RESPONSIBLE: ProposedRole.RESPONSIBLE,
+}
+PARENT_ROLES = {ProposedRole.PARENT_OF_HARMED, ProposedRole.PARENT_OF_RESPONSIBLE}
+
+
+class Agreed(models.TextChoices):
+    """A person's answer, as the referrer knows it."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "not_asked", "Not asked"
+
+
+class Need(models.TextChoices):
+    INTERPRETER = "interpreter", "An interpreter"
+    DISABILITY = "disability", "Support for a disability"
+    ACCESS = "access", "Access needs, such as step-free access or a hearing loop"
+
+
+class Risk(models.TextChoices):
+    VIOLENCE = "violence", "Violence"
+    WEAPONS = "weapons", "Weapons"
+    SELF_HARM = "self_harm", "Self-harm or suicide"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    THREATS = "threats", "Threats or intimidation"
+    SUBSTANCE_MISUSE = "substance_misuse", "Alcohol or drug misuse"
+    SAFEGUARDING = "safeguarding", "A child or adult at risk of harm (safeguarding)"
+    NONE_KNOWN = "none_known", "None known"
+
+
+class IncidentReference:
+    """How one sector writes the reference of a crime or incident, and what to say if it is wrong."""
+
+    def __init__(self, label: str, example: str, pattern: str, characters: str) -> None:
+        self.label = label
+        self.hint = f"If there is one. For example, {example}."
+        self.pattern = re.compile(pattern)
+        self.problem = (
+            f"Enter the {label[0].lower()}{label[1:]} using only {characters}, "
+            f"for example {example}"
+        )
+
+
+# Police forces, schools and landlords number things in their own ways, so only the
+# characters and the length are checked.
+INCIDENT_REFERENCES: dict[str, IncidentReference] = {
+    Sector.JUSTICE: IncidentReference(
+        "Police crime reference",
+        "41/12345/26",
+        r"^[A-Z0-9][A-Z0-9/-]{3,29}$",
+        "letters, numbers, slashes and hyphens (at least 4 characters)",
+    ),
+    Sector.SCHOOLS: IncidentReference(
+        "School incident number",
+        "INC-2026-0412",
+        r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
+        "letters, numbers, spaces, full stops, slashes and hyphens",
+    ),
+    Sector.COMMUNITIES: IncidentReference(
+        "Anti-social behaviour case reference",
+        "ASB/004512",
+        r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
+        "letters, numbers, spaces, full stops, slashes and hyphens",
+    ),
+    Sector.PRISONS: IncidentReference(
+        "Prison incident reference",
+        "2026-004512",
+        r"^[A-Z0-9][A-Z0-9/-]{2,29}$",
+        "letters, numbers, slashes and hyphens (at least 3 characters)",
+    ),
+}
+
+
+def referral_problems(
+    *, sector: str | None, justice_stage: str, incident_reference: str, risks: list[str]
+) -> dict[str, str]:
+    """What is wrong with these answers taken together, by field. Empty when all is well."""
+    problems = {}
+    if sector == Sector.JUSTICE and not justice_stage:
+        problems["justice_stage"] = "Choose the criminal justice stage, or “Not a crime”"
+    if sector and sector != Sector.JUSTICE and justice_stage:
+        problems["justice_stage"] = (
+            "Only a criminal and civil justice referral has a criminal justice stage: choose "
+            "“Does not apply”, or choose “Criminal and civil justice” as the kind of service"
+        )
+    kind = INCIDENT_REFERENCES.get(sector or "")
+    if incident_reference and kind is not None and not kind.pattern.match(incident_reference):
+        problems["incident_reference"] = kind.problem
+    if Risk.NONE_KNOWN in risks and len(risks) > 1:
+        problems["risks"] = "Choose either the risks you know of, or “None known”, not both"
+    return problems
+
+
+def _codes(stored: str) -> list[str]:
+    return [code for code in stored.split(",") if code]
+
+
+def _labels(stored: str, choices: type[models.TextChoices]) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels[code]) for code in _codes(stored) if code in labels]
 
 
 class ReferralQuerySet(OrganisationQuerySet):
@@ -104,6 +220,16 @@ class ReferralQuerySet(OrganisationQuerySet):
 
     def waiting(self) -> Self:
         return self.filter(status=ReferralStatus.NEW).order_by("received_on", "pk")
+
+    def last_agency_of(self, member: Membership) -> str:
+        """The referring agency a member named in their last referral here, or ""."""
+        agency = (
+            self.filter(organisation_id=member.organisation_id, referred_by_id=member.user_id)
+            .order_by("-pk")
+            .values_list("source_agency", flat=True)
+            .first()
+        )
+        return agency or ""
 
 
 class Referral(OrganisationOwned):
@@ -125,7 +251,11 @@ class Referral(OrganisationOwned):
     justice_stage = models.CharField(
         "Criminal justice stage", max_length=30, choices=JusticeStage.choices, blank=True
     )
-    sector = models.CharField(max_length=20)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    incident_reference = models.CharField("Crime or incident reference", max_length=30, blank=True)
+    # Codes of Risk, comma-separated; encrypted, as they say something of the people's health.
+    risks = EncryptedCharField("Known risks and safety concerns", max_length=200, blank=True)
+    risk_note = EncryptedTextField("About the risks", max_length=1000, blank=True)
     status = models.CharField(
         max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )
@@ -148,6 +278,18 @@ class Referral(OrganisationOwned):
     def __str__(self) -> str:
         return f"Referral {self.pk} from {self.source_agency}"
 
+    @property
+    def risk_codes(self) -> list[str]:
+        return _codes(self.risks)
+
+    def risk_labels(self) -> list[str]:
+        return _labels(self.risks, Risk)
+
+    @property
+    def incident_reference_label(self) -> str:
+        kind = INCIDENT_REFERENCES.get(self.sector)
+        return kind.label if kind else "Crime or incident reference"
+
 
 class ReferralPerson(OrganisationOwned):
     """Someone proposed in a referral: an existing person, or the details of a new one."""
@@ -156,11 +298,23 @@ class ReferralPerson(OrganisationOwned):
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    role = models.CharField(max_length=20, choices=ProposedRole.choices)
+    role = models.CharField(max_length=30, choices=ProposedRole.choices)
     given_name = models.CharField("First name", max_length=100)
     family_name = models.CharField("Last name", max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    agreed_to_referral = models.CharField(
+        "Agreed to be referred", max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
+    )
+    agreed_to_contact = models.CharField(
+        "Agreed to be contacted", max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
+    )
+    # Codes of Need, comma-separated; encrypted, as a disability is health data.
+    needs = EncryptedCharField(max_length=100, blank=True)
+    language = models.CharField("Language", max_length=60, blank=True)
+    needs_note = EncryptedTextField("About their needs", max_length=500, blank=True)
     phone = EncryptedTextField("Phone number", max_length=30, blank=True)
+    safe_contact = EncryptedTextField("Safe way to contact them", max_length=500, blank=True)
     notes = EncryptedTextField(max_length=1000, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -170,3 +324,36 @@ class ReferralPerson(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.get_role_display()})"
+
+    @property
+    def need_codes(self) -> list[str]:
+        return _codes(self.needs)
+
+    def need_labels(self) -> list[str]:
+        return _labels(self.needs, Need)
+
+    def person_details(self) -> dict[str, Any]:
+        """What a person's record keeps of these details, for a new record at acceptance."""
+        needs = "; ".join(
+            [
+                label
+                for code, label in Need.choices
+                if code in self.need_codes and code != Need.INTERPRETER
+            ]
+            + ([self.needs_note] if self.needs_note else [])
+        )
+        return {
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "date_of_birth": self.date_of_birth,
+            "age_band": self.age_band,
+            "phone": self.phone,
+            "safe_contact_notes": self.safe_contact,
+            "language": self.language,
+            "interpreter_needed": Need.INTERPRETER in self.need_codes,
+            "accessibility_needs": needs,
+        }
+
+    def is_child(self) -> bool:
+        """Under 18 by the date of birth or, failing that, the age band (as for a person)."""
+        return Person(date_of_birth=self.date_of_birth, age_band=self.age_band).child_today()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from amends.cases.models import Case, PartyRole
+from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction, Membership, Organisation
@@ -21,11 +21,16 @@ from amends.people.models import Person
 from amends.people.names import fold
 from amends.people.services import person_create
 from amends.referrals.models import (
+    PARENT_ROLES,
+    SUPPORTS,
     HarmType,
+    Need,
     ProposedRole,
     Referral,
     ReferralPerson,
     ReferralStatus,
+    Risk,
+    referral_problems,
 )
 
 if TYPE_CHECKING:
@@ -34,14 +39,49 @@ if TYPE_CHECKING:
 PARTY_ROLE_FOR = {
     ProposedRole.HARMED: PartyRole.HARMED,
     ProposedRole.RESPONSIBLE: PartyRole.RESPONSIBLE,
+    ProposedRole.SUPPORTER_OF_HARMED: PartyRole.SUPPORTER,
+    ProposedRole.SUPPORTER_OF_RESPONSIBLE: PartyRole.SUPPORTER,
+    ProposedRole.PARENT_OF_HARMED: PartyRole.PARENT_CARER,
+    ProposedRole.PARENT_OF_RESPONSIBLE: PartyRole.PARENT_CARER,
+    ProposedRole.COMMUNITY: PartyRole.COMMUNITY,
+    ProposedRole.PROFESSIONAL: PartyRole.PROFESSIONAL,
     ProposedRole.OTHER: PartyRole.COMMUNITY,
 }
+
+
+def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
+    """A supporter or parent needs the person they stand beside in the same referral."""
+    problems = {}
+    for n, details in enumerate(people, start=1):
+        role = details.get("role", "")
+        if role not in SUPPORTS:
+            continue
+        beside = [p for p in people if p.get("role") == SUPPORTS[role]]
+        label = ProposedRole(SUPPORTS[role]).label.lower()
+        if not beside:
+            problems[f"person{n}-role"] = (
+                f"Add the {label} that person {n} supports, or choose another part for them"
+            )
+        elif role in PARENT_ROLES and not any(
+            ReferralPerson(
+                date_of_birth=p.get("date_of_birth"), age_band=p.get("age_band", "")
+            ).is_child()
+            for p in beside
+        ):
+            problems[f"person{n}-role"] = (
+                f"A parent or carer is only for someone under 18: give the {label}'s date of "
+                f"birth or age band, or choose another part for person {n}"
+            )
+    return problems
 
 
 def referral_create(
     *, organisation: Organisation, by: User, people: list[dict[str, Any]], **fields: Any
 ) -> Referral:
-    """Record a referral and the people it proposes, all or nothing."""
+    """Record a referral and the people it proposes, all or nothing.
+
+    Refusals name their field: the referral's own, or `person<n>-<field>` for the n-th person.
+    """
     if not people:
         raise ValidationError("Add at least one person: who was harmed, or who was responsible")
     if fields.get("incident_date") and fields["incident_date"] > timezone.localdate():
@@ -50,10 +90,26 @@ def referral_create(
         raise ValidationError({"received_on": "The date received must be today or in the past"})
     if fields.get("harm_type") and fields["harm_type"].organisation_id != organisation.pk:
         raise ValidationError({"harm_type": "Choose a kind of harm from the list"})
+    if organisation.sectors and fields.get("sector") not in organisation.sectors:
+        raise ValidationError({"sector": "Choose a kind of service from the list"})
+    risks = list(fields.pop("risks", []))
+    unknown = set(risks) - set(Risk.values)
+    unknown |= {need for p in people for need in p.get("needs", [])} - set(Need.values)
+    if unknown:
+        raise ValidationError("Choose risks and needs from the lists")
+    problems = referral_problems(
+        sector=fields.get("sector"),
+        justice_stage=fields.get("justice_stage", ""),
+        incident_reference=fields.get("incident_reference", ""),
+        risks=risks,
+    ) | _people_problems(people)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         referral = Referral(
             organisation=organisation,
             referred_by=by if fields.pop("by_referrer", False) else None,
+            risks=",".join(risks),
             created_by=by,
             updated_by=by,
             **fields,
@@ -66,7 +122,7 @@ def referral_create(
                 referral=referral,
                 created_by=by,
                 updated_by=by,
-                **details,
+                **{**details, "needs": ",".join(details.get("needs", []))},
             )
             person.full_clean()
             person.save()
@@ -180,6 +236,16 @@ def triage_matches(
     return matches
 
 
+def _supported(parties: dict[str, list[Party]], role: str) -> Party | None:
+    """The party a supporter or parent stands beside: for a parent, a child."""
+    if role not in SUPPORTS:
+        return None
+    beside = parties.get(SUPPORTS[role], [])
+    if role in PARENT_ROLES:
+        beside = [p for p in beside if p.person.is_child]
+    return beside[0] if beside else None
+
+
 def _is_reference(query: str) -> bool:
     return any(c.isdigit() for c in query)
 
@@ -230,21 +296,20 @@ def referral_accept(
             planned_process=planned_process,
             referral=locked,
         )
-        for proposed in proposed_people:
+        parties: dict[str, list[Party]] = {}
+        # The people at the centre first, so their supporters and parents have someone to join.
+        for proposed in sorted(proposed_people, key=lambda p: p.role in SUPPORTS):
             person = records[proposed.pk] or person_create(
-                organisation=locked.organisation,
-                by=by,
-                given_name=proposed.given_name,
-                family_name=proposed.family_name,
-                date_of_birth=proposed.date_of_birth,
-                phone=proposed.phone,
+                organisation=locked.organisation, by=by, **proposed.person_details()
             )
-            party_add(
+            party = party_add(
                 case=case,
                 person=person,
                 role=PARTY_ROLE_FOR[ProposedRole(proposed.role)],
+                supports=_supported(parties, proposed.role),
                 by=by,
             )
+            parties.setdefault(proposed.role, []).append(party)
             proposed.person = person
             proposed.updated_by = by
             proposed.save(update_fields=["person", "updated_by", "updated_at"])

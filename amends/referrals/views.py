@@ -1,19 +1,30 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
+from amends.core.templatetags.govuk import govuk_error_summary
 from amends.core.unsaved import form_data
 from amends.referrals import services
-from amends.referrals.forms import AcceptForm, DeclineForm, HarmTypeForm, ReferralForm, people_forms
+from amends.referrals.forms import (
+    MAX_PEOPLE,
+    AcceptForm,
+    DeclineForm,
+    HarmTypeForm,
+    ProposedPersonForm,
+    ReferralForm,
+    people_forms,
+)
 from amends.referrals.models import HarmType, Referral, ReferralStatus
 
 REFERRAL_ROLES = (Role.COORDINATOR, Role.REFERRER)
@@ -34,47 +45,103 @@ def referral_list(request: MemberRequest) -> HttpResponse:
     return render(request, "referrals/triage.html", {"waiting": waiting, "decided": decided})
 
 
+def _people_count(data: QueryDict | None) -> int:
+    """How many person sections the form has: as posted (at least the highest one named)."""
+    if data is None:
+        return 2  # someone harmed and someone responsible, to start with
+    numbers = [int(n) for n in re.findall(r"^person(\d+)-", "\n".join(data), flags=re.M)]
+    posted = data.get("people_count", "")
+    count = max([int(posted) if posted.isdigit() else 1, *numbers])
+    return min(max(count, 1), MAX_PEOPLE)
+
+
+def _without_person(data: QueryDict, number: int, count: int) -> QueryDict:
+    """The posted data with one person's section taken out and those after it moved up."""
+    kept = QueryDict(mutable=True)
+    for name, values in data.lists():
+        match = re.match(r"^person(\d+)-(.*)$", name)
+        if match is None:
+            kept.setlist(name, values)
+        elif (n := int(match[1])) != number:
+            kept.setlist(f"person{n - 1 if n > number else n}-{match[2]}", values)
+    kept["people_count"] = str(max(count - 1, 1))
+    return kept
+
+
+def _hold(*bound: forms.BaseForm) -> None:
+    """Show what was typed without judging it yet (after adding or removing a person)."""
+    for form in bound:
+        form.errors.clear()
+
+
 @member_required(*REFERRAL_ROLES)
 def referral_new(request: MemberRequest) -> HttpResponse:
     member = request.membership
-    data = request.POST if request.method == "POST" else None
+    data = form_data(request)
+    count = _people_count(data)
+    adding = data is not None and "add_person" in data
+    removing = data.get("remove_person", "") if data is not None else ""
+    if adding:
+        count = min(count + 1, MAX_PEOPLE)
+    elif data is not None and removing.isdigit() and 1 <= int(removing) <= count:
+        data = _without_person(data, int(removing), count)
+        count = _people_count(data)
     form = ReferralForm(data, organisation=member.organisation)
-    people = people_forms(data)
+    people = people_forms(data, count)
     if member.role == Role.REFERRER and data is None:
         form.fields["referrer_name"].initial = request.user.get_full_name()
         form.fields["referrer_contact"].initial = request.user.email
-    if request.method == "POST":
-        people_valid = [
-            p.is_valid() for p in people
-        ]  # validate every section, not just the first bad one
-        if form.is_valid() and all(people_valid):
-            proposed = [
-                {
-                    "role": p.cleaned_data["role"],
-                    "given_name": p.cleaned_data["given_name"],
-                    "family_name": p.cleaned_data["family_name"],
-                    "date_of_birth": p.cleaned_data["date_of_birth"],
-                    "phone": p.cleaned_data["phone"],
-                }
-                for p in people
-                if p.is_filled()
-            ]
+        form.fields["source_agency"].initial = Referral.objects.last_agency_of(member)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and (adding or removing):
+        _hold(form, *people)
+    elif request.method == "POST":
+        filled = [p for p in people if p.has_content()]
+        valid = [p.is_valid() for p in people]  # every section judged, not just the first
+        if form.is_valid() and all(valid):
             try:
                 services.referral_create(
                     organisation=member.organisation,
                     by=request.user,
-                    people=proposed,
+                    people=[p.details() for p in filled],
                     by_referrer=member.role == Role.REFERRER,
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                _service_errors(exc, form, filled)
             else:
                 messages.success(
                     request, "The referral is made. The service's coordinator will triage it."
                 )
                 return redirect("referrals:list")
-    return render(request, "referrals/referral_form.html", {"form": form, "people": people})
+        errors = govuk_error_summary(form, *people)["errors"]
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {
+            "form": form,
+            "people": people,
+            "people_count": count,
+            "can_add": count < MAX_PEOPLE,
+            "max_people": MAX_PEOPLE,
+            "errors": errors,
+        },
+    )
+
+
+def _service_errors(
+    exc: ValidationError, form: ReferralForm, filled: list[ProposedPersonForm]
+) -> None:
+    """The service's refusals at their fields: the referral's, or the n-th person's it was given."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, messages_ in exc.message_dict.items():
+        match = re.match(r"^person(\d+)-(.*)$", key)
+        if match and int(match[1]) <= len(filled) and match[2] in filled[0].fields:
+            filled[int(match[1]) - 1].add_error(match[2], messages_)
+        else:
+            form.add_error(key if key in form.fields else None, messages_)
 
 
 @member_required(*REFERRAL_ROLES)
@@ -87,7 +154,11 @@ def referral_detail(request: MemberRequest, referral_pk: int) -> HttpResponse:
         return render(
             request,
             "referrals/referral_status.html",
-            {"referral": referral, "progress": services.referral_progress(referral)},
+            {
+                "referral": referral,
+                "people": referral.people.all(),
+                "progress": services.referral_progress(referral),
+            },
         )
     return _triage_page(request, referral, _accept_form(request, referral, None))
 

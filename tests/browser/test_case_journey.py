@@ -39,14 +39,21 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     page.get_by_label("What happened").fill("Windows of the corner shop broken on Friday night.")
     page.get_by_role("group", name="Kind of harm").get_by_label("Criminal damage").check()
     page.get_by_role("group", name="Criminal justice stage").get_by_label("Out of court").check()
-    first = page.get_by_role("group", name="Person 1")
-    first.get_by_label("Harmed person").check()
-    first.get_by_label("First name").fill("Imran")
-    first.get_by_label("Last name").fill("Qureshi")
-    second = page.get_by_role("group", name="Person 2")
-    second.get_by_label("Responsible person").check()
-    second.get_by_label("First name").fill("Jake")
-    second.get_by_label("Last name").fill("Dunmore")
+    page.get_by_role("group", name="Known risks and safety concerns").get_by_label(
+        "None known"
+    ).check()
+    for number, part, given, family in (
+        (1, "Harmed person", "Imran", "Qureshi"),
+        (2, "Responsible person", "Jake", "Dunmore"),
+    ):
+        person = page.get_by_role("group", name=f"Person {number}", exact=True)
+        person.get_by_label(part, exact=True).check()
+        person.get_by_label("First name").fill(given)
+        person.get_by_label("Last name").fill(family)
+        for question in ("referred", "contacted by the service"):
+            person.get_by_role("group", name=f"Have they agreed to be {question}?").get_by_label(
+                "Yes", exact=True
+            ).check()
     page.get_by_role("button", name="Make referral").click()
     expect(page.get_by_text("The referral is made")).to_be_visible()
     expect(page.get_by_role("cell", name="Waiting for triage")).to_be_visible()
