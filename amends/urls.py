@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+from amends.core import urls as core_urls
+from amends.home import urls as home_urls
+
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("amends.people.urls")),
@@ -9,5 +12,8 @@ urlpatterns = [
     path("cases/", include("amends.documents.urls")),
     path("", include("amends.meetings.urls")),
     path("", include("amends.agreements.urls")),
-    path("", include("amends.core.urls")),
+    path("", include("amends.home.urls")),
+    path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]
+
+handler404 = "amends.home.views.page_not_found"

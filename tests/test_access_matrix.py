@@ -111,12 +111,18 @@ EXPECTED: dict[str, object] = {
     "documents:add": CASE_TEAM,
     "documents:download": CASE_TEAM,
     "documents:remove": CASE_TEAM,
+    "home:week": {C, F},
+    "home:calendar": {C, F},
 }
 
 # URLs outside the matrix, and where they are covered instead.
 NOT_IN_THE_MATRIX = {
     "core:switch_organisation": "POST only, acts on the user's own memberships (test_members.py)",
     "core:accept_invitation": "a one-time token, checked by hash (test_members.py)",
+    "home:calendar_issue": "POST only, acts on the user's own calendar feed (test_calendar_feed.py)",
+    "home:calendar_turn_off": "POST only, acts on the user's own calendar feed "
+    "(test_calendar_feed.py)",
+    "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -7,6 +7,14 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+# Titles and ranks people put before their name (police, prison service, forces, the professions).
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "revd", "reverend"}
+    | {"sir", "dame", "pc", "dc", "ps", "ds", "di", "dci", "dsi", "supt", "insp", "inspector"}
+    | {"sgt", "sergeant", "det", "constable", "cllr", "councillor", "capt", "captain"}
+    | {"col", "lt", "cpl", "po", "spo", "fr"}
+)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -49,4 +57,8 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split() or [self.email])[0]
+        """Their first name, to greet them by: "Priya" for "PC Priya Shah", never the title."""
+        words = self.full_name.split()
+        while len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
+            words = words[1:]
+        return (words or [self.email])[0]

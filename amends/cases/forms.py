@@ -75,7 +75,17 @@ class CaseFilterForm(forms.Form):
     facilitator = forms.ModelChoiceField(
         label="Facilitator", required=False, queryset=User.objects.none(), empty_label="Anyone"
     )
+    part = forms.ChoiceField(
+        label="As",
+        required=False,
+        choices=[("", "Lead or co-facilitator"), ("lead", "Lead"), ("co", "Co-facilitator")],
+    )
     overdue = forms.BooleanField(label="Only cases with the next step overdue", required=False)
+    next_step_overdue = forms.BooleanField(
+        label="Only open cases whose next step is overdue", required=False
+    )
+    unallocated = forms.BooleanField(label="Only cases without a facilitator", required=False)
+    open = forms.BooleanField(label="Only open cases", required=False)
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

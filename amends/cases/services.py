@@ -7,6 +7,7 @@ caused them where there is one.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from amends.cases.models import (
     RiskDecision,
     Side,
 )
+from amends.cases.notifications import allocation_notify
 from amends.core.audit import audit_record
 from amends.core.concurrency import (
     MISSING_VERSION_MESSAGE,
@@ -198,7 +200,7 @@ def _facilitator_membership(organisation: Organisation, user: User | None) -> Me
 
 def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
     with transaction.atomic():
-        case_lock_open(case)
+        current = case_lock_open(case)
         errors: dict[str, str] = {}
         if _facilitator_membership(case.organisation, lead) is None:
             errors["lead_facilitator"] = "Choose a facilitator or coordinator of this service"
@@ -209,6 +211,17 @@ def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
                 errors["co_facilitator"] = "Choose a facilitator or coordinator of this service"
         if errors:
             raise ValidationError(errors)
+        # Told by e-mail once the allocation is saved: anyone new to the case, unless they
+        # allocated themself.
+        newly_allocated = {
+            user.pk: part
+            for user, part in ((lead, "lead"), (co, "co"))
+            if user is not None and user.pk not in current.facilitator_ids() and user.pk != by.pk
+        }
+        if newly_allocated:
+            transaction.on_commit(
+                partial(allocation_notify, case=case, newly_allocated=newly_allocated)
+            )
         case.lead_facilitator = lead
         case.co_facilitator = co
         if case.next_step == "Allocate facilitators":

@@ -99,7 +99,18 @@ def filter_cases(
         queryset = queryset.filter(planned_process=data["process"])
     if data.get("facilitator"):
         user = data["facilitator"]
-        queryset = queryset.filter(Q(lead_facilitator=user) | Q(co_facilitator=user))
+        queryset = queryset.filter(
+            {
+                "lead": Q(lead_facilitator=user),
+                "co": Q(co_facilitator=user),
+            }.get(data.get("part") or "", Q(lead_facilitator=user) | Q(co_facilitator=user))
+        )
+    if data.get("open") or data.get("unallocated") or data.get("next_step_overdue"):
+        queryset = queryset.exclude(status=CaseStatus.CLOSED)
+    if data.get("unallocated"):
+        queryset = queryset.filter(lead_facilitator__isnull=True)
+    if data.get("next_step_overdue"):
+        queryset = queryset.filter(next_step_due__lt=timezone.localdate())
     if data.get("overdue"):
         today = timezone.localdate()
         overdue_actions = AgreementAction.objects.filter(

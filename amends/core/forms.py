@@ -16,6 +16,15 @@ def role_choices() -> list[tuple[str, str]]:
     return [(value, f"{label} — {ROLE_DESCRIPTIONS[Role(value)]}") for value, label in Role.choices]
 
 
+# Viewers' reports and trainers' courses are not built yet, so nobody new is invited to wait for
+# them; members who already hold those roles keep them.
+INVITABLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER)
+
+
+def invitable_role_choices() -> list[tuple[str, str]]:
+    return [(value, label) for value, label in role_choices() if value in INVITABLE_ROLES]
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
@@ -27,7 +36,7 @@ class InviteForm(forms.Form):
     )
     role = forms.ChoiceField(
         label="Role",
-        choices=role_choices,
+        choices=invitable_role_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select a role",

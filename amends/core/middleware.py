@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -12,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from amends.core.models import Membership
 from amends.core.unsaved import stash_unsaved_form
@@ -66,9 +68,18 @@ def _memberships(request: HttpRequest) -> tuple[list[Membership], Membership | N
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
     membership = next((m for m in memberships if m.pk == chosen), None)
     if membership is None and memberships:
-        membership = memberships[0]
+        # A new session starts in the organisation they last chose, else the first by name.
+        never = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        membership = max(memberships, key=lambda m: m.last_chosen_at or never)
         request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
     return memberships, membership
+
+
+def work_in(request: HttpRequest, membership: Membership) -> None:
+    """Make `membership` the one this session works in, and the one the user signs in to next."""
+    request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+    membership.last_chosen_at = timezone.now()
+    Membership.objects.filter(pk=membership.pk).update(last_chosen_at=membership.last_chosen_at)
 
 
 class CurrentMembershipMiddleware:

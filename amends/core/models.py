@@ -99,6 +99,8 @@ class Membership(models.Model):
     deactivated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the user last chose to work in this organisation: they sign in to it next time.
+    last_chosen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -5,8 +5,6 @@ from amends.core import audit_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("home/", views.dashboard, name="dashboard"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
     path("organisation/members/", views.members, name="members"),

@@ -29,20 +29,9 @@ from amends.core.forms import (
     RoleForm,
 )
 from amends.core.forms_util import add_service_errors
-from amends.core.middleware import SESSION_MEMBERSHIP_KEY
+from amends.core.middleware import work_in
 from amends.core.models import Invitation, Membership, Organisation, Role
 from amends.core.unsaved import form_data
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("core:dashboard")
-    return render(request, "core/home.html")
-
-
-@login_required
-def dashboard(request: AuthedRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"member": request.membership})
 
 
 @login_required
@@ -57,7 +46,7 @@ def switch_organisation(request: AuthedRequest) -> HttpResponse:
     if membership is None:
         messages.error(request, "Choose one of your organisations.")
     else:
-        request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        work_in(request, membership)
         messages.success(request, f"You are now working in {membership.organisation.name}.")
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -184,7 +173,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 context["error"] = exc.messages[0]
             else:
-                request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+                work_in(request, membership)
                 messages.success(request, f"You have joined {invitation.organisation.name}.")
                 return redirect("core:dashboard")
         return render(request, "core/invitation_accept_signed_in.html", context)
@@ -205,7 +194,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             membership = services.invitation_accept(invitation=invitation, user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        work_in(request, membership)
         messages.success(
             request, f"Welcome to Amends. You have joined {invitation.organisation.name}."
         )
