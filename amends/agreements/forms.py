@@ -54,7 +54,6 @@ class ActionForm(forms.Form):
         help_text="In the words the parties agreed, using first names only.",
         error_messages={
             "required": "Enter what they will do",
-            "max_length": "The description must be 2000 characters or fewer",
         },
     )
     due_on = DateField(
@@ -172,7 +171,6 @@ class ResolveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed unless it was done in full.",
-        error_messages={"max_length": "The note must be 2000 characters or fewer"},
     )
 
 

@@ -24,4 +24,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and access"
 
     def ready(self) -> None:
+        from amends.core import length_limits
+
         connection_created.connect(register_audit_guard, dispatch_uid="amends_audit_guard")
+        length_limits.install()

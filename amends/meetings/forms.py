@@ -119,7 +119,6 @@ class MarkHeldForm(forms.Form):
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A short record for the case file. It is not shared with the parties.",
-        error_messages={"max_length": "The notes must be 6000 characters or fewer"},
     )
 
 

@@ -406,6 +406,5 @@ class HarmTypeForm(forms.Form):
         max_length=80,
         error_messages={
             "required": "Enter the name of the kind of harm",
-            "max_length": "The name must be 80 characters or fewer",
         },
     )
