@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from amends.accounts.models import User
-from amends.core.management.commands.demo_data import DEMO_PASSWORD
+from amends.demo.management.commands.demo_data import DEMO_PASSWORD
 
 
 def run(*args) -> str:

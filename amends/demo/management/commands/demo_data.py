@@ -16,7 +16,7 @@ from faker import Faker
 
 from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authenticator
 from amends.accounts.models import User
-from amends.core.demo_cases import load_demo_cases
+from amends.demo.cases import load_demo_cases
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.people.models import (
     AgeBand,
