@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
+    path("", include("amends.accounts.urls")),
     path("people/", include("amends.people.urls")),
     path("people/", include("amends.privacy.urls")),
     path("referrals/", include("amends.referrals.urls")),

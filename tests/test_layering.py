@@ -76,5 +76,7 @@ def test_the_check_catches_every_way_of_importing(tmp_path, source, expected):
 def test_the_check_passes_imports_of_core_and_libraries(tmp_path):
     module = tmp_path / "amends" / "core" / "views.py"
     module.parent.mkdir(parents=True)
-    module.write_text("from django.db import models\nfrom amends.core import audit\nfrom . import access\n")
+    module.write_text(
+        "from django.db import models\nfrom amends.core import audit\nfrom . import access\n"
+    )
     assert {domain_app(name) for _, name in imported_modules(module, root=tmp_path)} == {None}

@@ -16,8 +16,8 @@ from faker import Faker
 
 from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authenticator
 from amends.accounts.models import User
-from amends.demo.cases import load_demo_cases
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
+from amends.demo.cases import load_demo_cases
 from amends.people.models import (
     AgeBand,
     ContactMethod,
