@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "amends.documents",
     "amends.privacy",
     "amends.home",
+    "amends.demo",
 ]
 
 MIDDLEWARE = [
@@ -202,11 +203,33 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
 # Asking for the password again before adding or removing a second factor.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_FORMS = {
+    name: f"amends.accounts.forms.{cls}"
+    for name, cls in [
+        ("login", "LoginForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("set_password", "SetPasswordForm"),
+        ("add_email", "AddEmailForm"),
+    ]
+}
 
 # Multi-factor sign-in (allauth.mfa): an authenticator app with recovery codes,
 # or passkeys. SecondFactorRequiredMiddleware sends anyone who can see personal
 # data to enrol; platform administrators must have a passkey.
 MFA_ADAPTER = "amends.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    name: f"amends.accounts.forms.{cls}"
+    for name, cls in [
+        ("authenticate", "AuthenticateForm"),
+        ("reauthenticate", "MFAReauthenticateForm"),
+        ("activate_totp", "ActivateTOTPForm"),
+        ("add_webauthn", "AddWebAuthnForm"),
+        ("edit_webauthn", "EditWebAuthnForm"),
+    ]
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False

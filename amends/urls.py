@@ -5,6 +5,7 @@ from amends.home import urls as home_urls
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
+    path("", include("amends.accounts.urls")),
     path("people/", include("amends.people.urls")),
     path("people/", include("amends.privacy.urls")),
     path("referrals/", include("amends.referrals.urls")),

@@ -232,7 +232,7 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
 
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Check it is you").wait_for()

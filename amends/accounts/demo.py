@@ -27,8 +27,12 @@ class NotADemoAccount(Exception):
     pass
 
 
+def is_demo_account(user: Any) -> bool:
+    return str(user.email).lower().endswith(DEMO_DOMAIN)
+
+
 def _demo_only(user: Any) -> None:
-    if not str(user.email).lower().endswith(DEMO_DOMAIN):
+    if not is_demo_account(user):
         raise NotADemoAccount(f"{user.email} is not a demo account.")
 
 

@@ -1,7 +1,8 @@
 """Demo data: the consultancy, one organisation per sector, users in every role, and people.
 
-Every name, address and number is made up (Faker, en_GB, seeded so each run
-makes the same data); phone numbers are in Ofcom's range reserved for drama.
+Every name, address and number is made up (names from amends.demo.names,
+addresses from Faker en_GB, both seeded so each run makes the same data);
+phone numbers are in Ofcom's range reserved for drama.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from faker import Faker
 
 from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authenticator
 from amends.accounts.models import User
-from amends.core.demo_cases import load_demo_cases
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
+from amends.demo.cases import load_demo_cases
+from amends.demo.names import email_local_part, person_name
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -89,18 +91,18 @@ USERS: list[tuple[str, str, str, str]] = [
     ("justice", Role.FACILITATOR, "facilitator", "Gareth Llewellyn"),
     ("justice", Role.FACILITATOR, "facilitator2", "Aisha Begum"),
     ("justice", Role.REFERRER, "referrer", "PC Dan Whitaker"),
-    ("justice", Role.VIEWER, "viewer", "Helen Marsh"),
+    ("justice", Role.VIEWER, "viewer", "Zoë Ní Bhriain"),
     ("school", Role.COORDINATOR, "coordinator", "Ruth Adebayo"),
-    ("school", Role.FACILITATOR, "facilitator", "Callum Reid"),
-    ("school", Role.REFERRER, "referrer", "Sian Pritchard"),
-    ("school", Role.VIEWER, "viewer", "Martin Foley"),
+    ("school", Role.FACILITATOR, "facilitator", "Harpreet Kaur"),
+    ("school", Role.REFERRER, "referrer", "Siân Pritchard"),
+    ("school", Role.VIEWER, "viewer", "Łukasz Nowak"),
     ("housing", Role.COORDINATOR, "coordinator", "Lorraine Kelly-Watts"),
     ("housing", Role.FACILITATOR, "facilitator", "Yusuf Patel"),
-    ("housing", Role.REFERRER, "referrer", "Joanne Briggs"),
+    ("housing", Role.REFERRER, "referrer", "Marcia Campbell"),
     ("housing", Role.VIEWER, "viewer", "Councillor Ann Shaw"),
     ("prison", Role.COORDINATOR, "coordinator", "Governor Neil Armitage"),
     ("prison", Role.FACILITATOR, "facilitator", "Beverley Stokes"),
-    ("prison", Role.REFERRER, "referrer", "Officer Kevin Doyle"),
+    ("prison", Role.REFERRER, "referrer", "Officer Ciarán O'Doherty"),
     ("prison", Role.VIEWER, "viewer", "Fiona McLeod"),
 ]
 
@@ -215,8 +217,7 @@ class Command(BaseCommand):
             age = rng.randint(12, 80)
         dob = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
         known_dob = rng.random() > 0.15
-        given = fake.first_name()
-        family = fake.last_name()
+        given, family = person_name(rng)
         person = Person(
             organisation=org,
             given_name=given,
@@ -225,7 +226,7 @@ class Command(BaseCommand):
             pronouns=rng.choice(["", "she/her", "he/him", "they/them"]),
             date_of_birth=dob if known_dob else None,
             age_band="" if known_dob else self.age_band(age),
-            email=f"{given}.{family}.{n}@example.org".lower().replace(" ", ""),
+            email=f"{email_local_part(given, family)}.{n}@example.org",
             phone=f"07700 900{serial % 1000:03d}",
             address=f"{fake.street_address()}\n{fake.city()}\n{fake.postcode()}",
             preferred_contact=rng.choice(ContactMethod.values),

@@ -18,7 +18,9 @@ from amends.cases import services as cases
 from amends.cases.models import Case, ClosureOutcome, PartyRole, ProcessType, RiskDecision
 from amends.core.concurrency import version_of
 from amends.core.models import Organisation
+from amends.demo.names import given_name
 from amends.meetings import services as meetings
+from amends.meetings.models import Meeting
 from amends.people.models import Person
 from amends.referrals import services as referrals
 from amends.referrals.models import HarmType
@@ -145,6 +147,45 @@ STORIES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
 }
 
+# Where each sector meets: a school in the school, a prison inside the prison,
+# housing at a community centre or the landlord's office, justice at a police
+# station or a community venue. {org} and {town} are the organisation's own.
+VENUES: dict[str, list[str]] = {
+    "justice": [
+        "{town} Police Station, Victim Suite",
+        "{town} Community Centre, Room 2",
+        "St Aidan's Church Hall, {town}",
+        "{town} Central Library, Meeting Room 1",
+    ],
+    "schools": [
+        "{org}, Library",
+        "{org}, Pastoral Office",
+        "{org}, Room S12",
+    ],
+    "communities": [
+        "{town} Community Centre, Room 2",
+        "{org}, Quay Street office, Meeting Room 1",
+        "Brookside Community Hall, {town}",
+    ],
+    "prisons": [
+        "{org}, Chapel meeting room",
+        "{org}, Education block, Room 3",
+        "{org}, Visits Hall (closed session)",
+    ],
+}
+
+# Start times on a weekday (hour, minute): within the school day, within the
+# prison's morning and afternoon sessions, otherwise within working hours.
+START_TIMES: dict[str, list[tuple[int, int]]] = {
+    "justice": [(9, 30), (10, 0), (11, 0), (13, 30), (14, 0), (15, 0)],
+    "schools": [(9, 0), (9, 45), (10, 30), (11, 15), (13, 15), (14, 0)],
+    "communities": [(9, 30), (10, 0), (11, 0), (13, 30), (14, 30), (15, 30)],
+    "prisons": [(9, 30), (10, 0), (14, 0), (14, 15)],
+}
+
+#: Stages whose meeting has been held, so its story lies in the past.
+HELD = {"monitoring", "closed_agreement"}
+
 STAGES = [
     "waiting",
     "declined",
@@ -175,6 +216,12 @@ def load_demo_cases(
     for n, stage in enumerate(STAGES * 2):
         harm_name, summary, stage_of_justice, process = stories[n % len(stories)]
         harmed, responsible = pool.pop(), pool.pop()
+        # A case whose meeting has been held was referred weeks ago; one still
+        # being prepared, days ago.
+        received_on = today - datetime.timedelta(
+            days=rng.randint(45, 75) if stage in HELD else rng.randint(2, 30)
+        )
+        prepared_on = min(received_on + datetime.timedelta(days=rng.randint(4, 9)), today)
         harm_type = HarmType.objects.for_organisation(organisation).get(name=harm_name)
         referral = referrals.referral_create(
             organisation=organisation,
@@ -197,8 +244,8 @@ def load_demo_cases(
             ],
             source_agency=organisation.name,
             referrer_name=coordinator.get_full_name(),
-            received_on=today - datetime.timedelta(days=rng.randint(2, 60)),
-            incident_date=today - datetime.timedelta(days=rng.randint(61, 120)),
+            received_on=received_on,
+            incident_date=received_on - datetime.timedelta(days=rng.randint(3, 40)),
             incident_summary=summary,
             harm_type=harm_type,
             justice_stage=stage_of_justice if sector == "justice" else "",
@@ -219,12 +266,15 @@ def load_demo_cases(
             continue
         case = referrals.referral_accept(referral=referral, by=coordinator, planned_process=process)
         made += 1
+        # Opened when triaged, soon after the referral came in (the service says today).
+        case.opened_on = received_on + datetime.timedelta(days=rng.randint(0, 2))
+        Case.objects.filter(pk=case.pk).update(opened_on=case.opened_on)
         lead = facilitators[made % len(facilitators)]
         if stage != "open":
             cases.case_allocate(case=case, lead=lead, co=None, by=coordinator)
         if stage in {"open"}:
             continue
-        _prepare(case, lead, today, rng)
+        _prepare(case, lead, prepared_on, rng)
         if stage == "preparing":
             continue
         if stage == "closed_not_proceeded":
@@ -232,13 +282,19 @@ def load_demo_cases(
                 case=case, outcome=ClosureOutcome.RESPONSIBLE_DECLINED, note="", by=lead
             )
             continue
+        if stage in HELD:
+            # Arranged a few days after preparing; held a week or two later.
+            arranged_on = prepared_on + datetime.timedelta(days=rng.randint(1, 4))
+            meeting_day = _weekday(arranged_on + datetime.timedelta(days=rng.randint(7, 14)))
+        else:
+            arranged_on = today
+            meeting_day = _weekday(today + datetime.timedelta(days=rng.randint(3, 20)))
         meeting = meetings.meeting_arrange(
             case=case,
             by=lead,
             process=process,
-            scheduled_at=timezone.now()
-            + datetime.timedelta(days=rng.randint(3, 20), hours=rng.randint(1, 6)),
-            venue=f"{organisation.town} Community Centre, Room 2",
+            scheduled_at=_at(meeting_day, rng.choice(START_TIMES[sector])),
+            venue=rng.choice(VENUES[sector]).format(org=organisation.name, town=organisation.town),
             facilitator=lead,
             co_facilitator=None,
             attendees=list(case.parties.all()),
@@ -248,7 +304,12 @@ def load_demo_cases(
         meetings.meeting_mark_held(
             meeting=meeting, by=lead, outcome_notes="Both spoke and listened."
         )
-        _agree(case, meeting, lead, today)
+        # The services stamp "now"; the demo's story happened weeks ago.
+        Meeting.objects.filter(pk=meeting.pk).update(
+            created_at=_at(arranged_on, (10, 0)),
+            held_at=meeting.scheduled_at + datetime.timedelta(minutes=rng.choice([75, 90, 120])),
+        )
+        _agree(case, meeting, lead, meeting_day)
         if stage == "closed_agreement":
             for action in case.actions.all():
                 agreements.action_resolve(
@@ -271,14 +332,25 @@ def load_demo_cases(
     return made
 
 
-def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -> None:
+def _weekday(day: datetime.date) -> datetime.date:
+    """The day itself, or the Monday after a weekend."""
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _at(day: datetime.date, start: tuple[int, int]) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(*start)))
+
+
+def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> None:
     for party in case.parties.all():
         cases.contact_log(
             case=case,
             by=lead,
             party=party,
             kind=rng.choice(["call", "visit"]),
-            contact_on=today,
+            contact_on=on,
             minutes=rng.choice([20, 30, 45, 60]),
             note="",
         )
@@ -287,14 +359,14 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
             given_by=party,
             decision="given",
             method="in_person",
-            decided_on=today,
+            decided_on=on,
             note="",
             by=lead,
         )
         if party.person.is_child:
             carer = Person.objects.create(
                 organisation=case.organisation,
-                given_name="Sam",
+                given_name=given_name(rng, party.person.family_name),
                 family_name=party.person.family_name,
             )
             parent = cases.party_add(
@@ -305,7 +377,7 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
                 given_by=parent,
                 decision="given",
                 method="phone",
-                decided_on=today,
+                decided_on=on,
                 note="",
                 by=lead,
             )
@@ -314,7 +386,7 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
                 given_by=parent,
                 decision="given",
                 method="phone",
-                decided_on=today,
+                decided_on=on,
                 note="",
                 by=lead,
             )
@@ -326,11 +398,12 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
         narrative="Both willing; no history of threats.",
         mitigations="",
         decision=RiskDecision.SUITABLE,
-        assessed_on=today,
+        assessed_on=on,
     )
 
 
-def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> None:
+def _agree(case: Case, meeting: object, lead: User, agreed_on: datetime.date) -> None:
+    today = timezone.localdate()
     agreement = agreements.agreement_for(case=case, by=lead)
     responsible = case.parties.get(role=PartyRole.RESPONSIBLE)
     agreements.action_add(
@@ -356,10 +429,10 @@ def _agree(case: Case, meeting: object, lead: User, today: datetime.date) -> Non
         agreements.agreement_accept(
             agreement=agreement,
             party=party,
-            accepted_on=today,
+            accepted_on=agreed_on,
             by=lead,
             loaded_version=agreement_version(case),
         )
     agreements.agreement_confirm(
-        agreement=agreement, agreed_on=today, by=lead, loaded_version=agreement_version(case)
+        agreement=agreement, agreed_on=agreed_on, by=lead, loaded_version=agreement_version(case)
     )

@@ -1,0 +1,114 @@
+"""allauth's forms with Amends' labels: plain English, no placeholder text.
+
+GOV.UK asks for a visible label and, where needed, a hint, and never a
+placeholder (it vanishes as you type and fails contrast). Each form here only
+relabels allauth's own; what the forms check and save is allauth's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from allauth.account import forms as account_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
+from django import forms
+from django.contrib.auth import password_validation
+
+EMAIL = "E-mail address"
+CODE = "Code"
+
+
+def new_password_hint() -> str:
+    return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+
+
+class GovukLabels(forms.Form):
+    """Drop placeholders and give each field its label and hint (None: no hint)."""
+
+    labels: ClassVar[dict[str, str]] = {}
+    hints: ClassVar[dict[str, str | None]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+            if name in self.hints:
+                field.help_text = self.hints[name] or ""
+
+
+class LoginForm(GovukLabels, account_forms.LoginForm):
+    labels = {"login": EMAIL, "password": "Password"}
+    # The page itself has the one "Forgotten your password?" link.
+    hints = {"password": None}
+
+
+class ReauthenticateForm(GovukLabels, account_forms.ReauthenticateForm):
+    labels = {"password": "Password"}
+    hints = {"password": None}
+
+
+class ResetPasswordForm(GovukLabels, account_forms.ResetPasswordForm):
+    labels = {"email": EMAIL}
+
+
+class ResetPasswordKeyForm(GovukLabels, account_forms.ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "Confirm new password"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_hint()
+
+
+class ChangePasswordForm(GovukLabels, account_forms.ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Confirm new password",
+    }
+    hints = {"oldpassword": None}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_hint()
+
+
+class SetPasswordForm(GovukLabels, account_forms.SetPasswordForm):
+    labels = {"password1": "Password", "password2": "Confirm password"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_hint()
+
+
+class AddEmailForm(GovukLabels, account_forms.AddEmailForm):
+    labels = {"email": EMAIL}
+
+
+class AuthenticateForm(GovukLabels, mfa_forms.AuthenticateForm):
+    labels = {"code": CODE}
+
+
+class MFAReauthenticateForm(GovukLabels, mfa_forms.ReauthenticateForm):
+    labels = {"code": CODE}
+
+
+class ActivateTOTPForm(GovukLabels, totp_forms.ActivateTOTPForm):
+    labels = {"code": CODE}
+    hints = {"code": "The 6 digits your authenticator app shows for Amends."}
+
+
+class AddWebAuthnForm(GovukLabels, webauthn_forms.AddWebAuthnForm):
+    labels = {"name": "Name of the passkey", "passwordless": "Sign in with this passkey alone"}
+    hints = {
+        "name": "So you can tell your passkeys apart, for example ‘Work laptop’ or ‘Blue security key’.",
+        "passwordless": "Lets you sign in without a password, by unlocking the passkey "
+        "with a fingerprint, your face or a PIN.",
+    }
+
+
+class EditWebAuthnForm(GovukLabels, webauthn_forms.EditWebAuthnForm):
+    labels = {"name": "Name of the passkey"}
