@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "amends.agreements",
     "amends.documents",
     "amends.privacy",
+    "amends.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/", include("amends.documents.urls")),
     path("", include("amends.meetings.urls")),
     path("", include("amends.agreements.urls")),
+    path("", include("amends.outcomes.urls")),
     path("", include("amends.core.urls")),
 ]
