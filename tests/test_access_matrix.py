@@ -107,12 +107,20 @@ EXPECTED: dict[str, object] = {
     "documents:add": CASE_TEAM,
     "documents:download": CASE_TEAM,
     "documents:remove": CASE_TEAM,
+    "outcomes:harm_measures": CASE_TEAM,
+    "outcomes:victims_code": CASE_TEAM,
+    "outcomes:feedback_link_create": CASE_TEAM,
+    "outcomes:feedback_link_ready": CASE_TEAM,
+    "outcomes:feedback_by_phone": CASE_TEAM,
+    "outcomes:questions": {C},
+    "outcomes:feedback_thanks": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
 NOT_IN_THE_MATRIX = {
     "core:switch_organisation": "POST only, acts on the user's own memberships (test_members.py)",
     "core:accept_invitation": "a one-time token, checked by hash (test_members.py)",
+    "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).
