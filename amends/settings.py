@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "amends.privacy",
     "amends.home",
     "amends.demo",
+    "amends.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("amends.documents.urls")),
     path("", include("amends.meetings.urls")),
     path("", include("amends.agreements.urls")),
+    path("", include("amends.outcomes.urls")),
     path("", include("amends.home.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

@@ -113,6 +113,13 @@ EXPECTED: dict[str, object] = {
     "documents:remove": CASE_TEAM,
     "home:week": {C, F},
     "home:calendar": {C, F},
+    "outcomes:harm_measures": CASE_TEAM,
+    "outcomes:victims_code": CASE_TEAM,
+    "outcomes:feedback_link_create": CASE_TEAM,
+    "outcomes:feedback_link_ready": CASE_TEAM,
+    "outcomes:feedback_by_phone": CASE_TEAM,
+    "outcomes:questions": {C},
+    "outcomes:feedback_thanks": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -123,6 +130,7 @@ NOT_IN_THE_MATRIX = {
     "home:calendar_turn_off": "POST only, acts on the user's own calendar feed "
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
+    "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from amends.core.concurrency import VersionField, versioned_initial
+from amends.core.forms_govuk import DateField
+from amends.outcomes.models import (
+    Delivery,
+    FeedbackResponse,
+    HarmMeasure,
+    HarmQuestionSet,
+    VictimsCodeRecord,
+)
+from amends.outcomes.services import FEEDBACK_FIELDS
+
+
+def scale_choices(low: str, high: str) -> list[tuple[int, str]]:
+    """0 to 10, with the two ends of the scale named."""
+    return [
+        (n, f"{n} – {low}" if n == 0 else f"{n} – {high}" if n == 10 else str(n)) for n in range(11)
+    ]
+
+
+def scale_field(label: str, low: str, high: str, *, required_message: str) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=f"0 means “{low.lower()}”, 10 means “{high.lower()}”.",
+        choices=scale_choices(low, high),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": required_message,
+            "invalid_choice": "Choose a number from 0 to 10",
+        },
+    )
+
+
+class HarmMeasureForm(forms.Form):
+    """A person's answers from 0 to 10 at one stage: one radio group per question."""
+
+    answered_on = DateField(label="Date answered", past_only=True)
+    version = VersionField()
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[dict[str, str]],
+        measure: HarmMeasure | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        answered_on: Any = self.fields["answered_on"]
+        answered_on.error_messages["required"] = "Enter the date the answers were given"
+        for question in questions:
+            self.fields[f"q_{question['key']}"] = scale_field(
+                question["text"],
+                question["low"],
+                question["high"],
+                required_message=f"Choose a number from 0 to 10 for “{question['text']}”",
+            )
+        if measure is not None:
+            versioned_initial(self, measure)
+            self.fields["answered_on"].initial = measure.answered_on
+            for rating in measure.ratings.all():
+                if f"q_{rating.question_key}" in self.fields:
+                    self.fields[f"q_{rating.question_key}"].initial = rating.rating
+        else:
+            self.fields["answered_on"].initial = timezone.localdate()
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[f"q_{q['key']}"] for q in self.questions]
+
+    def ratings(self) -> dict[str, int]:
+        return {q["key"]: self.cleaned_data[f"q_{q['key']}"] for q in self.questions}
+
+
+class QuestionSetForm(forms.Form):
+    """The wording of each harm question and the names of its scale's ends."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, question_set: HarmQuestionSet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = str(question_set.version)
+        self.groups = []
+        for question in question_set.questions:
+            key = question["key"]
+            self.fields[f"{key}_text"] = forms.CharField(
+                label="Question", max_length=300, initial=question["text"]
+            )
+            self.fields[f"{key}_low"] = forms.CharField(
+                label="What 0 means", max_length=60, initial=question["low"]
+            )
+            self.fields[f"{key}_high"] = forms.CharField(
+                label="What 10 means", max_length=60, initial=question["high"]
+            )
+            for part, message in (
+                ("text", "Enter the question"),
+                ("low", "Enter what 0 means"),
+                ("high", "Enter what 10 means"),
+            ):
+                field = self.fields[f"{key}_{part}"]
+                field.error_messages["required"] = message
+                field.error_messages["max_length"] = (
+                    f"{field.label} must be {60 if part != 'text' else 300} characters or fewer"
+                )
+            self.groups.append(
+                (question, [self[f"{key}_text"], self[f"{key}_low"], self[f"{key}_high"]])
+            )
+
+    def based_on_version(self) -> int | None:
+        value = self.cleaned_data.get("version") or ""
+        return int(value) if value.isdigit() else None
+
+    def wording(self) -> dict[str, dict[str, str]]:
+        keys = {name.rsplit("_", 1)[0] for name in self.fields if name != "version"}
+        return {
+            key: {part: self.cleaned_data[f"{key}_{part}"] for part in ("text", "low", "high")}
+            for key in keys
+        }
+
+
+class FeedbackForm(forms.ModelForm):
+    """The feedback questions, answered through a one-time link or given by phone."""
+
+    harm_put_right = scale_field(
+        "How much has the harm been put right?",
+        "Not at all",
+        "Completely",
+        required_message="Choose a number from 0 to 10 for how much the harm has been put right",
+    )
+
+    class Meta:
+        model = FeedbackResponse
+        fields = FEEDBACK_FIELDS
+        widgets = {
+            "satisfied": forms.RadioSelect,
+            "well_prepared": forms.RadioSelect,
+            "listened_to": forms.RadioSelect,
+            "felt_safe": forms.RadioSelect,
+            "would_recommend": forms.RadioSelect,
+            "comments": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "comments": {"max_length": "Your answer must be 2,000 characters or fewer"},
+            "satisfied": {"required": "Choose how satisfied you are with the process"},
+            "well_prepared": {"required": "Choose whether you felt well prepared"},
+            "listened_to": {"required": "Choose whether you felt listened to"},
+            "felt_safe": {"required": "Choose whether you felt safe"},
+            "would_recommend": {"required": "Choose whether you would recommend it"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("satisfied", "well_prepared", "listened_to", "felt_safe", "would_recommend"):
+            field: Any = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]
+            field.error_messages["invalid_choice"] = "Choose one of the answers"
+        comments = self.fields["comments"]
+        comments.help_text = "Optional. Do not include anyone's name or contact details."
+
+
+class FeedbackLinkForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label="How will you give them the link?",
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how to give them the link",
+            "invalid_choice": "Choose how to give them the link",
+        },
+    )
+
+    def __init__(self, *args: Any, email_safe: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["delivery"]
+        field.choices = [
+            (Delivery.EMAIL, "E-mail it to the address on their record"),
+            (Delivery.ON_SCREEN, "Show it on screen, to read out or pass on by text"),
+        ]
+        if not email_safe:
+            field.choices = field.choices[1:]
+            field.initial = Delivery.ON_SCREEN
+
+
+class VictimsCodeForm(forms.ModelForm):
+    crime_reported_on = DateField(
+        label="Date the crime was reported",
+        required=False,
+        past_only=True,
+        help_text="Leave empty if it was not reported. For example, 27 3 2026.",
+    )
+    informed_on = DateField(
+        label="Date first given information about restorative justice",
+        past_only=True,
+        help_text="For example, 2 4 2026.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = VictimsCodeRecord
+        fields = ["crime_reported_on", "informed_on", "informed_by", "informed_how"]
+        widgets = {"informed_how": forms.RadioSelect}
+        error_messages = {
+            "informed_by": {
+                "required": "Enter who gave the information",
+                "max_length": "Who gave the information must be 200 characters or fewer",
+            },
+            "informed_how": {
+                "required": "Choose how the information was given",
+                "invalid_choice": "Choose how the information was given",
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        informed_on: Any = self.fields["informed_on"]
+        informed_on.error_messages["required"] = (
+            "Enter the date they were first given information about restorative justice"
+        )
+        how: Any = self.fields["informed_how"]
+        how.choices = [c for c in how.choices if c[0] != ""]
+        if self.instance.pk:
+            versioned_initial(self, self.instance)

@@ -1,0 +1,139 @@
+"""The case page's outcome measures section: a fixed number of queries whatever the data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+
+from amends.cases.models import Party, PartyRole
+from amends.meetings.models import MeetingStatus
+from amends.outcomes.models import (
+    AUDIENCE_OF_ROLE,
+    STAGE_ORDER,
+    FeedbackLink,
+    FeedbackResponse,
+    HarmRating,
+    Stage,
+    VictimsCodeRecord,
+    harm_repaired_annotations,
+)
+
+register = template.Library()
+
+
+@dataclass
+class QuestionRow:
+    question: str
+    ratings: list[int | None]
+
+    @property
+    def change(self) -> str:
+        """From the first stage answered to the latest, in words."""
+        answered = [r for r in self.ratings if r is not None]
+        if len(answered) < 2:
+            return ""
+        difference = answered[-1] - answered[0]
+        if difference == 0:
+            return "No change"
+        return f"{'Up' if difference > 0 else 'Down'} {abs(difference)}"
+
+
+@dataclass
+class StageLink:
+    stage: str
+    label: str
+    recorded: bool
+
+
+@dataclass
+class PersonOutcomes:
+    party: Party
+    rows: list[QuestionRow] = field(default_factory=list)
+    stage_links: list[StageLink] = field(default_factory=list)
+    victims_code: VictimsCodeRecord | None = None
+    links: list[FeedbackLink] = field(default_factory=list)
+    responses: list[FeedbackResponse] = field(default_factory=list)
+
+    @property
+    def is_harmed(self) -> bool:
+        return self.party.role == PartyRole.HARMED
+
+    @property
+    def harm_repaired(self) -> int | None:
+        return getattr(self.party, "harm_repaired", None)
+
+
+@register.simple_tag(takes_context=True)
+def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
+    """Each harmed and responsible person's ratings per stage, their Victims' Code record
+    (harmed people) and their feedback, through the access path."""
+    request = context.get("request")
+    member = getattr(request, "membership", None)
+    if member is None:
+        return {"people": [], "others": []}
+    parties = list(
+        Party.objects.visible_to(member)
+        .filter(case=case)
+        .select_related("person")
+        .annotate(**harm_repaired_annotations())
+        .order_by("pk")
+    )
+    ratings: dict[int, dict[str, dict[str, HarmRating]]] = defaultdict(lambda: defaultdict(dict))
+    for rating in (
+        HarmRating.objects.visible_to(member)
+        .filter(case=case)
+        .select_related("measure")
+        .order_by("position", "pk")
+    ):
+        ratings[rating.party_id][rating.question_key][rating.measure.stage] = rating
+    victims_code = {
+        r.party_id: r
+        for r in VictimsCodeRecord.objects.visible_to(member)
+        .filter(case=case)
+        .with_days_to_information()
+    }
+    links: dict[int, list[FeedbackLink]] = defaultdict(list)
+    for link in FeedbackLink.objects.visible_to(member).filter(case=case):
+        links[link.party_id].append(link)
+    responses: dict[int, list[FeedbackResponse]] = defaultdict(list)
+    for response in FeedbackResponse.objects.visible_to(member).filter(case=case):
+        responses[response.party_id].append(response)
+    meeting_held = case.meetings.filter(status=MeetingStatus.HELD).exists()
+
+    people, others = [], []
+    for party in parties:
+        outcome = PersonOutcomes(
+            party=party,
+            victims_code=victims_code.get(party.pk),
+            links=links[party.pk],
+            responses=responses[party.pk],
+        )
+        if party.role not in AUDIENCE_OF_ROLE:
+            others.append(outcome)
+            continue
+        recorded: set[str] = set()
+        for by_stage in ratings[party.pk].values():
+            first_asked = next(by_stage[s] for s in STAGE_ORDER if s in by_stage)
+            outcome.rows.append(
+                QuestionRow(
+                    question=first_asked.question,
+                    ratings=[by_stage[s].rating if s in by_stage else None for s in STAGE_ORDER],
+                )
+            )
+            recorded |= set(by_stage)
+        for stage in STAGE_ORDER:
+            if case.is_closed and stage != Stage.CLOSURE:
+                continue
+            if stage == Stage.AFTER_MEETING and not meeting_held:
+                continue
+            outcome.stage_links.append(StageLink(stage, Stage(stage).label, stage in recorded))
+        people.append(outcome)
+    return {
+        "people": people,
+        "others": others,
+        "stages": [Stage(s).label for s in STAGE_ORDER],
+        "feedback_open": meeting_held or case.is_closed,
+    }

@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from amends.cases.models import Case, Party, PartyRole
+from amends.core.access import MemberRequest, get_visible_or_404, member_required
+from amends.core.concurrency import EditConflict
+from amends.core.forms_util import add_service_errors
+from amends.core.models import Role
+from amends.core.unsaved import form_data
+from amends.outcomes import services
+from amends.outcomes.forms import (
+    FeedbackForm,
+    FeedbackLinkForm,
+    HarmMeasureForm,
+    QuestionSetForm,
+    VictimsCodeForm,
+)
+from amends.outcomes.models import (
+    AUDIENCE_OF_ROLE,
+    Delivery,
+    HarmMeasure,
+    Stage,
+    VictimsCodeRecord,
+    question_set_current,
+)
+
+CASE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
+# The token of a link just made, kept in the maker's session until its page shows it once.
+SESSION_NEW_LINK = "amends_new_feedback_link"
+
+
+def _case_and_party(
+    request: MemberRequest, case_pk: int, party_pk: int, *, roles: set[str] | None = None
+) -> tuple[Case, Party]:
+    case = get_visible_or_404(
+        Case.objects.select_related("organisation"), request.membership, pk=case_pk
+    )
+    party = get_visible_or_404(
+        Party.objects.select_related("person", "case"), request.membership, pk=party_pk, case=case
+    )
+    if roles is not None and party.role not in roles:
+        raise Http404
+    return case, party
+
+
+# Harm measures -----------------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def harm_measures(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    case, party = _case_and_party(request, case_pk, party_pk, roles=set(AUDIENCE_OF_ROLE))
+    stage = request.GET.get("stage") or Stage.FIRST_CONTACT
+    if stage not in Stage.values:
+        raise Http404
+    measure = (
+        HarmMeasure.objects.visible_to(request.membership)
+        .filter(party=party, stage=stage)
+        .prefetch_related("ratings")
+        .first()
+    )
+    if measure is not None:
+        questions = [
+            {"key": r.question_key, "text": r.question, "low": r.low_label, "high": r.high_label}
+            for r in measure.ratings.all()
+        ]
+    else:
+        questions = question_set_current(case.organisation).for_audience(
+            AUDIENCE_OF_ROLE[party.role]
+        )
+    form = HarmMeasureForm(form_data(request), questions=questions, measure=measure)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.harm_measure_record(
+                party=party,
+                stage=stage,
+                answered_on=form.cleaned_data["answered_on"],
+                ratings=form.ratings(),
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form = HarmMeasureForm(questions=questions, measure=cast(HarmMeasure, exc.current))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Harm measures saved for {party.person.full_name}, {Stage(stage).label.lower()}.",
+            )
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
+    return render(
+        request,
+        "outcomes/harm_measures.html",
+        {
+            "case": case,
+            "party": party,
+            "stage_label": Stage(stage).label,
+            "form": form,
+            "measure": measure,
+            "conflict": conflict,
+        },
+    )
+
+
+@member_required(Role.COORDINATOR)
+def questions(request: MemberRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    question_set = question_set_current(organisation)
+    form = QuestionSetForm(form_data(request), question_set=question_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.question_set_change(
+                organisation=organisation,
+                by=request.user,
+                based_on_version=form.based_on_version(),
+                wording=form.wording(),
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # Stale or unchanged: show the questions as they now are, with the reason.
+                question_set = question_set_current(organisation)
+                form = QuestionSetForm(question_set=question_set)
+                messages.warning(request, exc.messages[0])
+            else:
+                add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The harm questions are saved as version {new.version}. Answers already "
+                "given keep the wording they were asked in.",
+            )
+            return redirect("outcomes:questions")
+    return render(request, "outcomes/questions.html", {"form": form, "question_set": question_set})
+
+
+# Feedback ----------------------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def feedback_link_create(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    case, party = _case_and_party(request, case_pk, party_pk)
+    email_safe = services.email_is_safe(party.person)
+    form = FeedbackLinkForm(request.POST or None, email_safe=email_safe)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link, token = services.feedback_link_create(
+                party=party, delivery=form.cleaned_data["delivery"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if link.delivery == Delivery.EMAIL:
+                messages.success(
+                    request, f"A feedback link is on its way to {party.person.full_name}."
+                )
+                return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
+            request.session[SESSION_NEW_LINK] = {"party": party.pk, "token": token}
+            return redirect("outcomes:feedback_link_ready", case_pk=case.pk, party_pk=party.pk)
+    return render(
+        request,
+        "outcomes/feedback_link_create.html",
+        {
+            "case": case,
+            "party": party,
+            "form": form,
+            "email_safe": email_safe,
+            "ready": services.meeting_held_or_closed(case),
+        },
+    )
+
+
+@member_required(*CASE_ROLES)
+def feedback_link_ready(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    """The link just made, shown once: only its hash is kept, so it cannot be shown again."""
+    case, party = _case_and_party(request, case_pk, party_pk)
+    kept = request.session.get(SESSION_NEW_LINK)
+    if not kept or kept.get("party") != party.pk:
+        messages.info(
+            request,
+            "A feedback link is shown only once, when it is made. Make a new one if it was lost.",
+        )
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
+    del request.session[SESSION_NEW_LINK]
+    url = request.build_absolute_uri(reverse("outcomes:feedback", args=[kept["token"]]))
+    return render(
+        request,
+        "outcomes/feedback_link_ready.html",
+        {"case": case, "party": party, "url": url, "person": party.person},
+    )
+
+
+@member_required(*CASE_ROLES)
+def feedback_by_phone(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    case, party = _case_and_party(request, case_pk, party_pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_record_by_phone(
+                party=party,
+                answers={name: form.cleaned_data[name] for name in services.FEEDBACK_FIELDS},
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Feedback from {party.person.full_name} is saved.")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
+    return render(
+        request,
+        "outcomes/feedback_by_phone.html",
+        {
+            "case": case,
+            "party": party,
+            "form": form,
+            "ready": services.meeting_held_or_closed(case),
+        },
+    )
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    """The feedback pages: never cached, the token never sent on, never indexed."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _link_unusable(request: HttpRequest, reason: str) -> HttpResponse:
+    status = 200 if reason == "used" else 410
+    return _public(
+        render(request, "outcomes/feedback_unusable.html", {"reason": reason}, status=status)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """The feedback form for someone without an account. It shows nothing about the case."""
+    link = services.feedback_link_for_token(token)
+    if link is None:
+        return _link_unusable(request, "unknown")
+    if link.used_at is not None:
+        return _link_unusable(request, "used")
+    if link.expires_at <= timezone.now():
+        return _link_unusable(request, "expired")
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(
+                link=link,
+                answers={name: form.cleaned_data[name] for name in services.FEEDBACK_FIELDS},
+            )
+        except services.LinkUnusable as exc:
+            return _link_unusable(request, exc.reason)
+        return redirect("outcomes:feedback_thanks")
+    return _public(render(request, "outcomes/feedback_form.html", {"form": form}))
+
+
+def feedback_thanks(request: HttpRequest) -> HttpResponse:
+    return _public(render(request, "outcomes/feedback_thanks.html"))
+
+
+# The Victims' Code -------------------------------------------------------------------
+
+
+@member_required(*CASE_ROLES)
+def victims_code(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResponse:
+    case, party = _case_and_party(request, case_pk, party_pk, roles={PartyRole.HARMED})
+    record = VictimsCodeRecord.objects.visible_to(request.membership).filter(
+        party=party
+    ).first() or VictimsCodeRecord(organisation=case.organisation, case=case, party=party)
+    form = VictimsCodeForm(form_data(request), instance=record)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.victims_code_save(
+                party=party,
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+                **{name: form.cleaned_data[name] for name in services.VICTIMS_CODE_FIELDS},
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form = VictimsCodeForm(instance=exc.current)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"The Victims' Code record for {party.person.full_name} is saved."
+            )
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
+    return render(
+        request,
+        "outcomes/victims_code.html",
+        {"case": case, "party": party, "form": form, "conflict": conflict},
+    )
