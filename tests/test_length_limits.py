@@ -13,13 +13,18 @@ import inspect
 import pkgutil
 
 import pytest
+from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
 from django import forms
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
 from django.urls import reverse
 
 import amends
 from amends.cases.models import Case
 from amends.core.length_limits import field_label
 from amends.core.models import Membership, Organisation
+from amends.outcomes.models import question_set_current
 from amends.people.models import Person
 
 DJANGO_WORDING = ("Ensure this value", "Ensure that there are")
@@ -43,6 +48,19 @@ def application_form_classes() -> list[type[forms.BaseForm]]:
 FORM_CLASSES = application_form_classes()
 
 
+# allauth's forms take what their pages pass through **kwargs, so the signature
+# cannot say; these are the ones Amends relabels (amends/accounts/forms.py).
+ALLAUTH_KWARGS = {
+    "ReauthenticateForm": ["user"],
+    "AddEmailForm": ["user"],
+    "AuthenticateForm": ["user"],
+    "MFAReauthenticateForm": ["user"],
+    "ActivateTOTPForm": ["user"],
+    "AddWebAuthnForm": ["user"],
+    "EditWebAuthnForm": ["instance"],
+}
+
+
 @pytest.fixture
 def build_kwargs(org, alice, case, harmed, responsible):
     """What each form's page hands it, by the constructor's parameter name."""
@@ -58,6 +76,14 @@ def build_kwargs(org, alice, case, harmed, responsible):
         "stage": "what_happened",
         "label": "What happened?",
         "email": alice.email,
+        "email_safe": True,
+        "number": 1,
+        "question_set": question_set_current(org),
+        "questions": question_set_current(org).questions,
+        "measure": None,
+        "instance": Authenticator(
+            user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Security key"}
+        ),
     }
     instances = {Case: case, Person: harmed.person, Organisation: org}
 
@@ -72,10 +98,18 @@ def build_kwargs(org, alice, case, harmed, responsible):
                 pytest.fail(
                     f"{form_class.__name__} needs `{name}`: teach build_kwargs what its page passes"
                 )
+        for name in ALLAUTH_KWARGS.get(form_class.__name__, ()):
+            kwargs[name] = by_name[name]
         if issubclass(form_class, forms.ModelForm):
             model = form_class._meta.model
             kwargs["instance"] = instances.get(model) or model(organisation=org)
-        return form_class(data, **kwargs)
+        # allauth's forms read the request they are shown on (the TOTP set-up keeps its
+        # secret in the session), as their own views provide it.
+        request = RequestFactory().get("/")
+        request.user = alice
+        request.session = SessionStore()
+        with allauth_context.request_context(request):
+            return form_class(data=data, **kwargs)
 
     return build
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 import amends
 from amends.cases.models import CaseStatus
 from tests.conftest import reveal_contact_details
-from tests.factories import PersonFactory
+from tests.factories import CaseFactory, PartyFactory, PersonFactory
 
 
 def all_model_forms():
@@ -38,6 +38,8 @@ def test_every_model_form_names_its_fields():
 
 def test_extra_fields_posted_to_a_person_change_nothing(as_bob, org, other_org, bob):
     person = PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    # A facilitator edits the people in their own cases.
+    PartyFactory(case=CaseFactory(organisation=org, lead_facilitator=bob), person=person)
     reveal_contact_details(as_bob, person)
     version = (
         as_bob.get(reverse("people:edit", args=[person.pk])).context["form"]["version"].value()
@@ -90,10 +92,10 @@ def test_an_invitation_cannot_make_a_platform_administrator(as_alice, org):
         reverse("core:member_invite"),
         {
             "email": "new@example.org",
-            "role": "viewer",
+            "role": "referrer",
             "is_platform_admin": "on",
             "organisation": 999,
         },
     )
     invitation = Invitation.objects.get()
-    assert invitation.organisation == org and invitation.role == "viewer"
+    assert invitation.organisation == org and invitation.role == "referrer"

@@ -218,7 +218,7 @@ class VaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": "Enter why the terms changed",
-            "max_length": "The reason must be 2000 characters or fewer",
+            "max_length": "The reason the terms changed must be 2,000 characters or fewer",
         },
     )
     varied_on = DateField(

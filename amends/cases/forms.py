@@ -379,6 +379,6 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": "Enter why the case is being reopened",
-            "max_length": "The reason must be 200 characters or fewer",
+            "max_length": "The reason for reopening the case must be 200 characters or fewer",
         },
     )

@@ -146,7 +146,9 @@ class FeedbackForm(forms.ModelForm):
             "comments": forms.Textarea(attrs={"rows": 5}),
         }
         error_messages = {
-            "comments": {"max_length": "Your answer must be 2,000 characters or fewer"},
+            "comments": {
+                "max_length": "Anything else you tell us must be 2,000 characters or fewer"
+            },
             "satisfied": {"required": "Choose how satisfied you are with the process"},
             "well_prepared": {"required": "Choose whether you felt well prepared"},
             "listened_to": {"required": "Choose whether you felt listened to"},

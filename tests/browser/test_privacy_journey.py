@@ -25,7 +25,7 @@ def test_reveal_upload_and_rights(page: Page, live_server, alice, bob, case, har
     assert_accessible(page)
 
     # The harmed person's contact details are hidden until revealed.
-    page.get_by_role("link", name=harmed.person.full_name).click()
+    page.get_by_role("link", name=harmed.person.full_name, exact=True).click()
     expect(page.get_by_text("07700 900 314")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Show contact details")).click()
