@@ -234,8 +234,10 @@ def load_demo_cases(
             case=case,
             by=lead,
             process=process,
+            # A meeting already held was arranged for a time now past.
             scheduled_at=timezone.now()
-            + datetime.timedelta(days=rng.randint(3, 20), hours=rng.randint(1, 6)),
+            + datetime.timedelta(days=rng.randint(3, 20), hours=rng.randint(1, 6))
+            * (1 if stage == "meeting" else -1),
             venue=f"{organisation.town} Community Centre, Room 2",
             facilitator=lead,
             co_facilitator=None,
@@ -244,7 +246,7 @@ def load_demo_cases(
         if stage == "meeting":
             continue
         meetings.meeting_mark_held(
-            meeting=meeting, by=lead, outcome_notes="Both spoke and listened."
+            meeting=meeting, by=lead, duration_minutes=90, outcome_notes="Both spoke and listened."
         )
         _agree(case, meeting, lead, today)
         if stage == "closed_agreement":
