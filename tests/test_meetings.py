@@ -212,6 +212,7 @@ def meeting_urls(meeting):
             reverse(f"meetings:{name}", args=[meeting.pk])
             for name in (
                 "detail",
+                "change",
                 "mark_held",
                 "cancel",
                 "message_add",
