@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -127,7 +127,7 @@ def meeting_change(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             )
         except EditConflict as exc:
             conflict = exc
-            saved = exc.current
+            saved = cast(Meeting, exc.current)
             form = MeetingChangeForm(meeting=saved, invited=[a.party for a in _invited(saved)])
         except ValidationError as exc:
             add_service_errors(form, exc)
