@@ -79,6 +79,20 @@ def _lock(meeting: Meeting) -> Meeting:
     return meeting
 
 
+def _invite(meeting: Meeting, parties: list[Party]) -> None:
+    MeetingAttendee.objects.bulk_create(
+        [
+            MeetingAttendee(
+                organisation_id=meeting.organisation_id,
+                meeting=meeting,
+                case_id=meeting.case_id,
+                party=party,
+            )
+            for party in parties
+        ]
+    )
+
+
 def _when(at: datetime.datetime) -> str:
     return f"{timezone.localtime(at):%-d %B %Y at %H:%M}"
 
@@ -115,14 +129,7 @@ def meeting_arrange(
         )
         meeting.full_clean()
         meeting.save()
-        MeetingAttendee.objects.bulk_create(
-            [
-                MeetingAttendee(
-                    organisation_id=case.organisation_id, meeting=meeting, case=case, party=p
-                )
-                for p in attendees
-            ]
-        )
+        _invite(meeting, attendees)
         event_record(
             case=case,
             by=by,
@@ -186,18 +193,7 @@ def meeting_change(
         if invited != wanted:
             changed.append("who takes part")
             current.attendees.exclude(party_id__in=wanted).delete()
-            MeetingAttendee.objects.bulk_create(
-                [
-                    MeetingAttendee(
-                        organisation_id=case.organisation_id,
-                        meeting=current,
-                        case=case,
-                        party=p,
-                    )
-                    for p in attendees
-                    if p.pk not in invited
-                ]
-            )
+            _invite(current, [p for p in attendees if p.pk not in invited])
         if not changed:
             _take_saved(meeting, current)
             return meeting
