@@ -125,6 +125,38 @@ def test_times_are_understood_as_people_write_them(
     assert f"{timezone.localtime(Meeting.objects.get().scheduled_at):%H:%M}" == meant
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("6.30 p.m.", datetime.time(18, 30)),
+        ("6 PM", datetime.time(18, 0)),
+        ("noon", datetime.time(12, 0)),
+        ("midnight", datetime.time(0, 0)),
+        ("00:00", datetime.time(0, 0)),
+        ("23:59", datetime.time(23, 59)),
+        ("24:00", None),
+        ("0am", None),
+        ("6:75pm", None),
+        ("1830", None),
+        ("six", None),
+        ("9" * 40, None),
+    ],
+)
+def test_the_time_field_reads_times_and_refuses_nonsense_plainly(written, meant):
+    from django.core.exceptions import ValidationError
+
+    from amends.core.forms_govuk import TimeField
+
+    field = TimeField(label="Time")
+    assert field.help_text == "For example, 14:30 or 2:30pm"
+    if meant is None:
+        with pytest.raises(ValidationError) as refused:
+            field.clean(written)
+        assert refused.value.messages == ["Enter a time, like 14:30 or 2:30pm"]
+    else:
+        assert field.clean(written) == meant
+
+
 def test_the_arrange_form_offers_the_case_facilitators_and_parties(
     as_bob, case, harmed, responsible
 ):
@@ -451,6 +483,20 @@ def test_a_message_goes_to_someone_else(as_bob, shuttle, harmed):
     assert response.context["form"].errors["to_party"] == [
         "A message goes to someone other than its sender"
     ]
+    assert not IndirectMessage.objects.exists()
+
+
+def test_no_message_is_offered_or_recorded_in_a_cancelled_meeting(
+    as_bob, bob, shuttle, harmed, responsible
+):
+    from amends.meetings import services
+
+    services.meeting_cancel(meeting=shuttle, by=bob)
+    url = reverse("meetings:message_add", args=[shuttle.pk])
+    page = page_text(as_bob.get(url))
+    assert "This meeting was cancelled, so no message can be recorded." in page
+    assert "Record it" not in page
+    as_bob.post(url, message_data(responsible, harmed))
     assert not IndirectMessage.objects.exists()
 
 
