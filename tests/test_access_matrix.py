@@ -91,6 +91,7 @@ EXPECTED: dict[str, object] = {
     "cases:contacts": CASE_TEAM,
     "meetings:arrange": CASE_TEAM,
     "meetings:detail": CASE_TEAM,
+    "meetings:change": CASE_TEAM,
     "meetings:cancel": CASE_TEAM,
     "meetings:mark_held": CASE_TEAM,
     "meetings:facilitate": CASE_TEAM,

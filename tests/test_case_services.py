@@ -290,16 +290,18 @@ def test_meeting_needs_consent_and_risk(case, bob, harmed, responsible, org):
         attendees=[harmed, responsible],
     )
     with pytest.raises(ValidationError) as refused:
-        meetings.meeting_mark_held(meeting=meeting, by=bob, outcome_notes="")
+        meetings.meeting_mark_held(meeting=meeting, by=bob, duration_minutes=60, outcome_notes="")
     text = str(refused.value)
     assert "has not given consent" in text and "no risk assessment" in text
     ConsentRecordFactory(organisation=org, party=harmed)
     ConsentRecordFactory(organisation=org, party=responsible)
     assess(case, bob, decision=RiskDecision.NOT_SUITABLE)
     with pytest.raises(ValidationError, match="found the case not suitable"):
-        meetings.meeting_mark_held(meeting=meeting, by=bob, outcome_notes="")
+        meetings.meeting_mark_held(meeting=meeting, by=bob, duration_minutes=60, outcome_notes="")
     assess(case, bob)
-    meetings.meeting_mark_held(meeting=meeting, by=bob, outcome_notes="Went well")
+    meetings.meeting_mark_held(
+        meeting=meeting, by=bob, duration_minutes=60, outcome_notes="Went well"
+    )
     meeting.refresh_from_db()
     assert meeting.status == "held"
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from amends.agreements.models import AgreementAction
 from amends.cases.models import CaseStatus, ConsentDecision, PartyRole, ProcessType, RiskDecision
@@ -58,9 +59,14 @@ def date_fields(name: str, day: datetime.date) -> dict[str, str]:
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
+def earlier_today(hours: int = 2) -> datetime.datetime:
+    return (timezone.now() - datetime.timedelta(hours=hours)).replace(second=0, microsecond=0)
+
+
 @pytest.fixture
 def meeting(case, harmed, responsible):
-    return arranged_meeting(case, harmed, responsible)
+    """A conference arranged for two hours ago, so it can be recorded as held."""
+    return arranged_meeting(case, harmed, responsible, scheduled_at=earlier_today())
 
 
 # Arranging -------------------------------------------------------------------------
@@ -96,12 +102,67 @@ def test_facilitator_arranges_a_meeting_with_the_case_parties(
     assert case.status == CaseStatus.MEETING_ARRANGED
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("18:00", "18:00"),
+        ("18.00", "18:00"),
+        ("6pm", "18:00"),
+        ("6.30 pm", "18:30"),
+        ("12pm", "12:00"),
+        ("12am", "00:00"),
+        ("9:05am", "09:05"),
+    ],
+)
+def test_times_are_understood_as_people_write_them(
+    as_bob, bob, case, harmed, responsible, written, meant
+):
+    response = as_bob.post(
+        reverse("meetings:arrange", args=[case.pk]),
+        arrange_data(harmed, responsible, bob, time=written),
+    )
+    assert response.status_code == 302
+    assert f"{timezone.localtime(Meeting.objects.get().scheduled_at):%H:%M}" == meant
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("6.30 p.m.", datetime.time(18, 30)),
+        ("6 PM", datetime.time(18, 0)),
+        ("noon", datetime.time(12, 0)),
+        ("midnight", datetime.time(0, 0)),
+        ("00:00", datetime.time(0, 0)),
+        ("23:59", datetime.time(23, 59)),
+        ("24:00", None),
+        ("0am", None),
+        ("6:75pm", None),
+        ("1830", None),
+        ("six", None),
+        ("9" * 40, None),
+    ],
+)
+def test_the_time_field_reads_times_and_refuses_nonsense_plainly(written, meant):
+    from django.core.exceptions import ValidationError
+
+    from amends.core.forms_govuk import TimeField
+
+    field = TimeField(label="Time")
+    assert field.help_text == "For example, 14:30 or 2:30pm"
+    if meant is None:
+        with pytest.raises(ValidationError) as refused:
+            field.clean(written)
+        assert refused.value.messages == ["Enter a time, like 14:30 or 2:30pm"]
+    else:
+        assert field.clean(written) == meant
+
+
 def test_the_arrange_form_offers_the_case_facilitators_and_parties(
     as_bob, case, harmed, responsible
 ):
     page = page_text(as_bob.get(reverse("meetings:arrange", args=[case.pk])))
     assert "Bob Barraclough" in page
-    assert harmed.person.full_name in page
+    assert escape(harmed.person.full_name) in page
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Date</legend>' in page
 
 
@@ -109,8 +170,10 @@ def test_the_arrange_form_offers_the_case_facilitators_and_parties(
     ("overrides", "field", "message"),
     [
         ({"attendees": []}, "attendees", "Select who will take part"),
-        ({"time": "half two"}, "time", "Enter the time using the 24-hour clock, like 14:30"),
-        ({"time": "25:00"}, "time", "Enter the time using the 24-hour clock"),
+        ({"time": "half two"}, "time", "Enter a time, like 14:30 or 2:30pm"),
+        ({"time": "25:00"}, "time", "Enter a time, like 14:30 or 2:30pm"),
+        ({"time": "13pm"}, "time", "Enter a time, like 14:30 or 2:30pm"),
+        ({"time": ""}, "time", "Enter the time of the meeting"),
         (
             date_fields("date", datetime.date.today() - datetime.timedelta(days=1)),
             "date",
@@ -181,6 +244,7 @@ def meeting_urls(meeting):
             reverse(f"meetings:{name}", args=[meeting.pk])
             for name in (
                 "detail",
+                "change",
                 "mark_held",
                 "cancel",
                 "message_add",
@@ -225,8 +289,24 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, meeting):
 # Holding a meeting: only with current consent and a risk assessment allowing it -----------
 
 
-def mark_held(client, meeting, notes="Both spoke; an apology was given."):
-    return client.post(reverse("meetings:mark_held", args=[meeting.pk]), {"outcome_notes": notes})
+def held_data(meeting, notes="Both spoke; an apology was given.", **overrides):
+    """The mark-held form as it comes: the arranged time and everyone invited."""
+    scheduled = timezone.localtime(meeting.scheduled_at)
+    return {
+        **date_fields("held_on", scheduled.date()),
+        "held_time": f"{scheduled:%H:%M}",
+        "attended": [str(a.party_id) for a in meeting.attendees.all()],
+        "duration_minutes": "90",
+        "early_reason": "",
+        "outcome_notes": notes,
+        **overrides,
+    }
+
+
+def mark_held(client, meeting, notes="Both spoke; an apology was given.", **overrides):
+    return client.post(
+        reverse("meetings:mark_held", args=[meeting.pk]), held_data(meeting, notes, **overrides)
+    )
 
 
 def test_a_ready_meeting_is_marked_as_held(as_bob, case, harmed, responsible, meeting):
@@ -277,7 +357,7 @@ def test_a_child_needs_a_parent_or_carers_consent_too(as_bob, org, case, harmed)
         person=PersonFactory(organisation=org, is_child=True),
     )
     carer = PartyFactory(organisation=org, case=case, role=PartyRole.PARENT_CARER, supports=child)
-    meeting = arranged_meeting(case, harmed, child, carer)
+    meeting = arranged_meeting(case, harmed, child, carer, scheduled_at=earlier_today())
     make_ready(case, harmed, child, carer)
     assert_refused(
         as_bob,
@@ -406,6 +486,20 @@ def test_a_message_goes_to_someone_else(as_bob, shuttle, harmed):
     assert not IndirectMessage.objects.exists()
 
 
+def test_no_message_is_offered_or_recorded_in_a_cancelled_meeting(
+    as_bob, bob, shuttle, harmed, responsible
+):
+    from amends.meetings import services
+
+    services.meeting_cancel(meeting=shuttle, by=bob)
+    url = reverse("meetings:message_add", args=[shuttle.pk])
+    page = page_text(as_bob.get(url))
+    assert "This meeting was cancelled, so no message can be recorded." in page
+    assert "Record it" not in page
+    as_bob.post(url, message_data(responsible, harmed))
+    assert not IndirectMessage.objects.exists()
+
+
 def test_messages_belong_to_indirect_processes_only(as_bob, meeting, harmed, responsible):
     response = as_bob.post(
         reverse("meetings:message_add", args=[meeting.pk]), message_data(responsible, harmed)
@@ -437,7 +531,7 @@ def test_facilitation_mode_shows_the_questions_and_first_names_only(
     page = page_text(as_bob.get(reverse("meetings:facilitate", args=[meeting.pk])))
     assert "What happened?" in page
     assert "What needs to happen to put things right?" in page
-    assert harmed.person.given_name in page
+    assert escape(harmed.person.given_name) in page
     assert harmed.person.family_name not in page
     assert responsible.person.family_name not in page
     assert "PRIVATE-NOTE-MARKER" not in page
@@ -599,3 +693,521 @@ def test_meeting_page_queries_do_not_grow_with_the_people_taking_part(
         consent(supporter)
         MeetingAttendeeFactory(organisation=case.organisation, meeting=meeting, party=supporter)
     assert count() == small
+
+
+# Holding a meeting records what actually happened ------------------------------------------
+
+
+@pytest.fixture
+def conference(case, harmed, responsible):
+    """A conference of three, arranged for two hours ago, ready to be held."""
+    supporter = PartyFactory(
+        organisation=case.organisation,
+        case=case,
+        role=PartyRole.SUPPORTER,
+        supports=harmed,
+        person=PersonFactory(
+            organisation=case.organisation, given_name="Siân", family_name="O'Brien"
+        ),
+    )
+    make_ready(case, harmed, responsible, supporter)
+    return arranged_meeting(case, harmed, responsible, supporter, scheduled_at=earlier_today())
+
+
+def test_the_held_form_starts_with_the_arranged_time_and_everyone_invited(as_bob, conference):
+    response = as_bob.get(reverse("meetings:detail", args=[conference.pk]))
+    form = response.context["held_form"]
+    scheduled = timezone.localtime(conference.scheduled_at)
+    assert form["held_time"].value() == f"{scheduled:%H:%M}"
+    assert f'value="{scheduled:%H:%M}"' in page_text(response)
+    page = page_text(response)
+    for attendee in conference.attendees.all():
+        assert f'type="checkbox" value="{attendee.party_id}" checked' in page
+    assert page.count('name="attended"') == 3
+
+
+def test_marking_held_records_when_who_came_and_for_how_long(
+    as_bob, case, harmed, responsible, conference
+):
+    supporter = conference.attendees.get(party__role=PartyRole.SUPPORTER).party
+    started = timezone.localtime(conference.scheduled_at) + datetime.timedelta(minutes=15)
+    response = mark_held(
+        as_bob,
+        conference,
+        held_time=f"{started:%H:%M}",
+        attended=[str(harmed.pk), str(responsible.pk)],
+        duration_minutes="75",
+    )
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.status == MeetingStatus.HELD
+    assert timezone.localtime(conference.held_at) == started
+    assert conference.duration_minutes == 75
+    assert {a.party: a.attended for a in conference.attendees.all()} == {
+        harmed: True,
+        responsible: True,
+        supporter: False,
+    }
+
+    page = page_text(as_bob.get(reverse("meetings:detail", args=[conference.pk])))
+    assert f"{started:%H:%M}, for 75 minutes" in page
+    invited = page.split('id="invited"')[1].split("</dd>")[0]
+    attended = page.split('id="attended"')[1].split("</dd>")[0]
+    assert "Siân O&#x27;Brien" in invited
+    assert "Siân O&#x27;Brien" not in attended
+    assert escape(harmed.person.full_name) in attended
+    assert "2 of the 3 invited attended." in attended
+
+    event = case.events.get(code="meeting_held")
+    assert f"held on {started:%-d %B %Y at %H:%M}, for 75 minutes" in event.summary
+    assert "2 of the 3 invited attended" in event.summary
+    timeline = page_text(as_bob.get(reverse("cases:timeline", args=[case.pk])))
+    assert "for 75 minutes; 2 of the 3 invited attended" in timeline
+
+
+def test_someone_who_stayed_away_needs_no_current_consent(
+    as_bob, case, harmed, responsible, conference
+):
+    supporter = conference.attendees.get(party__role=PartyRole.SUPPORTER).party
+    consent(supporter, decision=ConsentDecision.WITHDRAWN)
+    response = mark_held(as_bob, conference, attended=[str(supporter.pk), str(harmed.pk)])
+    assert "consent is withdrawn" in page_text(response)
+    assert mark_held(as_bob, conference, attended=[str(harmed.pk)]).status_code == 302
+
+
+def test_a_meeting_held_early_needs_a_reason(as_bob, conference):
+    earlier = timezone.localtime(conference.scheduled_at) - datetime.timedelta(minutes=30)
+    response = mark_held(as_bob, conference, held_time=f"{earlier:%H:%M}")
+    assert (
+        response.context["held_form"]
+        .errors["early_reason"][0]
+        .startswith("Enter why it was held before the arranged time")
+    )
+    conference.refresh_from_db()
+    assert conference.status == MeetingStatus.ARRANGED
+    response = mark_held(
+        as_bob,
+        conference,
+        held_time=f"{earlier:%H:%M}",
+        early_reason="Everyone arrived early and asked to begin.",
+    )
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.held_early_reason == "Everyone arrived early and asked to begin."
+    assert "(earlier than arranged)" in conference.case.events.get(code="meeting_held").summary
+
+
+def _in_an_hour() -> str:
+    return f"{timezone.localtime() + datetime.timedelta(hours=1):%H:%M}"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            lambda: date_fields("held_on", timezone.localdate() + datetime.timedelta(days=1)),
+            "held_on",
+            "Date it was held must be today or in the past",
+        ),
+        (lambda: {"held_time": "teatime"}, "held_time", "Enter a time, like 14:30 or 2:30pm"),
+        (lambda: {"held_time": ""}, "held_time", "Enter the time it started"),
+        (lambda: {"attended": []}, "attended", "Select who attended"),
+        (
+            lambda: {"duration_minutes": ""},
+            "duration_minutes",
+            "Enter how long it took, in minutes",
+        ),
+        (
+            lambda: {"duration_minutes": "an hour"},
+            "duration_minutes",
+            "Enter how long it took as a number of minutes, like 90",
+        ),
+        (
+            lambda: {"duration_minutes": "2"},
+            "duration_minutes",
+            "How long it took must be at least 5 minutes",
+        ),
+        (
+            lambda: {"duration_minutes": "1000"},
+            "duration_minutes",
+            "How long it took must be 720 minutes (12 hours) or fewer",
+        ),
+    ],
+)
+def test_an_untrue_record_of_holding_is_refused_at_the_field(
+    as_bob, conference, overrides, field, message
+):
+    response = mark_held(as_bob, conference, **overrides())
+    assert response.status_code == 200
+    assert response.context["held_form"].errors[field] == [message]
+    page = page_text(response)
+    assert "There is a problem" in page
+    assert message in page
+    conference.refresh_from_db()
+    assert conference.status == MeetingStatus.ARRANGED
+    assert conference.held_at is None
+    assert not conference.attendees.filter(attended=True).exists()
+    assert not conference.case.events.filter(code="meeting_held").exists()
+
+
+def test_a_meeting_cannot_be_recorded_as_held_later_today(as_bob, case, harmed, responsible):
+    """Arranged for later today: the default time is in the future, and refused."""
+    make_ready(case, harmed, responsible)
+    later = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(hours=2)
+    )
+    if timezone.localtime(later.scheduled_at).date() != timezone.localdate():
+        later.scheduled_at = timezone.now() + datetime.timedelta(minutes=5)
+        later.save()
+    response = mark_held(as_bob, later)
+    assert response.context["held_form"].errors["held_on"] == [
+        "The time it was held must be in the past"
+    ]
+    later.refresh_from_db()
+    assert later.status == MeetingStatus.ARRANGED
+
+
+def test_only_people_invited_can_be_recorded_as_attending(as_bob, case, conference):
+    stranger = PartyFactory(organisation=case.organisation, case=case, role=PartyRole.COMMUNITY)
+    response = mark_held(as_bob, conference, attended=[str(stranger.pk)])
+    assert response.context["held_form"].errors["attended"] == [
+        "Select people who were invited to the meeting"
+    ]
+    conference.refresh_from_db()
+    assert conference.status == MeetingStatus.ARRANGED
+
+
+# Changing an arranged meeting ----------------------------------------------------------------
+
+
+def change_data(meeting, client, **overrides):
+    """The change form as loaded now, with its version, and the overrides typed in."""
+    form = client.get(reverse("meetings:change", args=[meeting.pk])).context["form"]
+    data = {
+        **date_fields("date", form.initial["date"]),
+        "time": f"{form.initial['time']:%H:%M}",
+        "venue": form.initial["venue"],
+        "facilitator": str(form.initial["facilitator"]),
+        "co_facilitator": str(form.initial["co_facilitator"] or ""),
+        "attendees": [str(pk) for pk in form.initial["attendees"]],
+        "version": form.fields["version"].initial,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_arranged_meeting_is_changed_and_the_timeline_says_what_changed(
+    as_bob, bob, dee, case, harmed, responsible
+):
+    case.co_facilitator = dee
+    case.next_step = "Hold the meeting"
+    case.save()
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    supporter = PartyFactory(organisation=case.organisation, case=case, role=PartyRole.SUPPORTER)
+    page = page_text(as_bob.get(reverse("meetings:detail", args=[meeting.pk])))
+    assert reverse("meetings:change", args=[meeting.pk]) in page
+    new_day = timezone.localdate() + datetime.timedelta(days=10)
+    response = as_bob.post(
+        reverse("meetings:change", args=[meeting.pk]),
+        change_data(
+            meeting,
+            as_bob,
+            **date_fields("date", new_day),
+            time="6.30pm",
+            venue="St Ann's Church Hall, Łódź Room",
+            co_facilitator=str(dee.pk),
+            attendees=[str(harmed.pk), str(responsible.pk), str(supporter.pk)],
+        ),
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.scheduled_at) == timezone.make_aware(
+        datetime.datetime.combine(new_day, datetime.time(18, 30))
+    )
+    assert meeting.venue == "St Ann's Church Hall, Łódź Room"
+    assert meeting.co_facilitator == dee
+    assert {a.party for a in meeting.attendees.all()} == {harmed, responsible, supporter}
+    event = case.events.get(code="meeting_changed")
+    assert event.summary == (
+        "Restorative conference changed: date and time, venue, co-facilitator, who takes part"
+    )
+    assert "Church" not in event.summary
+    case.refresh_from_db()
+    assert case.next_step_due == new_day
+
+
+def test_removing_someone_from_a_meeting(as_bob, case, harmed, responsible):
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    response = as_bob.post(
+        reverse("meetings:change", args=[meeting.pk]),
+        change_data(meeting, as_bob, attendees=[str(harmed.pk)]),
+    )
+    assert response.status_code == 302
+    assert [a.party for a in meeting.attendees.all()] == [harmed]
+    assert case.events.get(code="meeting_changed").summary.endswith(": who takes part")
+
+
+def test_a_change_saved_meanwhile_is_not_overwritten(as_alice, as_bob, case, harmed, responsible):
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    bobs = change_data(meeting, as_bob, venue="The library")
+    alices = change_data(meeting, as_alice, venue="Northbridge Town Hall")
+    assert as_alice.post(reverse("meetings:change", args=[meeting.pk]), alices).status_code == 302
+    response = as_bob.post(reverse("meetings:change", args=[meeting.pk]), bobs)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Someone else saved changes to this record while you were editing it" in page
+    assert "Venue" in page.split("The saved record now differs from yours in:")[1]
+    assert response.context["form"].initial["venue"] == "Northbridge Town Hall"
+    assert 'value="Northbridge Town Hall"' in page
+    meeting.refresh_from_db()
+    assert meeting.venue == "Northbridge Town Hall"
+    assert case.events.filter(code="meeting_changed").count() == 1
+
+
+def test_a_change_without_its_version_is_refused(as_bob, case, harmed, responsible):
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    response = as_bob.post(
+        reverse("meetings:change", args=[meeting.pk]),
+        change_data(meeting, as_bob, venue="The library", version=""),
+    )
+    assert "This page was out of date, so your changes have not been saved." in page_text(response)
+    meeting.refresh_from_db()
+    assert meeting.venue == "Northbridge Community Centre"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (lambda dee: {"attendees": []}, "attendees", "Select who will take part"),
+        (
+            lambda dee: {"facilitator": str(dee.pk)},
+            "facilitator",
+            "Select one of the case's facilitators",
+        ),
+        (lambda dee: {"time": "25:61"}, "time", "Enter a time, like 14:30 or 2:30pm"),
+        (
+            lambda dee: date_fields("date", timezone.localdate() - datetime.timedelta(days=1)),
+            "date",
+            "Date must be today or in the future",
+        ),
+    ],
+)
+def test_a_change_follows_the_rules_for_arranging(
+    as_bob, dee, case, harmed, responsible, overrides, field, message
+):
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    before = meeting.scheduled_at
+    response = as_bob.post(
+        reverse("meetings:change", args=[meeting.pk]),
+        change_data(meeting, as_bob, venue="Elsewhere", **overrides(dee)),
+    )
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    meeting.refresh_from_db()
+    assert (meeting.venue, meeting.scheduled_at) == ("Northbridge Community Centre", before)
+    assert meeting.attendees.count() == 2
+
+
+def test_a_held_or_cancelled_meeting_cannot_be_changed(as_bob, bob, case, harmed, responsible):
+    from amends.meetings import services
+
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    data = change_data(meeting, as_bob, venue="Elsewhere")
+    services.meeting_cancel(meeting=meeting, by=bob)
+    url = reverse("meetings:change", args=[meeting.pk])
+    assert as_bob.get(url)["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    assert reverse("meetings:change", args=[meeting.pk]) not in page_text(
+        as_bob.get(reverse("meetings:detail", args=[meeting.pk]))
+    )
+    as_bob.post(url, data)
+    meeting.refresh_from_db()
+    assert meeting.venue == "Northbridge Community Centre"
+
+
+# Nothing changes on a closed case, or on a meeting someone else has just settled -------------
+
+
+def test_a_closed_case_offers_no_meeting_actions_and_refuses_them(
+    as_bob, case, harmed, responsible, meeting
+):
+    make_ready(case, harmed, responsible)
+    case.status = CaseStatus.CLOSED
+    case.save()
+    page = page_text(as_bob.get(reverse("meetings:detail", args=[meeting.pk])))
+    assert f"{case.reference} is closed" in page
+    for offered in (
+        "Mark as held",
+        "Cancel the meeting",
+        "Open facilitation mode",
+        reverse("meetings:change", args=[meeting.pk]),
+    ):
+        assert offered not in page
+    page = page_text(as_bob.get(reverse("meetings:facilitate", args=[meeting.pk])))
+    assert "Save notes" not in page
+    assert "Add action" not in page
+    assert "Arrange meeting" not in page_text(
+        as_bob.get(reverse("meetings:arrange", args=[case.pk]))
+    )
+
+    assert "is closed, so it cannot be changed." in page_text(mark_held(as_bob, meeting))
+    response = as_bob.post(reverse("meetings:cancel", args=[meeting.pk]))
+    assert "is closed, so it cannot be changed." in page_text(response)
+    as_bob.post(
+        reverse("meetings:notes", args=[meeting.pk]),
+        {"stage": "what_happened", "what_happened-notes": "After closing"},
+    )
+    response = as_bob.post(
+        reverse("meetings:facilitate_action_add", args=[meeting.pk]), action_data(responsible)
+    )
+    assert "is closed, so it cannot be changed." in page_text(response)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.ARRANGED
+    assert meeting.what_happened == ""
+    assert not AgreementAction.objects.exists()
+    assert not case.events.filter(code__startswith="meeting").exists()
+
+
+def test_a_meeting_cancelled_meanwhile_is_not_then_held(bob, case, harmed, responsible, meeting):
+    """The page that offered "Mark as held" was loaded before someone cancelled the meeting."""
+    from django.core.exceptions import ValidationError
+
+    from amends.meetings import services
+
+    make_ready(case, harmed, responsible)
+    as_loaded = Meeting.objects.get(pk=meeting.pk)
+    services.meeting_cancel(meeting=meeting, by=bob)
+    with pytest.raises(ValidationError, match=r"This meeting is already cancelled\."):
+        services.meeting_mark_held(meeting=as_loaded, by=bob, duration_minutes=60)
+    with pytest.raises(ValidationError, match="This meeting was cancelled"):
+        services.meeting_save_notes(meeting=as_loaded, by=bob, what_happened="Too late")
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_at, meeting.what_happened) == ("cancelled", None, "")
+
+
+def test_a_meeting_held_meanwhile_is_not_then_cancelled(bob, case, harmed, responsible, meeting):
+    from django.core.exceptions import ValidationError
+
+    from amends.meetings import services
+
+    make_ready(case, harmed, responsible)
+    as_loaded = Meeting.objects.get(pk=meeting.pk)
+    services.meeting_mark_held(meeting=meeting, by=bob, duration_minutes=60)
+    with pytest.raises(ValidationError, match=r"This meeting is already held\."):
+        services.meeting_cancel(meeting=as_loaded, by=bob)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+    assert not case.events.filter(code="meeting_cancelled").exists()
+
+
+def test_no_meeting_is_arranged_on_a_case_closed_meanwhile(bob, case, harmed, responsible):
+    from django.core.exceptions import ValidationError
+
+    from amends.meetings import services
+
+    as_loaded = type(case).objects.get(pk=case.pk)
+    case.status = CaseStatus.CLOSED
+    case.save()
+    with pytest.raises(ValidationError, match="is closed"):
+        services.meeting_arrange(
+            case=as_loaded,
+            by=bob,
+            process=ProcessType.CONFERENCE,
+            scheduled_at=timezone.now() + datetime.timedelta(days=3),
+            venue="",
+            facilitator=bob,
+            co_facilitator=None,
+            attendees=[harmed, responsible],
+        )
+    assert not Meeting.objects.exists()
+
+
+# Facilitation mode: questions for both, and names the room can tell apart ---------------------
+
+
+def test_facilitation_mode_asks_the_harmed_person_too(as_bob, meeting):
+    page = page_text(as_bob.get(reverse("meetings:facilitate", args=[meeting.pk])))
+    assert page.count("For the person harmed") == 4
+    assert page.count("For the person responsible") == 4
+    for question in (
+        "What did you think when you realised what had happened?",
+        "What impact has this had on you and on others?",
+        "What has been the hardest thing for you?",
+        "What do you need to happen to make things right?",
+        "What were you thinking about at the time?",
+    ):
+        assert question in page
+
+
+def test_people_sharing_a_first_name_are_told_apart_in_facilitation_mode(
+    as_bob, org, case, harmed, responsible
+):
+    sam_supporter = PartyFactory(
+        organisation=org,
+        case=case,
+        role=PartyRole.SUPPORTER,
+        supports=harmed,
+        person=PersonFactory(organisation=org, given_name="Sam", family_name="O'Brien"),
+    )
+    sam_carer = PartyFactory(
+        organisation=org,
+        case=case,
+        role=PartyRole.PARENT_CARER,
+        supports=responsible,
+        person=PersonFactory(organisation=org, given_name="Sam", family_name="Nowak"),
+    )
+    meeting = arranged_meeting(case, harmed, responsible, sam_supporter, sam_carer)
+    page = page_text(as_bob.get(reverse("meetings:facilitate", args=[meeting.pk])))
+    taking_part = page.split('id="taking-part"')[1].split("</ul>")[0]
+    assert "Sam O. (supporter)" in taking_part
+    assert "Sam N. (parent or carer)" in taking_part
+    assert escape(f"{harmed.first_name} (harmed person)") in taking_part
+    draft = page.split('id="draft-form"')[1]
+    assert "Sam O. (supporter)" in draft
+    assert "Sam N. (parent or carer)" in draft
+    assert "O&#x27;Brien" not in page
+    assert "Nowak" not in page
+
+    response = as_bob.post(
+        reverse("meetings:facilitate_action_add", args=[meeting.pk]),
+        action_data(sam_carer, description="Sam will help with the garden."),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "by Sam N. (parent or carer)" in page_text(response)
+
+
+@pytest.mark.parametrize("name", ["detail", "facilitate", "change"])
+def test_meeting_pages_take_as_many_queries_for_six_people_as_for_two(
+    as_bob, case, harmed, responsible, name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_ready(case, harmed, responsible)
+    meeting = arranged_meeting(
+        case, harmed, responsible, scheduled_at=timezone.now() + datetime.timedelta(days=2)
+    )
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = as_bob.get(reverse(f"meetings:{name}", args=[meeting.pk]))
+            assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    two = count()
+    for role in ("supporter", "supporter", "parent_carer", "professional"):
+        party = PartyFactory(organisation=case.organisation, case=case, role=role)
+        consent(party)
+        MeetingAttendeeFactory(organisation=case.organisation, meeting=meeting, party=party)
+    assert count() == two

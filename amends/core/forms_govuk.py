@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -79,3 +80,63 @@ class DateField(forms.Field):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {}
+
+
+# "14:30", "14.30", "9:05"; "6pm", "6:30pm", "6.30 p.m."; "noon", "midnight".
+_TIME_24 = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_TIME_12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)$")
+_TIME_WORDS = {
+    "noon": datetime.time(12, 0),
+    "midday": datetime.time(12, 0),
+    "midnight": datetime.time(0, 0),
+}
+
+
+def parse_time(text: str) -> datetime.time | None:
+    """A time as people write it, or None if it is not one."""
+    written = re.sub(r"\s+", "", text.lower())
+    written = re.sub(r"([ap])\.?m\.?$", r"\1m", written)  # "p.m." and "p.m" are "pm"
+    if written in _TIME_WORDS:
+        return _TIME_WORDS[written]
+    if match := _TIME_24.match(written):
+        hour, minute = int(match[1]), int(match[2])
+        if hour <= 23 and minute <= 59:
+            return datetime.time(hour, minute)
+        return None
+    if match := _TIME_12.match(written):
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        # 12am is midnight and 12pm is noon.
+        hour = hour % 12 + (12 if match[3] == "pm" else 0)
+        return datetime.time(hour, minute)
+    return None
+
+
+class TimeField(forms.Field):
+    """A time of day typed as people write it: 18:00, 18.00, 6pm, 6:30pm, 12pm (noon)."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter a time, like 14:30 or 2:30pm"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "For example, 14:30 or 2:30pm")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.time | None:
+        if isinstance(value, datetime.time):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 20 or (time := parse_time(text)) is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return time
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.time):
+            return f"{value:%H:%M}"
+        return value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {"autocomplete": "off", "spellcheck": "false"}

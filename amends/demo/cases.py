@@ -302,13 +302,13 @@ def load_demo_cases(
         if stage == "meeting":
             continue
         meetings.meeting_mark_held(
-            meeting=meeting, by=lead, outcome_notes="Both spoke and listened."
+            meeting=meeting,
+            by=lead,
+            duration_minutes=rng.choice([75, 90, 120]),
+            outcome_notes="Both spoke and listened.",
         )
         # The services stamp "now"; the demo's story happened weeks ago.
-        Meeting.objects.filter(pk=meeting.pk).update(
-            created_at=_at(arranged_on, (10, 0)),
-            held_at=meeting.scheduled_at + datetime.timedelta(minutes=rng.choice([75, 90, 120])),
-        )
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=_at(arranged_on, (10, 0)))
         _agree(case, meeting, lead, meeting_day)
         if stage == "closed_agreement":
             for action in case.actions.all():

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -15,9 +14,15 @@ from amends.cases.forms import (
     case_parties,
 )
 from amends.cases.models import Case, Party, ProcessType
-from amends.core.forms_govuk import DateField
+from amends.core.concurrency import VersionField, versioned_initial
+from amends.core.forms_govuk import DateField, TimeField
+from amends.meetings.models import Meeting
+from amends.meetings.services import LONGEST_MEETING, SHORTEST_MEETING
 
-TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+
+def at(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    """A date and a time of day, in the service's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(date, time))
 
 
 class MeetingArrangeForm(forms.Form):
@@ -36,14 +41,10 @@ class MeetingArrangeForm(forms.Form):
         help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the date of the meeting"},
     )
-    time = forms.CharField(
+    time = TimeField(
         label="Time",
-        max_length=20,
-        help_text="Use the 24-hour clock, for example 14:30",
-        error_messages={
-            "required": "Enter the time of the meeting",
-            "max_length": "Enter the time using the 24-hour clock, like 14:30",
-        },
+        help_text="For example, 14:30 or 2:30pm",
+        error_messages={"required": "Enter the time of the meeting"},
     )
     venue = forms.CharField(
         label="Venue",
@@ -93,12 +94,6 @@ class MeetingArrangeForm(forms.Form):
         if not case.facilitator_ids():
             fields["facilitator"].help_text = "Allocate a facilitator to the case first."
 
-    def clean_time(self) -> datetime.time:
-        match = TIME_RE.match(self.cleaned_data["time"].strip())
-        if not match:
-            raise forms.ValidationError("Enter the time using the 24-hour clock, like 14:30")
-        return datetime.time(int(match[1]), int(match[2]))
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         lead, co = data.get("facilitator"), data.get("co_facilitator")
@@ -108,11 +103,75 @@ class MeetingArrangeForm(forms.Form):
             )
         date, time = data.get("date"), data.get("time")
         if date and time:
-            data["scheduled_at"] = timezone.make_aware(datetime.datetime.combine(date, time))
+            data["scheduled_at"] = at(date, time)
         return data
 
 
+class MeetingChangeForm(MeetingArrangeForm):
+    """Change an arranged meeting: when, where, who facilitates and who takes part."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, meeting: Meeting, invited: list[Party], **kwargs: Any) -> None:
+        scheduled = timezone.localtime(meeting.scheduled_at)
+        kwargs["initial"] = {
+            "date": scheduled.date(),
+            "time": scheduled.time(),
+            "venue": meeting.venue,
+            "facilitator": meeting.facilitator_id,
+            "co_facilitator": meeting.co_facilitator_id,
+            "attendees": [p.pk for p in invited],
+            **kwargs.get("initial", {}),
+        }
+        super().__init__(*args, case=meeting.case, **kwargs)
+        del self.fields["process"]
+        versioned_initial(self, meeting)
+
+
 class MarkHeldForm(forms.Form):
+    """What actually happened: when, who came, for how long. Defaults to what was arranged."""
+
+    held_on = DateField(
+        label="Date it was held",
+        past_only=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it was held"},
+    )
+    held_time = TimeField(
+        label="Time it started",
+        error_messages={"required": "Enter the time it started"},
+    )
+    early_reason = forms.CharField(
+        label="Why was it held before the arranged time?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed if it started before the time it was arranged for.",
+        error_messages={"max_length": "The reason must be 500 characters or fewer"},
+    )
+    attended = PartyMultipleChoiceField(
+        label="Who attended",
+        queryset=Party.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone invited is selected: clear anyone who did not come.",
+        error_messages={
+            "required": "Select who attended",
+            "invalid_choice": "Select people who were invited to the meeting",
+        },
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long it took, in minutes",
+        min_value=SHORTEST_MEETING,
+        max_value=LONGEST_MEETING,
+        help_text="For example, 90",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how long it took, in minutes",
+            "invalid": "Enter how long it took as a number of minutes, like 90",
+            "min_value": f"How long it took must be at least {SHORTEST_MEETING} minutes",
+            "max_value": f"How long it took must be {LONGEST_MEETING} minutes (12 hours) or fewer",
+        },
+    )
     outcome_notes = forms.CharField(
         label="What happened at the meeting",
         required=False,
@@ -120,6 +179,27 @@ class MarkHeldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A short record for the case file. It is not shared with the parties.",
     )
+
+    def __init__(self, *args: Any, meeting: Meeting, invited: list[Party], **kwargs: Any) -> None:
+        scheduled = timezone.localtime(meeting.scheduled_at)
+        kwargs["initial"] = {
+            "held_on": scheduled.date(),
+            "held_time": scheduled.time(),
+            "attended": [p.pk for p in invited],
+            **kwargs.get("initial", {}),
+        }
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["attended"].queryset = Party.objects.filter(
+            pk__in=[p.pk for p in invited]
+        ).select_related("person")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date, time = data.get("held_on"), data.get("held_time")
+        if date and time:
+            data["held_at"] = at(date, time)
+        return data
 
 
 class MessageForm(forms.Form):

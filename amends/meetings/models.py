@@ -16,29 +16,56 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# The restorative questions, stage by stage, for facilitation mode.
-STAGES: list[tuple[str, str, list[str]]] = [
+# The restorative questions, stage by stage, for facilitation mode: each stage has
+# its questions for the person responsible and for the person harmed.
+STAGES: list[tuple[str, str, list[str], list[str]]] = [
     (
         "what_happened",
         "What happened",
         ["What happened?", "What were you thinking about at the time?"],
+        ["What did you think when you realised what had happened?"],
     ),
     (
         "thoughts_feelings",
         "Thoughts and feelings",
         ["What have you thought about since?", "How did you feel then, and how do you feel now?"],
+        [
+            "How did you feel then, and how do you feel now?",
+            "What has been the hardest thing for you?",
+        ],
     ),
     (
         "who_affected",
         "Who has been affected",
         ["Who has been affected by what happened?", "In what way have they been affected?"],
+        ["What impact has this had on you and on others?"],
     ),
     (
         "put_right",
         "Putting things right",
-        ["What needs to happen to put things right?", "What do you need to move on?"],
+        ["What needs to happen to put things right?", "What could you do to make amends?"],
+        ["What do you need to happen to make things right?", "What do you need to move on?"],
     ),
 ]
+
+
+def names_in_the_room(parties: list[Party]) -> dict[int, str]:
+    """How facilitation mode names each party: first name and part, e.g. "Sam (supporter)".
+
+    Two people with the same first name are told apart by their family name's
+    initial ("Sam O. (supporter)"), which is all of it the room needs to see.
+    """
+    counts: dict[str, int] = {}
+    for party in parties:
+        key = party.first_name.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    names = {}
+    for party in parties:
+        name = party.first_name
+        if counts[name.casefold()] > 1 and party.person.family_name:
+            name = f"{name} {party.person.family_name[0].upper()}."
+        names[party.pk] = f"{name} ({party.get_role_display().lower()})"
+    return names
 
 
 class Meeting(OrganisationOwned):
@@ -55,7 +82,12 @@ class Meeting(OrganisationOwned):
     status = models.CharField(
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.ARRANGED
     )
-    held_at = models.DateTimeField(null=True, blank=True)
+    # What actually happened, recorded when the meeting is marked held.
+    held_at = models.DateTimeField("When it was held", null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField("How long it took", null=True, blank=True)
+    held_early_reason = EncryptedTextField(
+        "Why it was held before the arranged time", max_length=500, blank=True
+    )
     # Facilitation-mode notes, one per stage of the restorative questions.
     what_happened = EncryptedTextField(max_length=6000, blank=True)
     thoughts_feelings = EncryptedTextField(max_length=6000, blank=True)
@@ -80,6 +112,8 @@ class MeetingAttendee(OrganisationOwned):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="meetings_attended")
+    # Everyone invited has a row; `attended` records who actually came once the meeting is held.
+    attended = models.BooleanField(default=False)
 
     objects = CaseChildQuerySet.as_manager()
 

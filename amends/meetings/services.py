@@ -6,11 +6,18 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, ProcessType
-from amends.cases.services import case_move, consent_state, event_record, risk_current
+from amends.cases.services import (
+    case_lock_open,
+    case_move,
+    consent_state,
+    event_record,
+    risk_current,
+)
+from amends.core.concurrency import lock_and_check
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
 
 if TYPE_CHECKING:
@@ -19,23 +26,10 @@ if TYPE_CHECKING:
 STAGE_FIELDS = ("what_happened", "thoughts_feelings", "who_affected", "put_right")
 
 
-def meeting_arrange(
-    *,
-    case: Case,
-    by: User,
-    process: str,
-    scheduled_at: datetime.datetime,
-    venue: str,
-    facilitator: User,
-    co_facilitator: User | None,
-    attendees: list[Party],
-) -> Meeting:
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(f"{case.reference} is closed, so no meeting can be arranged.")
-    if case.status == CaseStatus.MONITORING:
-        raise ValidationError(
-            "An agreement has been made: no further meeting can be arranged here."
-        )
+def _check_arrangement(
+    case: Case, facilitator: User, co_facilitator: User | None, attendees: list[Party]
+) -> dict[str, str]:
+    """What is wrong with who is to facilitate and take part, keyed by form field."""
     errors: dict[str, str] = {}
     if not attendees:
         errors["attendees"] = "Choose who will take part"
@@ -50,11 +44,78 @@ def meeting_arrange(
             )
         elif co_facilitator.pk not in case.facilitator_ids():
             errors["co_facilitator"] = "The co-facilitator must be one of the case's facilitators"
-    if process not in ProcessType.values:
-        errors["process"] = "Choose a process from the list"
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+def _refuse_if_agreed(case: Case) -> None:
+    if case.status == CaseStatus.MONITORING:
+        raise ValidationError(
+            "An agreement has been made: no further meeting can be arranged here."
+        )
+
+
+def _take_saved(instance: models.Model, saved: models.Model) -> None:
+    """Bring the caller's copy of a record up to date with the copy just read under a lock."""
+    for field in type(instance)._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(saved, field.attname))
+
+
+def _lock_case(case: Case) -> Case:
+    """Lock the case, refusing a closed one; the caller's copy then holds what is saved."""
+    _take_saved(case, case_lock_open(case))
+    return case
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Lock the meeting's case (refusing a closed one), then re-read the meeting under a lock.
+
+    Every change to a meeting starts here, inside its transaction, so that two
+    people acting on one meeting at once are taken one after the other and the
+    second decides on what the first saved.
+    """
+    case = _lock_case(meeting.case)
+    _take_saved(meeting, Meeting.objects.select_for_update().get(pk=meeting.pk))
+    meeting.case = case
+    return meeting
+
+
+def _invite(meeting: Meeting, parties: list[Party]) -> None:
+    MeetingAttendee.objects.bulk_create(
+        [
+            MeetingAttendee(
+                organisation_id=meeting.organisation_id,
+                meeting=meeting,
+                case_id=meeting.case_id,
+                party=party,
+            )
+            for party in parties
+        ]
+    )
+
+
+def _when(at: datetime.datetime) -> str:
+    return f"{timezone.localtime(at):%-d %B %Y at %H:%M}"
+
+
+def meeting_arrange(
+    *,
+    case: Case,
+    by: User,
+    process: str,
+    scheduled_at: datetime.datetime,
+    venue: str,
+    facilitator: User,
+    co_facilitator: User | None,
+    attendees: list[Party],
+) -> Meeting:
     with transaction.atomic():
+        _lock_case(case)
+        _refuse_if_agreed(case)
+        errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
+        if process not in ProcessType.values:
+            errors["process"] = "Choose a process from the list"
+        if errors:
+            raise ValidationError(errors)
         meeting = Meeting(
             organisation_id=case.organisation_id,
             case=case,
@@ -68,25 +129,89 @@ def meeting_arrange(
         )
         meeting.full_clean()
         meeting.save()
-        MeetingAttendee.objects.bulk_create(
-            [
-                MeetingAttendee(
-                    organisation_id=case.organisation_id, meeting=meeting, case=case, party=p
-                )
-                for p in attendees
-            ]
-        )
+        _invite(meeting, attendees)
         event_record(
             case=case,
             by=by,
             code="meeting_arranged",
-            summary=f"{meeting.get_process_display()} arranged for "
-            f"{timezone.localtime(scheduled_at):%-d %B %Y at %H:%M}",
+            summary=f"{meeting.get_process_display()} arranged for {_when(scheduled_at)}",
         )
         case_move(case=case, to=CaseStatus.MEETING_ARRANGED, by=by)
         case.next_step = "Hold the meeting"
         case.next_step_due = timezone.localtime(scheduled_at).date()
         case.save(update_fields=["next_step", "next_step_due", "updated_at"])
+    return meeting
+
+
+# What a change to an arranged meeting may touch, and how the timeline names each.
+CHANGEABLE = {
+    "scheduled_at": "date and time",
+    "venue": "venue",
+    "facilitator": "facilitator",
+    "co_facilitator": "co-facilitator",
+}
+
+
+def meeting_change(
+    *,
+    meeting: Meeting,
+    by: User,
+    loaded_version: str | None,
+    scheduled_at: datetime.datetime,
+    venue: str,
+    facilitator: User,
+    co_facilitator: User | None,
+    attendees: list[Party],
+) -> Meeting:
+    """Change an arranged meeting, refusing if someone else saved it since the form was loaded."""
+    with transaction.atomic():
+        case = _lock_case(meeting.case)
+        proposed = {
+            "scheduled_at": scheduled_at,
+            "venue": venue,
+            "facilitator": facilitator,
+            "co_facilitator": co_facilitator,
+        }
+        for name, value in proposed.items():
+            setattr(meeting, name, value)
+        current: Meeting = lock_and_check(meeting, loaded_version, list(proposed))
+        current.case = case
+        if current.status != MeetingStatus.ARRANGED:
+            raise ValidationError(
+                f"This meeting is already {current.get_status_display().lower()}, "
+                "so it cannot be changed."
+            )
+        errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
+        if errors:
+            raise ValidationError(errors)
+        saved = {name: getattr(current, name) for name in CHANGEABLE}
+        # Times are written to the minute.
+        saved["scheduled_at"] = current.scheduled_at.replace(second=0, microsecond=0)
+        changed = [label for name, label in CHANGEABLE.items() if saved[name] != proposed[name]]
+        invited = set(current.attendees.values_list("party_id", flat=True))
+        wanted = {p.pk for p in attendees}
+        if invited != wanted:
+            changed.append("who takes part")
+            current.attendees.exclude(party_id__in=wanted).delete()
+            _invite(current, [p for p in attendees if p.pk not in invited])
+        if not changed:
+            _take_saved(meeting, current)
+            return meeting
+        for name, value in proposed.items():
+            setattr(current, name, value)
+        current.updated_by = by
+        current.full_clean()
+        current.save()
+        event_record(
+            case=case,
+            by=by,
+            code="meeting_changed",
+            summary=f"{current.get_process_display()} changed: " + ", ".join(changed),
+        )
+        if "date and time" in changed and case.next_step == "Hold the meeting":
+            case.next_step_due = timezone.localtime(scheduled_at).date()
+            case.save(update_fields=["next_step_due", "updated_at"])
+    _take_saved(meeting, current)
     return meeting
 
 
@@ -108,31 +233,86 @@ def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> li
     return problems
 
 
-def meeting_mark_held(*, meeting: Meeting, by: User, outcome_notes: str) -> Meeting:
-    if meeting.status != MeetingStatus.ARRANGED:
-        raise ValidationError(f"This meeting is already {meeting.get_status_display().lower()}.")
-    problems = meeting_problems(meeting)
-    if problems:
-        raise ValidationError("The meeting cannot be marked as held: " + "; ".join(problems) + ".")
+# The bounds of a believable meeting, in minutes.
+SHORTEST_MEETING = 5
+LONGEST_MEETING = 12 * 60
+
+
+def meeting_mark_held(
+    *,
+    meeting: Meeting,
+    by: User,
+    duration_minutes: int,
+    held_at: datetime.datetime | None = None,
+    attended: list[Party] | None = None,
+    early_reason: str = "",
+    outcome_notes: str = "",
+) -> Meeting:
+    """Record that the meeting took place: when, who came, for how long, and what happened.
+
+    `held_at` defaults to the arranged time and `attended` to everyone invited.
+    """
     with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.status != MeetingStatus.ARRANGED:
+            raise ValidationError(
+                f"This meeting is already {meeting.get_status_display().lower()}."
+            )
+        invited = {a.party_id: a for a in meeting.attendees.select_related("party__person")}
+        held_at = held_at or meeting.scheduled_at
+        # Times are written to the minute: a start in the arranged minute is not early.
+        early = held_at < meeting.scheduled_at.replace(second=0, microsecond=0)
+        came = list(attended) if attended is not None else [a.party for a in invited.values()]
+        early_reason = early_reason.strip()
+        errors: dict[str, str] = {}
+        if held_at > timezone.now():
+            errors["held_on"] = "The time it was held must be in the past"
+        elif early and not early_reason:
+            errors["early_reason"] = (
+                f"Enter why it was held before the arranged time ({_when(meeting.scheduled_at)})"
+            )
+        if not came:
+            errors["attended"] = "Select who attended"
+        elif any(p.pk not in invited for p in came):
+            errors["attended"] = "Select people who were invited to the meeting"
+        if not SHORTEST_MEETING <= duration_minutes <= LONGEST_MEETING:
+            errors["duration_minutes"] = (
+                f"How long it took must be between {SHORTEST_MEETING} and {LONGEST_MEETING} minutes"
+            )
+        if errors:
+            raise ValidationError(errors)
+        problems = meeting_problems(meeting, came)
+        if problems:
+            raise ValidationError(
+                "The meeting cannot be marked as held: " + "; ".join(problems) + "."
+            )
         meeting.status = MeetingStatus.HELD
-        meeting.held_at = timezone.now()
+        meeting.held_at = held_at
+        meeting.duration_minutes = duration_minutes
+        meeting.held_early_reason = early_reason if early else ""
         meeting.outcome_notes = outcome_notes
         meeting.updated_by = by
+        meeting.full_clean()
         meeting.save()
+        MeetingAttendee.objects.filter(meeting=meeting, party__in=came).update(attended=True)
         event_record(
             case=meeting.case,
             by=by,
             code="meeting_held",
-            summary=f"{meeting.get_process_display()} held",
+            summary=f"{meeting.get_process_display()} held on {_when(held_at)}"
+            f"{' (earlier than arranged)' if early else ''}, "
+            f"for {duration_minutes} minutes; {len(came)} of the {len(invited)} invited attended",
         )
     return meeting
 
 
 def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
-    if meeting.status != MeetingStatus.ARRANGED:
-        raise ValidationError(f"This meeting is already {meeting.get_status_display().lower()}.")
     with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.status != MeetingStatus.ARRANGED:
+            raise ValidationError(
+                f"This meeting is already {meeting.get_status_display().lower()}."
+            )
         meeting.status = MeetingStatus.CANCELLED
         meeting.updated_by = by
         meeting.save()
@@ -151,9 +331,10 @@ def meeting_save_notes(*, meeting: Meeting, by: User, **notes: str) -> Meeting:
     unknown = set(notes) - set(STAGE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown stages: {sorted(unknown)}")
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("This meeting was cancelled.")
     with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("This meeting was cancelled.")
         for name, value in notes.items():
             setattr(meeting, name, value)
         meeting.updated_by = by
@@ -172,23 +353,26 @@ def message_carry(
     is_letter: bool,
     summary: str,
 ) -> IndirectMessage:
-    if meeting.process not in INDIRECT_PROCESSES:
-        raise ValidationError(
-            "Messages are carried only in shuttle mediation or a letter exchange."
-        )
-    errors: dict[str, str] = {}
-    if from_party.case_id != meeting.case_id or to_party.case_id != meeting.case_id:
-        errors["from_party"] = "Choose people in this case"
-    elif from_party.pk == to_party.pk:
-        errors["to_party"] = "A message goes to someone other than its sender"
-    if carried_on > timezone.localdate():
-        errors["carried_on"] = "The date must be today or in the past"
-    if errors:
-        raise ValidationError(errors)
-    problems = meeting_problems(meeting, [from_party, to_party])
-    if problems:
-        raise ValidationError("The message cannot be carried: " + "; ".join(problems) + ".")
     with transaction.atomic():
+        meeting = _lock(meeting)
+        if meeting.process not in INDIRECT_PROCESSES:
+            raise ValidationError(
+                "Messages are carried only in shuttle mediation or a letter exchange."
+            )
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("This meeting was cancelled, so no message can be recorded.")
+        errors: dict[str, str] = {}
+        if from_party.case_id != meeting.case_id or to_party.case_id != meeting.case_id:
+            errors["from_party"] = "Choose people in this case"
+        elif from_party.pk == to_party.pk:
+            errors["to_party"] = "A message goes to someone other than its sender"
+        if carried_on > timezone.localdate():
+            errors["carried_on"] = "The date must be today or in the past"
+        if errors:
+            raise ValidationError(errors)
+        problems = meeting_problems(meeting, [from_party, to_party])
+        if problems:
+            raise ValidationError("The message cannot be carried: " + "; ".join(problems) + ".")
         message = IndirectMessage(
             organisation_id=meeting.organisation_id,
             meeting=meeting,

@@ -121,7 +121,7 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     page.get_by_role("button", name="Arrange a meeting").click()
     assert_accessible(page)
     fill_date(page, "Date", today)
-    page.get_by_label("Time").fill("10:00")
+    page.get_by_label("Time").fill("12am")  # the start of today: already past, so it can be held
     page.get_by_label("Venue").fill("Northbridge Community Centre")
     page.get_by_label("Imran Qureshi").check()
     page.get_by_label("Jake Dunmore").check()
@@ -146,6 +146,7 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     expect(page.locator("#draft-actions")).to_contain_text("Write to Imran to say sorry.")
     assert_accessible(page)
     page.get_by_role("link", name="Finish: go to the meeting to mark it as held").click()
+    page.get_by_label("How long it took, in minutes").fill("90")
     page.get_by_label(re.compile("What happened at the meeting")).fill("Both took part fully.")
     page.get_by_role("button", name="Mark as held").click()
     expect(page.get_by_text("The meeting is recorded as held.")).to_be_visible()

@@ -12,7 +12,7 @@ from amends.cases.models import CaseStatus, PartyRole
 from amends.meetings.models import MeetingStatus
 from tests.conftest import assert_accessible, sign_in
 from tests.factories import CaseFactory, PartyFactory, PersonFactory
-from tests.test_meetings import arranged_meeting, make_ready
+from tests.test_meetings import arranged_meeting, earlier_today, make_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
         person=PersonFactory(organisation=org, given_name="Tyler", family_name="Brennan"),
     )
     make_ready(case, harmed, responsible)
-    meeting = arranged_meeting(case, harmed, responsible)
+    meeting = arranged_meeting(case, harmed, responsible, scheduled_at=earlier_today())
 
     sign_in(page, live_server, bob.email)
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
@@ -82,6 +82,15 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
 
     # Mark the meeting as held.
     page.get_by_role("link", name="Finish: go to the meeting to mark it as held").click()
+    held = page.get_by_role("group", name="Who attended")
+    expect(held.get_by_label("Priya Okonjo (harmed person)")).to_be_checked()
+    page.get_by_label("How long it took, in minutes").fill("eighty")
+    page.get_by_role("button", name="Mark as held").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Enter how long it took as a number of minutes, like 90"
+    )
+    assert_accessible(page)
+    page.get_by_label("How long it took, in minutes").fill("80")
     page.get_by_label(re.compile("What happened at the meeting")).fill("Both took part fully.")
     page.get_by_role("button", name="Mark as held").click()
     expect(page.get_by_text("The meeting is recorded as held.")).to_be_visible()
@@ -89,6 +98,8 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
     assert meeting.what_happened == "Tyler explained the night."
+    assert meeting.duration_minutes == 80
+    expect(page.locator("#held-at")).to_contain_text("for 80 minutes")
 
     # Acceptances, then confirmation.
     page.get_by_role("link", name="View the agreement").click()

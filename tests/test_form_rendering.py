@@ -1,0 +1,165 @@
+"""Every "choose several" question, in every form Amends has, lets you choose several.
+
+The test finds every form class in the application by itself. A new form
+fails here until it is added to FORMS with what it needs to be built, so no
+question can slip past as radios that let you pick only one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django import forms
+from django.template import engines
+
+import amends
+from amends.cases.models import PartyRole
+from amends.core.models import Membership
+from amends.people.models import Person
+from tests.factories import HarmTypeFactory, PartyFactory, PersonFactory
+from tests.test_meetings import arranged_meeting
+
+
+def all_form_classes() -> dict[str, type[forms.BaseForm]]:
+    """Every form class defined in a module of the `amends` package, by its full name."""
+    found: dict[str, type[forms.BaseForm]] = {}
+    for module_info in pkgutil.walk_packages(amends.__path__, "amends."):
+        if ".migrations" in module_info.name:
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == module.__name__
+            ):
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+class World:
+    """A case of Northbridge's with six people, a meeting, and the organisation's lists."""
+
+    def __init__(self, org: Any, alice: Any, bob: Any, case: Any) -> None:
+        self.case = case
+        self.member = Membership.objects.get(user=alice, organisation=org)
+        harmed = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.HARMED,
+            person=PersonFactory(organisation=org, given_name="Siân", family_name="O'Brien"),
+        )
+        responsible = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.RESPONSIBLE,
+            person=PersonFactory(organisation=org, given_name="Łukasz", family_name="Nowak"),
+        )
+        self.parties = [harmed, responsible]
+        self.meeting = arranged_meeting(case, harmed, responsible)
+        HarmTypeFactory(organisation=org, name="Criminal damage")
+
+
+# What each form needs to be built. A form that is not here fails the test.
+FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "amends.agreements.forms.ActionForm": lambda w: {"case": w.case},
+    "amends.agreements.forms.AcceptanceForm": lambda w: {"case": w.case, "accepted": set()},
+    "amends.agreements.forms.ConfirmForm": lambda w: {},
+    "amends.agreements.forms.ResolveForm": lambda w: {},
+    "amends.agreements.forms.PaymentForm": lambda w: {},
+    "amends.cases.forms.CaseFilterForm": lambda w: {"member": w.member},
+    "amends.cases.forms.AllocateForm": lambda w: {"member": w.member},
+    "amends.cases.forms.CaseDetailsForm": lambda w: {"instance": w.case},
+    "amends.cases.forms.PartyAddForm": lambda w: {
+        "case": w.case,
+        "matches": Person.objects.filter(organisation=w.case.organisation),
+    },
+    "amends.cases.forms.ConsentForm": lambda w: {"case": w.case},
+    "amends.cases.forms.RiskAssessmentForm": lambda w: {},
+    "amends.cases.forms.ContactForm": lambda w: {"case": w.case},
+    "amends.cases.forms.PartyNotesForm": lambda w: {},
+    "amends.cases.forms.CloseForm": lambda w: {},
+    "amends.core.audit_log.AuditFilterForm": lambda w: {},
+    "amends.core.forms.InviteForm": lambda w: {},
+    "amends.core.forms.RoleForm": lambda w: {},
+    "amends.core.forms.OrganisationForm": lambda w: {},
+    "amends.core.forms.NewOrganisationForm": lambda w: {},
+    "amends.core.forms.AcceptInvitationForm": lambda w: {"email": "siân@northbridge.example"},
+    "amends.documents.forms.DocumentForm": lambda w: {"case": w.case},
+    "amends.meetings.forms.MeetingArrangeForm": lambda w: {"case": w.case},
+    "amends.meetings.forms.MeetingChangeForm": lambda w: {
+        "meeting": w.meeting,
+        "invited": w.parties,
+    },
+    "amends.meetings.forms.MarkHeldForm": lambda w: {"meeting": w.meeting, "invited": w.parties},
+    "amends.meetings.forms.MessageForm": lambda w: {"case": w.case},
+    "amends.meetings.forms.StageNotesForm": lambda w: {
+        "stage": "what_happened",
+        "label": "What happened",
+    },
+    "amends.people.forms.PersonForm": lambda w: {},
+    "amends.people.forms.IdentifierForm": lambda w: {},
+    "amends.people.forms.PersonSearchForm": lambda w: {},
+    "amends.privacy.forms.ErasureForm": lambda w: {},
+    "amends.referrals.forms.ReferralForm": lambda w: {"organisation": w.case.organisation},
+    "amends.referrals.forms.ProposedPersonForm": lambda w: {},
+    "amends.referrals.forms.AcceptForm": lambda w: {},
+    "amends.referrals.forms.DeclineForm": lambda w: {},
+    "amends.referrals.forms.HarmTypeForm": lambda w: {},
+}
+
+FIELD = engines["django"].from_string("{% govuk_field field %}")
+
+
+@pytest.fixture
+def world(org, alice, bob, case) -> World:
+    return World(org, alice, bob, case)
+
+
+def test_every_form_in_the_application_is_in_the_table():
+    missing = sorted(set(all_form_classes()) - set(FORMS))
+    assert not missing, "\n".join(f"add {name.rsplit('.', 1)[1]} to the table" for name in missing)
+    gone = sorted(set(FORMS) - set(all_form_classes()))
+    assert not gone, f"remove from the table, no longer in the code: {gone}"
+
+
+def test_the_search_finds_forms_in_any_module():
+    names = all_form_classes()
+    assert "amends.meetings.forms.MarkHeldForm" in names
+    assert "amends.core.audit_log.AuditFilterForm" in names  # not in a forms.py
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_choose_several_questions_render_as_checkboxes(world, name):
+    form_class = all_form_classes()[name]
+    form = form_class(**FORMS[name](world))
+    for field_name, field in form.fields.items():
+        html = FIELD.render({"field": form[field_name]})
+        if not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            continue
+        checkboxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', html)
+        assert checkboxes, f"{name}.{field_name} offers no checkboxes"
+        assert len(checkboxes) == len(list(field.choices)), f"{name}.{field_name}"
+        assert 'type="radio"' not in html, f"{name}.{field_name} lets you choose only one"
+        assert f'name="{form[field_name].html_name}"' in checkboxes[0]
+
+
+def test_the_meeting_forms_offer_everyone_as_checkboxes(world):
+    """The questions that were radios before: who takes part, who attended."""
+    arrange = all_form_classes()["amends.meetings.forms.MeetingArrangeForm"](case=world.case)
+    html = FIELD.render({"field": arrange["attendees"]})
+    assert html.count('type="checkbox"') == 2
+    assert "Siân O&#x27;Brien (harmed person)" in html
+    assert "Łukasz Nowak (responsible person)" in html
+    held = all_form_classes()["amends.meetings.forms.MarkHeldForm"](
+        meeting=world.meeting, invited=world.parties
+    )
+    html = FIELD.render({"field": held["attended"]})
+    assert html.count('type="checkbox"') == 2
+    assert html.count(" checked") == 2
