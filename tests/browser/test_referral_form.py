@@ -94,11 +94,13 @@ def make_five_person_referral(page: Page, live_server, assert_accessible=assert_
         expect(
             section.get_by_role("group", name="Their part").get_by_label(part, exact=True)
         ).to_be_checked()
-        expect(
-            section.get_by_role(
-                "group", name="Have they agreed to be contacted by the service?"
-            ).get_by_label(contacted, exact=True)
-        ).to_be_checked()
+        for question, answer in (
+            ("Have they agreed to be referred?", referred),
+            ("Have they agreed to be contacted by the service?", contacted),
+        ):
+            expect(
+                section.get_by_role("group", name=question).get_by_label(answer, exact=True)
+            ).to_be_checked()
     expect(person(page, 1).get_by_label("Language they prefer, if not English")).to_have_value(
         "Welsh"
     )
@@ -169,3 +171,18 @@ def test_the_justice_stage_is_asked_only_of_a_justice_referral(page: Page, live_
     expect(stage).to_be_hidden()
     sector.get_by_label("Criminal and civil justice").check()
     expect(stage.get_by_label("Pre-sentence")).not_to_be_checked()
+
+
+def test_enter_in_a_box_sends_the_referral_rather_than_removing_someone(
+    page: Page, live_server, alice
+):
+    sign_in(page, live_server, alice.email)
+    page.goto(f"{live_server.url}/referrals/new/")
+    fill_person(page, 1, *PEOPLE[0])
+    fill_person(page, 2, *PEOPLE[1])
+    page.get_by_label("Referring agency").fill("West Yorkshire Police")
+    page.get_by_label("Referring agency").press("Enter")
+    # Sent, and refused for what is missing; both people are still there.
+    expect(page.get_by_role("alert")).to_contain_text("Enter what happened")
+    expect(person(page, 2).get_by_label("First name")).to_have_value("Łukasz")
+    assert not Referral.objects.exists()
