@@ -234,8 +234,14 @@ def test_blank_sections_are_left_out(as_alice, org):
 
 def test_a_supporter_needs_the_person_they_support(as_alice, org):
     people = [FIVE[0], ("supporter_of_responsible", "José", "Álvarez-Núñez", {})]
-    response = as_alice.post(reverse("referrals:new"), referral_data(org, people=people))
-    assert "Add the responsible person that person 2 supports" in page_text(response)
+    # A blank section between them is left out; the message lands on José's own section.
+    data = referral_data(org, people=people, people_count="3")
+    for name in [k for k in data if k.startswith("person2-")]:
+        data[name.replace("person2-", "person3-")] = data.pop(name)
+    response = as_alice.post(reverse("referrals:new"), data)
+    message = "Add the responsible person that José Álvarez-Núñez supports"
+    assert message in response.context["people"][2].errors["role"][0]
+    assert f'<a href="#id_person3-role_0">{message}' in page_text(response)
     assert not Referral.objects.exists()
 
 
