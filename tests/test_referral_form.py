@@ -291,6 +291,21 @@ def test_acceptance_carries_needs_and_who_supports_whom_into_the_case(as_alice, 
     assert reverse("referrals:detail", args=[referral.pk]) in page
 
 
+def test_only_a_coordinator_is_led_from_the_case_to_the_referral(as_alice, as_bob, bob, org):
+    as_alice.post(reverse("referrals:new"), referral_data(org))
+    referral = Referral.objects.get()
+    as_alice.post(
+        reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
+    )
+    case = Case.objects.get()
+    case.lead_facilitator = bob
+    case.save()
+    link = reverse("referrals:detail", args=[referral.pk])
+    assert link in page_text(as_alice.get(reverse("cases:detail", args=[case.pk])))
+    page = as_bob.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and link not in page_text(page)
+
+
 # Risks ------------------------------------------------------------------------------------------
 
 
