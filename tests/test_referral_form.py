@@ -413,6 +413,11 @@ def test_the_sector_and_the_stage_must_agree(as_alice, both_sectors, sector, sta
     data = school_data(both_sectors, sector=sector, justice_stage=stage)
     response = as_alice.post(reverse("referrals:new"), data)
     assert message in response.context["form"].errors[field][0]
+    # The reference is named as the sector chosen names it.
+    label = {"justice": "Police crime reference", "schools": "School incident number"}
+    assert response.context["form"]["incident_reference"].label == label.get(
+        sector, "Crime or incident reference"
+    )
     # Nothing typed is lost: the stage chosen is still chosen.
     assert response.context["form"]["justice_stage"].value() == stage
     assert not Referral.objects.exists()

@@ -142,11 +142,18 @@ class ReferralForm(ErrorsInPageOrder):
         sector: Any = self.fields["sector"]
         sector.choices = sectors
         reference = self.fields["incident_reference"]
+        # What the reference is called, for each sector the form can be sent for.
+        self.reference_kinds = {
+            code: {"label": INCIDENT_REFERENCES[code].label, "hint": INCIDENT_REFERENCES[code].hint}
+            for code in codes
+        }
+        chosen = codes[0] if len(codes) == 1 else self.data.get("sector")
         if len(sectors) == 1:
             sector.initial = codes[0]
             sector.widget = forms.HiddenInput()
-            kind = INCIDENT_REFERENCES[codes[0]]
-            reference.label, reference.help_text = kind.label, kind.hint
+        if chosen in self.reference_kinds:
+            reference.label = self.reference_kinds[chosen]["label"]
+            reference.help_text = self.reference_kinds[chosen]["hint"]
         else:
             reference.help_text = (
                 "A police crime reference, a school incident number, an anti-social behaviour "

@@ -167,8 +167,11 @@ def test_the_justice_stage_is_asked_only_of_a_justice_referral(page: Page, live_
     expect(stage.get_by_label("Does not apply")).to_have_count(0)
     stage.get_by_label("Pre-sentence").check()
     assert_accessible(page)
+    expect(page.get_by_label("Police crime reference")).to_be_visible()
     sector.get_by_label("Schools").check()
     expect(stage).to_be_hidden()
+    expect(page.get_by_label("School incident number")).to_be_visible()
+    expect(page.get_by_text("For example, INC-2026-0412.")).to_be_visible()
     sector.get_by_label("Criminal and civil justice").check()
     expect(stage.get_by_label("Pre-sentence")).not_to_be_checked()
 
