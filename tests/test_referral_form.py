@@ -214,6 +214,15 @@ def test_an_error_keeps_all_five_people_and_says_which_person(as_alice, org):
     assert page.startswith("<!DOCTYPE html>") and "<title>Error: Make a referral" in page
 
 
+def test_a_date_of_birth_error_says_whose(as_alice, org):
+    data = referral_data(org, **{"person3-date_of_birth_0": "31", "person3-date_of_birth_1": "2"})
+    response = as_alice.post(reverse("referrals:new"), data)
+    assert response.context["people"][2].errors["date_of_birth"] == [
+        "Date of birth of person 3 must include a year"
+    ]
+    assert not Referral.objects.exists()
+
+
 def test_the_number_of_people_has_a_ceiling(as_alice, org):
     response = as_alice.post(
         reverse("referrals:new"), referral_data(org, people_count="100000", add_person="1")
@@ -289,6 +298,27 @@ def test_acceptance_carries_needs_and_who_supports_whom_into_the_case(as_alice, 
     # The case page leads the coordinator to what the referral said.
     page = page_text(as_alice.get(reverse("cases:detail", args=[case.pk])))
     assert reverse("referrals:detail", args=[referral.pk]) in page
+
+
+def test_accepting_five_puts_each_supporter_beside_the_person_they_support(as_alice, org):
+    as_alice.post(reverse("referrals:new"), referral_data(org))
+    referral = Referral.objects.get()
+    as_alice.post(
+        reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
+    )
+    parties = {
+        p.person.given_name: p
+        for p in Case.objects.get().parties.select_related("person", "supports__person")
+    }
+    assert {name: (p.role, p.side) for name, p in parties.items()} == {
+        "Siân": ("harmed", "harmed"),
+        "Łukasz": ("responsible", "responsible"),
+        "Zoë": ("supporter", "harmed"),
+        "José": ("supporter", "responsible"),
+        "Nguyễn": ("community", "community"),
+    }
+    assert parties["Zoë"].supports.person.given_name == "Siân"
+    assert parties["José"].supports.person.given_name == "Łukasz"
 
 
 def test_only_a_coordinator_is_led_from_the_case_to_the_referral(as_alice, as_bob, bob, org):

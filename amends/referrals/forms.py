@@ -286,6 +286,18 @@ class ProposedPersonForm(ErrorsInPageOrder):
                 f"{label} of {who} must be {limit:,} characters or fewer"
             )
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        born = self.errors.get("date_of_birth")
+        if born:
+            # "Date of birth must include a year": whose, among several people.
+            self.errors["date_of_birth"] = self.error_class(
+                [
+                    str(m).replace("Date of birth", f"Date of birth of person {self.number}", 1)
+                    for m in born
+                ]
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         who = f"person {self.number}"
