@@ -165,6 +165,7 @@ def test_the_coordinator_sees_every_detail_but_no_contact_details(as_alice, org)
     assert "Zoë Ní Bhriain has not agreed to be contacted" in page
     assert "Nguyễn Văn An has not agreed to be contacted" in page
     assert "Siân O'Brien has not agreed" not in page
+    assert "is under 18" not in page  # no ages given: nobody is taken for a child
     # Contact details wait for the person's record, where they are masked.
     assert "07700 900 461" not in page and "Only after 6pm" not in page
 
@@ -282,6 +283,9 @@ def test_acceptance_carries_needs_and_who_supports_whom_into_the_case(as_alice, 
     responsible = ("responsible", "Łukasz", "Nowak", {"age_band": "14_17"})
     as_alice.post(reverse("referrals:new"), referral_data(org, people=[parent, child, responsible]))
     referral = Referral.objects.get()
+    page = page_text(as_alice.get(reverse("referrals:detail", args=[referral.pk])))
+    assert "Siân O'Brien is under 18: a parent's or carer's consent is needed" in page
+    assert "Łukasz Nowak is under 18" in page and "Aoife O'Brien is under 18" not in page
     as_alice.post(
         reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
     )
