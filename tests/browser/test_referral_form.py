@@ -3,11 +3,15 @@ everything they typed still there, and sends the referral."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from amends.core.models import Sector
-from amends.referrals.models import Referral
+from amends.referrals import services
+from amends.referrals.models import HarmType, Referral
 from tests.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -189,3 +193,48 @@ def test_enter_in_a_box_sends_the_referral_rather_than_removing_someone(
     expect(page.get_by_role("alert")).to_contain_text("Enter what happened")
     expect(person(page, 2).get_by_label("First name")).to_have_value("Łukasz")
     assert not Referral.objects.exists()
+
+
+def test_the_coordinator_s_referral_page(page: Page, live_server, alice, org):
+    born = timezone.localdate() - datetime.timedelta(days=15 * 365)
+    answers = [("yes", "yes"), ("no", "yes"), ("not_asked", "no")]
+    people = [
+        {
+            "role": role,
+            "given_name": given,
+            "family_name": family,
+            "agreed_to_referral": referred,
+            "agreed_to_contact": contacted,
+        }
+        for (role, given, family), (referred, contacted) in zip(
+            [
+                ("harmed", "Siân", "O'Brien"),
+                ("responsible", "Łukasz", "Nowak"),
+                ("parent_of_harmed", "Aoife", "O'Brien"),
+            ],
+            answers,
+            strict=True,
+        )
+    ]
+    people[0].update(date_of_birth=born, needs=["interpreter"], language="Welsh")
+    referral = services.referral_create(
+        organisation=org,
+        by=alice,
+        people=people,
+        source_agency="West Yorkshire Police",
+        referrer_name="PC Amy Holt",
+        received_on=timezone.localdate(),
+        incident_summary="The corner shop's windows were broken.",
+        harm_type=HarmType.objects.for_organisation(org).get(name="Criminal damage"),
+        sector="justice",
+        justice_stage="out_of_court",
+        incident_reference="41/12345/26",
+        risks=["violence", "weapons"],
+        risk_note="A knife was seen.",
+    )
+    sign_in(page, live_server, alice.email)
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    expect(page.get_by_text("Aoife O'Brien has not agreed to be contacted.")).to_be_visible()
+    expect(page.get_by_text("Siân O'Brien is under 18")).to_be_visible()
+    expect(page.get_by_role("heading", name="Siân O'Brien Harmed person")).to_be_visible()
+    assert_accessible(page)
