@@ -165,6 +165,7 @@ def test_the_coordinator_sees_every_detail_but_no_contact_details(as_alice, org)
     assert "Zoë Ní Bhriain has not agreed to be contacted" in page
     assert "Nguyễn Văn An has not agreed to be contacted" in page
     assert "Siân O'Brien has not agreed" not in page
+    assert "is under 18" not in page  # no ages given: nobody is taken for a child
     # Contact details wait for the person's record, where they are masked.
     assert "07700 900 461" not in page and "Only after 6pm" not in page
 
@@ -214,6 +215,15 @@ def test_an_error_keeps_all_five_people_and_says_which_person(as_alice, org):
     assert page.startswith("<!DOCTYPE html>") and "<title>Error: Make a referral" in page
 
 
+def test_a_date_of_birth_error_says_whose(as_alice, org):
+    data = referral_data(org, **{"person3-date_of_birth_0": "31", "person3-date_of_birth_1": "2"})
+    response = as_alice.post(reverse("referrals:new"), data)
+    assert response.context["people"][2].errors["date_of_birth"] == [
+        "Date of birth of person 3 must include a year"
+    ]
+    assert not Referral.objects.exists()
+
+
 def test_the_number_of_people_has_a_ceiling(as_alice, org):
     response = as_alice.post(
         reverse("referrals:new"), referral_data(org, people_count="100000", add_person="1")
@@ -234,8 +244,14 @@ def test_blank_sections_are_left_out(as_alice, org):
 
 def test_a_supporter_needs_the_person_they_support(as_alice, org):
     people = [FIVE[0], ("supporter_of_responsible", "José", "Álvarez-Núñez", {})]
-    response = as_alice.post(reverse("referrals:new"), referral_data(org, people=people))
-    assert "Add the responsible person that person 2 supports" in page_text(response)
+    # A blank section between them is left out; the message lands on José's own section.
+    data = referral_data(org, people=people, people_count="3")
+    for name in [k for k in data if k.startswith("person2-")]:
+        data[name.replace("person2-", "person3-")] = data.pop(name)
+    response = as_alice.post(reverse("referrals:new"), data)
+    message = "Add the responsible person that José Álvarez-Núñez supports"
+    assert message in response.context["people"][2].errors["role"][0]
+    assert f'<a href="#id_person3-role_0">{message}' in page_text(response)
     assert not Referral.objects.exists()
 
 
@@ -267,6 +283,9 @@ def test_acceptance_carries_needs_and_who_supports_whom_into_the_case(as_alice, 
     responsible = ("responsible", "Łukasz", "Nowak", {"age_band": "14_17"})
     as_alice.post(reverse("referrals:new"), referral_data(org, people=[parent, child, responsible]))
     referral = Referral.objects.get()
+    page = page_text(as_alice.get(reverse("referrals:detail", args=[referral.pk])))
+    assert "Siân O'Brien is under 18: a parent's or carer's consent is needed" in page
+    assert "Łukasz Nowak is under 18" in page and "Aoife O'Brien is under 18" not in page
     as_alice.post(
         reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
     )
@@ -283,6 +302,42 @@ def test_acceptance_carries_needs_and_who_supports_whom_into_the_case(as_alice, 
     # The case page leads the coordinator to what the referral said.
     page = page_text(as_alice.get(reverse("cases:detail", args=[case.pk])))
     assert reverse("referrals:detail", args=[referral.pk]) in page
+
+
+def test_accepting_five_puts_each_supporter_beside_the_person_they_support(as_alice, org):
+    as_alice.post(reverse("referrals:new"), referral_data(org))
+    referral = Referral.objects.get()
+    as_alice.post(
+        reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
+    )
+    parties = {
+        p.person.given_name: p
+        for p in Case.objects.get().parties.select_related("person", "supports__person")
+    }
+    assert {name: (p.role, p.side) for name, p in parties.items()} == {
+        "Siân": ("harmed", "harmed"),
+        "Łukasz": ("responsible", "responsible"),
+        "Zoë": ("supporter", "harmed"),
+        "José": ("supporter", "responsible"),
+        "Nguyễn": ("community", "community"),
+    }
+    assert parties["Zoë"].supports.person.given_name == "Siân"
+    assert parties["José"].supports.person.given_name == "Łukasz"
+
+
+def test_only_a_coordinator_is_led_from_the_case_to_the_referral(as_alice, as_bob, bob, org):
+    as_alice.post(reverse("referrals:new"), referral_data(org))
+    referral = Referral.objects.get()
+    as_alice.post(
+        reverse("referrals:accept", args=[referral.pk]), {"planned_process": "conference"}
+    )
+    case = Case.objects.get()
+    case.lead_facilitator = bob
+    case.save()
+    link = reverse("referrals:detail", args=[referral.pk])
+    assert link in page_text(as_alice.get(reverse("cases:detail", args=[case.pk])))
+    page = as_bob.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and link not in page_text(page)
 
 
 # Risks ------------------------------------------------------------------------------------------
@@ -392,6 +447,11 @@ def test_the_sector_and_the_stage_must_agree(as_alice, both_sectors, sector, sta
     data = school_data(both_sectors, sector=sector, justice_stage=stage)
     response = as_alice.post(reverse("referrals:new"), data)
     assert message in response.context["form"].errors[field][0]
+    # The reference is named as the sector chosen names it.
+    label = {"justice": "Police crime reference", "schools": "School incident number"}
+    assert response.context["form"]["incident_reference"].label == label.get(
+        sector, "Crime or incident reference"
+    )
     # Nothing typed is lost: the stage chosen is still chosen.
     assert response.context["form"]["justice_stage"].value() == stage
     assert not Referral.objects.exists()

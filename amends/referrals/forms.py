@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -29,7 +30,30 @@ MAX_PEOPLE = 20
 NO_STAGE = "none"
 
 
-class ReferralForm(forms.Form):
+class ErrorsInPageOrder(forms.Form):
+    """Errors found by clean() listed in the order of the fields, as the error summary needs."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        errors = self.errors
+        if errors:
+            ordered = {
+                name: errors[name] for name in [NON_FIELD_ERRORS, *self.fields] if name in errors
+            }
+            errors.clear()
+            errors.update(ordered)
+
+
+class ReferralForm(ErrorsInPageOrder):
+    sector = forms.ChoiceField(
+        label="Which kind of service is this referral for?",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the kind of service the referral is for",
+            "invalid_choice": "Choose a kind of service from the list",
+        },
+    )
     source_agency = forms.CharField(
         label="Referring agency",
         max_length=120,
@@ -55,15 +79,6 @@ class ReferralForm(forms.Form):
     )
     received_on = DateField(
         label="Date received", past_only=True, help_text="For example, 24 11 2026."
-    )
-    sector = forms.ChoiceField(
-        label="Which kind of service is this referral for?",
-        choices=Sector.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the kind of service the referral is for",
-            "invalid_choice": "Choose a kind of service from the list",
-        },
     )
     incident_date = DateField(label="Date of the incident", required=False, past_only=True)
     incident_reference = forms.CharField(
@@ -129,11 +144,18 @@ class ReferralForm(forms.Form):
         sector: Any = self.fields["sector"]
         sector.choices = sectors
         reference = self.fields["incident_reference"]
+        # What the reference is called, for each sector the form can be sent for.
+        self.reference_kinds = {
+            code: {"label": INCIDENT_REFERENCES[code].label, "hint": INCIDENT_REFERENCES[code].hint}
+            for code in codes
+        }
+        chosen = codes[0] if len(codes) == 1 else self.data.get("sector")
         if len(sectors) == 1:
             sector.initial = codes[0]
             sector.widget = forms.HiddenInput()
-            kind = INCIDENT_REFERENCES[codes[0]]
-            reference.label, reference.help_text = kind.label, kind.hint
+        if chosen in self.reference_kinds:
+            reference.label = self.reference_kinds[chosen]["label"]
+            reference.help_text = self.reference_kinds[chosen]["hint"]
         else:
             reference.help_text = (
                 "A police crime reference, a school incident number, an anti-social behaviour "
@@ -175,15 +197,14 @@ class ReferralForm(forms.Form):
         return data
 
 
-class ProposedPersonForm(forms.Form):
+class ProposedPersonForm(ErrorsInPageOrder):
     role = forms.ChoiceField(
         label="Their part",
         choices=ProposedRole.choices,
         widget=forms.RadioSelect,
-        required=False,
     )
-    given_name = forms.CharField(label="First name", max_length=100, required=False)
-    family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = DateField(
         label="Date of birth",
         required=False,
@@ -197,13 +218,11 @@ class ProposedPersonForm(forms.Form):
         label="Have they agreed to be referred?",
         choices=Agreed.choices,
         widget=forms.RadioSelect,
-        required=False,
     )
     agreed_to_contact = forms.ChoiceField(
         label="Have they agreed to be contacted by the service?",
         choices=Agreed.choices,
         widget=forms.RadioSelect,
-        required=False,
     )
     needs = forms.MultipleChoiceField(
         label="Do they need any of these to take part?",
@@ -232,9 +251,21 @@ class ProposedPersonForm(forms.Form):
     )
 
     def __init__(self, data: QueryDict | None = None, *, number: int) -> None:
-        super().__init__(data, prefix=f"person{number}")
+        # A section left blank is not judged, and not sent (as in a formset).
+        super().__init__(
+            data, prefix=f"person{number}", empty_permitted=True, use_required_attribute=False
+        )
         self.number = number
         who = f"person {number}"
+        required = {
+            "role": f"Choose the part of {who}: harmed, responsible, supporter or another part",
+            "given_name": f"Enter the first name of {who}",
+            "family_name": f"Enter the last name of {who}",
+            "agreed_to_referral": f"Choose whether {who} agreed to be referred, or “Not asked”",
+            "agreed_to_contact": f"Choose whether {who} agreed to be contacted, or “Not asked”",
+        }
+        for name, message in required.items():
+            self.fields[name].error_messages["required"] = message
         messages = {
             "role": f"Choose the part of {who} from the list",
             "agreed_to_referral": f"Choose whether {who} agreed to be referred",
@@ -256,24 +287,22 @@ class ProposedPersonForm(forms.Form):
             self.fields[name].error_messages["max_length"] = (
                 f"{label} of {who} must be {limit:,} characters or fewer"
             )
-        date_of_birth: Any = self.fields["date_of_birth"]
-        date_of_birth.label = "Date of birth"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        born = self.errors.get("date_of_birth")
+        if born:
+            # "Date of birth must include a year": whose, among several people.
+            self.errors["date_of_birth"] = self.error_class(
+                [
+                    str(m).replace("Date of birth", f"Date of birth of person {self.number}", 1)
+                    for m in born
+                ]
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not self.has_content():
-            return data
         who = f"person {self.number}"
-        required = {
-            "role": f"Choose the part of {who}: harmed, responsible, supporter or another part",
-            "given_name": f"Enter the first name of {who}",
-            "family_name": f"Enter the last name of {who}",
-            "agreed_to_referral": f"Choose whether {who} agreed to be referred, or “Not asked”",
-            "agreed_to_contact": f"Choose whether {who} agreed to be contacted, or “Not asked”",
-        }
-        for name, message in required.items():
-            if not data.get(name) and name not in self.errors:
-                self.add_error(name, message)
         band, born = data.get("age_band"), data.get("date_of_birth")
         if band and born:
             age = Person(date_of_birth=born).age_on(timezone.localdate())
@@ -284,18 +313,6 @@ class ProposedPersonForm(forms.Form):
         if Need.INTERPRETER in data.get("needs", []) and not data.get("language"):
             self.add_error("language", f"Enter the language {who} needs an interpreter for")
         return data
-
-    def has_content(self) -> bool:
-        """Anything typed or chosen in this person's section (a blank one is left out)."""
-        own = f"{self.prefix}-"
-        if not isinstance(self.data, QueryDict):
-            return False
-        return any(
-            value.strip()
-            for name, values in self.data.lists()
-            if name.startswith(own)
-            for value in values
-        )
 
     def details(self) -> dict[str, Any]:
         """The person's details, as referral_create takes them."""

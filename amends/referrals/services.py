@@ -58,9 +58,10 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
             continue
         beside = [p for p in people if p.get("role") == SUPPORTS[role]]
         label = ProposedRole(SUPPORTS[role]).label.lower()
+        name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()
         if not beside:
             problems[f"person{n}-role"] = (
-                f"Add the {label} that person {n} supports, or choose another part for them"
+                f"Add the {label} that {name} supports, or choose another part for {name}"
             )
         elif role in PARENT_ROLES and not any(
             ReferralPerson(
@@ -70,7 +71,7 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
         ):
             problems[f"person{n}-role"] = (
                 f"A parent or carer is only for someone under 18: give the {label}'s date of "
-                f"birth or age band, or choose another part for person {n}"
+                f"birth or age band, or choose another part for {name}"
             )
     return problems
 

@@ -96,7 +96,7 @@ def referral_new(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and (adding or removing):
         _hold(form, *people)
     elif request.method == "POST":
-        filled = [p for p in people if p.has_content()]
+        filled = [p for p in people if p.has_changed()]
         valid = [p.is_valid() for p in people]  # every section judged, not just the first
         if form.is_valid() and all(valid):
             try:

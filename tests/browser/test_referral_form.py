@@ -3,11 +3,15 @@ everything they typed still there, and sends the referral."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from amends.core.models import Sector
-from amends.referrals.models import Referral
+from amends.referrals import services
+from amends.referrals.models import HarmType, Referral
 from tests.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,11 +98,13 @@ def make_five_person_referral(page: Page, live_server, assert_accessible=assert_
         expect(
             section.get_by_role("group", name="Their part").get_by_label(part, exact=True)
         ).to_be_checked()
-        expect(
-            section.get_by_role(
-                "group", name="Have they agreed to be contacted by the service?"
-            ).get_by_label(contacted, exact=True)
-        ).to_be_checked()
+        for question, answer in (
+            ("Have they agreed to be referred?", referred),
+            ("Have they agreed to be contacted by the service?", contacted),
+        ):
+            expect(
+                section.get_by_role("group", name=question).get_by_label(answer, exact=True)
+            ).to_be_checked()
     expect(person(page, 1).get_by_label("Language they prefer, if not English")).to_have_value(
         "Welsh"
     )
@@ -165,7 +171,70 @@ def test_the_justice_stage_is_asked_only_of_a_justice_referral(page: Page, live_
     expect(stage.get_by_label("Does not apply")).to_have_count(0)
     stage.get_by_label("Pre-sentence").check()
     assert_accessible(page)
+    expect(page.get_by_label("Police crime reference")).to_be_visible()
     sector.get_by_label("Schools").check()
     expect(stage).to_be_hidden()
+    expect(page.get_by_label("School incident number")).to_be_visible()
+    expect(page.get_by_text("For example, INC-2026-0412.")).to_be_visible()
     sector.get_by_label("Criminal and civil justice").check()
     expect(stage.get_by_label("Pre-sentence")).not_to_be_checked()
+
+
+def test_enter_in_a_box_sends_the_referral_rather_than_removing_someone(
+    page: Page, live_server, alice
+):
+    sign_in(page, live_server, alice.email)
+    page.goto(f"{live_server.url}/referrals/new/")
+    fill_person(page, 1, *PEOPLE[0])
+    fill_person(page, 2, *PEOPLE[1])
+    page.get_by_label("Referring agency").fill("West Yorkshire Police")
+    page.get_by_label("Referring agency").press("Enter")
+    # Sent, and refused for what is missing; both people are still there.
+    expect(page.get_by_role("alert")).to_contain_text("Enter what happened")
+    expect(person(page, 2).get_by_label("First name")).to_have_value("Łukasz")
+    assert not Referral.objects.exists()
+
+
+def test_the_coordinator_s_referral_page(page: Page, live_server, alice, org):
+    born = timezone.localdate() - datetime.timedelta(days=15 * 365)
+    answers = [("yes", "yes"), ("no", "yes"), ("not_asked", "no")]
+    people = [
+        {
+            "role": role,
+            "given_name": given,
+            "family_name": family,
+            "agreed_to_referral": referred,
+            "agreed_to_contact": contacted,
+        }
+        for (role, given, family), (referred, contacted) in zip(
+            [
+                ("harmed", "Siân", "O'Brien"),
+                ("responsible", "Łukasz", "Nowak"),
+                ("parent_of_harmed", "Aoife", "O'Brien"),
+            ],
+            answers,
+            strict=True,
+        )
+    ]
+    people[0].update(date_of_birth=born, needs=["interpreter"], language="Welsh")
+    referral = services.referral_create(
+        organisation=org,
+        by=alice,
+        people=people,
+        source_agency="West Yorkshire Police",
+        referrer_name="PC Amy Holt",
+        received_on=timezone.localdate(),
+        incident_summary="The corner shop's windows were broken.",
+        harm_type=HarmType.objects.for_organisation(org).get(name="Criminal damage"),
+        sector="justice",
+        justice_stage="out_of_court",
+        incident_reference="41/12345/26",
+        risks=["violence", "weapons"],
+        risk_note="A knife was seen.",
+    )
+    sign_in(page, live_server, alice.email)
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    expect(page.get_by_text("Aoife O'Brien has not agreed to be contacted.")).to_be_visible()
+    expect(page.get_by_text("Siân O'Brien is under 18")).to_be_visible()
+    expect(page.get_by_role("heading", name="Siân O'Brien Harmed person")).to_be_visible()
+    assert_accessible(page)
