@@ -90,10 +90,10 @@ def test_an_invitation_cannot_make_a_platform_administrator(as_alice, org):
         reverse("core:member_invite"),
         {
             "email": "new@example.org",
-            "role": "viewer",
+            "role": "referrer",
             "is_platform_admin": "on",
             "organisation": 999,
         },
     )
     invitation = Invitation.objects.get()
-    assert invitation.organisation == org and invitation.role == "viewer"
+    assert invitation.organisation == org and invitation.role == "referrer"
