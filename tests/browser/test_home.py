@@ -159,3 +159,33 @@ def test_a_link_into_the_other_organisation_offers_to_switch(page: Page, live_se
     expect(page.get_by_role("heading", name=re.compile(case.reference))).to_be_visible()
     assert page.url.endswith(f"/cases/{case.pk}/")
     assert_accessible(page)
+
+
+def test_referrer_reads_their_outcomes_on_a_phone(page: Page, live_server, org, rita):
+    from amends.cases.models import CaseStatus, ClosureOutcome
+    from amends.referrals.models import ReferralStatus
+    from tests.factories import ReferralPersonFactory
+
+    waiting = ReferralFactory(organisation=org, referred_by=rita, status=ReferralStatus.NEW)
+    ReferralPersonFactory(
+        organisation=org, referral=waiting, given_name="Siân", family_name="O'Brien"
+    )
+    done = ReferralFactory(organisation=org, referred_by=rita, status=ReferralStatus.ACCEPTED)
+    CaseFactory(
+        organisation=org,
+        referral=done,
+        status=CaseStatus.CLOSED,
+        closure_outcome=ClosureOutcome.AGREEMENT_COMPLETED,
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, rita.email)
+    expect(page.get_by_role("heading", name="Hello, Rita")).to_be_visible()
+    expect(page.get_by_role("cell", name="SO", exact=True)).to_be_visible()
+    expect(page.get_by_text("Agreement reached", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Waiting", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Siân")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_text("What each outcome means").click()
+    assert_accessible(page)
+    shot(page, "referrer-home-390")
