@@ -90,6 +90,18 @@ def test_coordinator_follows_each_count_to_its_list(page: Page, live_server, org
     expect(page.get_by_role("heading", name="Meetings this week", level=1)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(late.reference)).first).to_be_visible()
     assert_accessible(page)
+    # On a wide screen the week calendar is a tab: seven days side by side.
+    page.get_by_role("tab", name="Week calendar").click()
+    today = page.locator(".amends-week__day--today")
+    expect(today.get_by_role("link", name=re.compile(late.reference))).to_be_visible()
+    assert_accessible(page)
+    shot(page, "week-calendar-1280")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="Back to your home page").click()
+    expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "coordinator-home-390")
 
 
 def test_facilitator_reads_their_week_on_a_phone(page: Page, live_server, org, alice, bob):
