@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "amends.core.middleware.SessionLimitsMiddleware",
     "amends.accounts.middleware.SecondFactorRequiredMiddleware",
     "amends.core.middleware.CurrentMembershipMiddleware",
+    "amends.home.middleware.RecordElsewhereMiddleware",
     "amends.core.middleware.NoStoreMiddleware",
 ]
 

@@ -17,5 +17,3 @@ urlpatterns = [
     path("", include("amends.home.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]
-
-handler404 = "amends.home.views.page_not_found"

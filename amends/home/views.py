@@ -9,14 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views import defaults
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.core.access import AuthedRequest, MemberRequest, member_required
 from amends.core.models import ROLE_DESCRIPTIONS, Role
 from amends.home import queries, services
 from amends.home.calendar import calendar_for
-from amends.home.crossing import membership_that_opens
 from amends.home.models import CalendarFeed
 from amends.meetings.models import Meeting
 
@@ -126,16 +124,3 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Content-Disposition"] = 'inline; filename="amends-meetings.ics"'
     return response
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The 404 page; for a record in another of the user's organisations, an offer to switch."""
-    switch_to = membership_that_opens(request)
-    if switch_to is None:
-        return defaults.page_not_found(request, exception)
-    return render(
-        request,
-        "home/record_elsewhere.html",
-        {"switch_to": switch_to, "next": request.get_full_path()},
-        status=404,
-    )
