@@ -96,6 +96,7 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
         {
             "party": harmed.pk,
             "given_by": harmed.pk,
+            "scope": "take_part",
             "decision": "given",
             "method": "phone",
             **date_fields("decided_on"),
@@ -131,12 +132,24 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
 
     response = as_bob.post(
         reverse("cases:contacts", args=[case.pk]),
-        {"kind": "call", "party": harmed.pk, "minutes": "abc", **date_fields("contact_on")},
+        {
+            "kind": "call",
+            "party": harmed.pk,
+            "outcome": "reached",
+            "minutes": "abc",
+            **date_fields("contact_on"),
+        },
     )
     assert "Minutes spent must be a whole number" in response.content.decode()
     as_bob.post(
         reverse("cases:contacts", args=[case.pk]),
-        {"kind": "call", "party": harmed.pk, "minutes": 35, **date_fields("contact_on")},
+        {
+            "kind": "call",
+            "party": harmed.pk,
+            "outcome": "reached",
+            "minutes": 35,
+            **date_fields("contact_on"),
+        },
     )
     assert ContactLogEntry.objects.get().minutes == 35
     page = as_bob.get(reverse("cases:detail", args=[case.pk])).content.decode()

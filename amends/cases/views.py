@@ -5,12 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from amends.agreements.models import AgreementAction
 from amends.cases import services
 from amends.cases.forms import (
     AllocateForm,
@@ -90,12 +89,8 @@ def filter_cases(
         user = data["facilitator"]
         queryset = queryset.filter(Q(lead_facilitator=user) | Q(co_facilitator=user))
     if data.get("overdue"):
-        today = timezone.localdate()
-        overdue_actions = AgreementAction.objects.filter(
-            case=OuterRef("pk"), status="open", due_on__lt=today
-        )
-        queryset = queryset.filter(Q(next_step_due__lt=today) | Exists(overdue_actions)).exclude(
-            status=CaseStatus.CLOSED
+        queryset = queryset.exclude(status=CaseStatus.CLOSED).filter(
+            next_step_due__lt=timezone.localdate()
         )
     query = (data.get("q") or "").strip()
     if query:
@@ -157,6 +152,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
     consent = services.consent_state(case)
     risk = services.risk_current(case)
     minutes = case.minutes_logged()
+    last_contact = case.contacts.select_related("party__person").first()
     events = case.events.select_related("created_by")[:5]
     return render(
         request,
@@ -166,6 +162,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
             "parties": [(p, consent.get(p.pk, [])) for p in parties],
             "risk": risk,
             "minutes": minutes,
+            "last_contact": last_contact,
             "events": events,
             "is_coordinator": request.membership.is_coordinator,
         },

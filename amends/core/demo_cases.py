@@ -275,15 +275,17 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
             minutes=rng.choice([20, 30, 45, 60]),
             note="",
         )
-        cases.consent_record(
-            party=party,
-            given_by=party,
-            decision="given",
-            method="in_person",
-            decided_on=today,
-            note="",
-            by=lead,
-        )
+        for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
+            cases.consent_record(
+                party=party,
+                given_by=party,
+                scope=scope,
+                decision="given",
+                method="in_person",
+                decided_on=today,
+                note="",
+                by=lead,
+            )
         if party.person.is_child:
             carer = Person.objects.create(
                 organisation=case.organisation,
@@ -293,24 +295,28 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
             parent = cases.party_add(
                 case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
             )
-            cases.consent_record(
-                party=party,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=today,
-                note="",
-                by=lead,
-            )
-            cases.consent_record(
-                party=parent,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=today,
-                note="",
-                by=lead,
-            )
+            for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
+                cases.consent_record(
+                    party=party,
+                    given_by=parent,
+                    scope=scope,
+                    decision="given",
+                    method="phone",
+                    decided_on=today,
+                    note="",
+                    by=lead,
+                )
+            for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
+                cases.consent_record(
+                    party=parent,
+                    given_by=parent,
+                    scope=scope,
+                    decision="given",
+                    method="phone",
+                    decided_on=today,
+                    note="",
+                    by=lead,
+                )
     cases.risk_assess(
         case=case,
         by=lead,
