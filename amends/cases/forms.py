@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
@@ -128,6 +129,23 @@ def caseload_label(user: Any) -> str:
     return f"{user.get_full_name()} ({total}: {lead} as lead, {co} as co-facilitator)"
 
 
+class _SharedChoices(forms.models.ModelChoiceIterator):
+    """Choices read once for the whole form, so the lead and co-facilitator lists share a query."""
+
+    def __init__(self, field: Any, read: Callable[[], list[Any]]) -> None:
+        super().__init__(field)
+        self.read = read
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.read():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.read()) + (self.field.empty_label is not None)
+
+
 class AllocateForm(forms.Form):
     lead_facilitator = forms.ModelChoiceField(
         label="Lead facilitator",
@@ -147,9 +165,18 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        facilitators = facilitators_with_caseload(member)
+        read: list[list[Any]] = []
+
+        def read_once() -> list[Any]:
+            if not read:
+                read.append(list(facilitators))
+            return read[0]
+
         for name in ("lead_facilitator", "co_facilitator"):
             field: Any = self.fields[name]
-            field.queryset = facilitators_with_caseload(member)
+            field.iterator = lambda f: _SharedChoices(f, read_once)
+            field.queryset = facilitators  # checks a posted choice; the lists use read_once
             field.label_from_instance = caseload_label
 
 
