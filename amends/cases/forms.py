@@ -150,6 +150,7 @@ class AllocateForm(forms.Form):
     lead_facilitator = forms.ModelChoiceField(
         label="Lead facilitator",
         queryset=User.objects.none(),
+        empty_label="Choose a facilitator",
         error_messages={
             "required": "Choose the lead facilitator",
             "invalid_choice": "Choose a facilitator from the list",

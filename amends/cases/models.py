@@ -361,7 +361,7 @@ class ContactKind(models.TextChoices):
 class ContactOutcome(models.TextChoices):
     """What came of a contact or an attempt at one."""
 
-    REACHED = "reached", "Spoke with them or met them"
+    REACHED = "reached", "Spoke to them or met them"
     LEFT_MESSAGE = "left_message", "Left a message"
     NO_ANSWER = "no_answer", "No answer"
     WRONG_DETAILS = "wrong_details", "Wrong number or address"

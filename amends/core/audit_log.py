@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,11 @@ class RecordName:
 class AuditRow:
     event: AuditEvent
     record: RecordName
+
+    @property
+    def actor_parts(self) -> list[str]:
+        """Who, in pieces a narrow screen may break a long e-mail address between."""
+        return re.findall(r"[^@.]+[@.]?|[@.]", self.event.actor_label)
 
 
 Namer = Callable[[Membership, list[int]], dict[int, RecordName]]

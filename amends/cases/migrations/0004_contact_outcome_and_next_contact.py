@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[
-                    ("reached", "Spoke with them or met them"),
+                    ("reached", "Spoke to them or met them"),
                     ("left_message", "Left a message"),
                     ("no_answer", "No answer"),
                     ("wrong_details", "Wrong number or address"),
