@@ -31,6 +31,14 @@ def sian(case):
     )
 
 
+def log_call(case, party, **fields):
+    """Log a call through the service, as the lead facilitator."""
+    values = {"kind": "call", "contact_on": TODAY, "minutes": 10, "outcome": "reached"}
+    return services.contact_log(
+        case=case, by=case.lead_facilitator, party=party, **{**values, **fields}
+    )
+
+
 def log(client, case, **fields):
     data = {"kind": "call", "minutes": 10, **date_fields("contact_on", TODAY), **fields}
     return client.post(reverse("cases:contacts", args=[case.pk]), data)
@@ -89,13 +97,11 @@ def test_a_next_contact_in_the_past_is_refused_at_the_field(as_bob, case, sian):
 
 def test_a_next_contact_before_the_contact_itself_is_refused(case, bob, sian):
     with pytest.raises(services.ValidationError) as refused:
-        services.contact_log(
-            case=case,
-            by=bob,
+        log_call(
+            case,
+            sian,
             kind="letter",
-            contact_on=TODAY,
             minutes=15,
-            party=sian,
             outcome="sent",
             next_contact_on=TODAY - datetime.timedelta(days=2),
         )
@@ -108,16 +114,7 @@ def test_a_meeting_step_is_not_replaced_by_a_later_contact(case, bob, sian):
     case.status = CaseStatus.MEETING_ARRANGED
     case.next_step, case.next_step_due = "Hold the meeting", meeting_day
     case.save()
-    services.contact_log(
-        case=case,
-        by=bob,
-        kind="call",
-        contact_on=TODAY,
-        minutes=10,
-        party=sian,
-        outcome="reached",
-        next_contact_on=TODAY + datetime.timedelta(days=2),
-    )
+    log_call(case, sian, next_contact_on=TODAY + datetime.timedelta(days=2))
     case.refresh_from_db()
     assert (case.next_step, case.next_step_due) == ("Hold the meeting", meeting_day)
 
@@ -128,29 +125,11 @@ def test_while_preparing_a_sooner_contact_becomes_the_next_step(case, bob, sian)
     case.next_step_due = TODAY + datetime.timedelta(days=14)
     case.save()
     later = TODAY + datetime.timedelta(days=20)
-    services.contact_log(
-        case=case,
-        by=bob,
-        kind="visit",
-        contact_on=TODAY,
-        minutes=60,
-        party=sian,
-        outcome="reached",
-        next_contact_on=later,
-    )
+    log_call(case, sian, kind="visit", minutes=60, next_contact_on=later)
     case.refresh_from_db()
     assert case.next_step == "Prepare the parties and assess risk"  # the contact comes later
     sooner = TODAY + datetime.timedelta(days=4)
-    services.contact_log(
-        case=case,
-        by=bob,
-        kind="call",
-        contact_on=TODAY,
-        minutes=5,
-        party=sian,
-        outcome="no_answer",
-        next_contact_on=sooner,
-    )
+    log_call(case, sian, outcome="no_answer", next_contact_on=sooner)
     case.refresh_from_db()
     assert (case.next_step, case.next_step_due) == ("Contact Siân O'Brien again", sooner)
 

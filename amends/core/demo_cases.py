@@ -14,7 +14,7 @@ from django.utils import timezone
 from amends.accounts.models import User
 from amends.agreements import services as agreements
 from amends.cases import services as cases
-from amends.cases.models import Case, ClosureOutcome, PartyRole, ProcessType, RiskDecision
+from amends.cases.models import Case, ClosureOutcome, Party, PartyRole, ProcessType, RiskDecision
 from amends.core.models import Organisation
 from amends.meetings import services as meetings
 from amends.people.models import Person
@@ -264,6 +264,22 @@ def load_demo_cases(
     return made
 
 
+def _consent(party: Party, given_by: Party, method: str, lead: User, today: datetime.date) -> None:
+    """Consent to take part and, for a face-to-face process, to a direct meeting."""
+    scopes = ["take_part"] + ([] if party.case.is_indirect else ["direct_meeting"])
+    for scope in scopes:
+        cases.consent_record(
+            party=party,
+            given_by=given_by,
+            scope=scope,
+            decision="given",
+            method=method,
+            decided_on=today,
+            note="",
+            by=lead,
+        )
+
+
 def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -> None:
     for party in case.parties.all():
         cases.contact_log(
@@ -275,17 +291,7 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
             minutes=rng.choice([20, 30, 45, 60]),
             note="",
         )
-        for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
-            cases.consent_record(
-                party=party,
-                given_by=party,
-                scope=scope,
-                decision="given",
-                method="in_person",
-                decided_on=today,
-                note="",
-                by=lead,
-            )
+        _consent(party, party, "in_person", lead, today)
         if party.person.is_child:
             carer = Person.objects.create(
                 organisation=case.organisation,
@@ -295,28 +301,8 @@ def _prepare(case: Case, lead: User, today: datetime.date, rng: random.Random) -
             parent = cases.party_add(
                 case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
             )
-            for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
-                cases.consent_record(
-                    party=party,
-                    given_by=parent,
-                    scope=scope,
-                    decision="given",
-                    method="phone",
-                    decided_on=today,
-                    note="",
-                    by=lead,
-                )
-            for scope in ["take_part"] + ([] if case.is_indirect else ["direct_meeting"]):
-                cases.consent_record(
-                    party=parent,
-                    given_by=parent,
-                    scope=scope,
-                    decision="given",
-                    method="phone",
-                    decided_on=today,
-                    note="",
-                    by=lead,
-                )
+            _consent(party, parent, "phone", lead, today)
+            _consent(parent, parent, "phone", lead, today)
     cases.risk_assess(
         case=case,
         by=lead,
