@@ -179,7 +179,7 @@ def test_export_is_a_csv_and_is_itself_audited(as_alice, org, alice):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["When", "Who", "Action"]
     assert len(rows) == 2
-    assert rows[1][5].startswith("'=")  # not run as a formula by a spreadsheet
+    assert rows[1][6].startswith("'=")  # not run as a formula by a spreadsheet
     exported = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert exported.actor == alice and exported.organisation == org
     assert exported.summary == "Exported the audit log"
@@ -285,3 +285,13 @@ def test_naming_costs_the_same_queries_however_many_records(as_alice, org, alice
         response = as_alice.get(reverse("core:audit_log"))
     assert len(response.context["rows"]) == 50
     assert len(many) == len(few)
+
+
+def test_the_export_names_records_too(as_alice, org, alice, bob):
+    made = named_events(org, alice, bob, n=2)
+    response = as_alice.get(reverse("core:audit_log_export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][5] == "Record name"
+    names = {row[5] for row in rows[1:]}
+    assert {c.reference for c in made["cases"]} <= names
+    assert "Siân O'Brien 1" in names and "Bob Barraclough" in names

@@ -53,7 +53,7 @@ def audit_log_export(request: MemberRequest) -> HttpResponse:
         ip_address=client_ip(request),
     )
     events = audit_events_for(member, filters).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv")
+    response = StreamingHttpResponse(audit_csv_rows(member, events), content_type="text/csv")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     # Streamed, so a large log never sits in memory; member_required types views as HttpResponse.
