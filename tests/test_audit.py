@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from amends.core.audit import audit_guard_lifted, audit_record
 from amends.core.models import AuditAction, AuditEvent
-from tests.factories import PersonFactory
+from tests.factories import CaseFactory, MeetingFactory, PersonFactory, ReferralFactory
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_export_is_a_csv_and_is_itself_audited(as_alice, org, alice):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["When", "Who", "Action"]
     assert len(rows) == 2
-    assert rows[1][5].startswith("'=")  # not run as a formula by a spreadsheet
+    assert rows[1][6].startswith("'=")  # not run as a formula by a spreadsheet
     exported = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert exported.actor == alice and exported.organisation == org
     assert exported.summary == "Exported the audit log"
@@ -202,3 +202,96 @@ def test_another_organisations_coordinator_sees_none_of_it(as_charlie, org, alic
     assert "Viewed contact details" not in page.content.decode()
     export = as_charlie.get(reverse("core:audit_log_export"))
     assert b"Viewed contact details" not in b"".join(export.streaming_content)
+
+
+# The log names records and links to them -------------------------------------------
+
+
+def named_events(org, alice, bob, n=1):
+    """n records of each kind a coordinator meets in the log, each with an event."""
+    from amends.core.models import Membership
+
+    made = {}
+    bobs_membership = Membership.objects.get(user=bob, organisation=org)
+    for i in range(n):
+        case = CaseFactory(organisation=org, lead_facilitator=bob)
+        person = PersonFactory(organisation=org, given_name="Siân", family_name=f"O'Brien {i}")
+        referral = ReferralFactory(organisation=org, source_agency="Northbridge Police")
+        meeting = MeetingFactory(
+            organisation=org,
+            case=case,
+            facilitator=bob,
+            scheduled_at=timezone.make_aware(datetime.datetime(2026, 11, 3 + i % 20, 10, 0)),
+        )
+        for record in (case, person, referral, meeting, bobs_membership):
+            audit_record(
+                actor=alice,
+                organisation=org,
+                action=AuditAction.VIEW,
+                record=record,
+                summary="Viewed",
+            )
+        made.setdefault("cases", []).append(case)
+        made.setdefault("people", []).append(person)
+        made.setdefault("referrals", []).append(referral)
+        made.setdefault("meetings", []).append(meeting)
+    audit_record(actor=bob, organisation=org, action=AuditAction.SIGN_IN, record=bob)
+    return made
+
+
+def test_each_record_is_named_and_linked(as_alice, org, alice, bob):
+    made = named_events(org, alice, bob)
+    case, person = made["cases"][0], made["people"][0]
+    referral, meeting = made["referrals"][0], made["meetings"][0]
+    response = as_alice.get(reverse("core:audit_log"))
+    page = response.content.decode()
+    assert f'<a class="govuk-link" href="/cases/{case.pk}/">{case.reference}</a>' in page
+    assert f'<a class="govuk-link" href="/people/{person.pk}/">Siân O&#x27;Brien 0</a>' in page
+    assert f'href="/referrals/{referral.pk}/">Referral {referral.pk} from Northbridge Police<' in (
+        page
+    )
+    assert f'href="/meetings/{meeting.pk}/">{case.reference}, 3 Nov 2026</a>' in page
+    assert ">Bob Barraclough</a>" in page
+    rows = {(r.record.kind, r.record.text) for r in response.context["rows"]}
+    assert ("Member", "Bob Barraclough") in rows
+    assert ("Case", case.reference) in rows
+
+
+def test_another_organisations_record_is_never_named(as_alice, org, other_org, alice):
+    theirs = CaseFactory(organisation=other_org, reference="ELS-2026-0042")
+    their_person = PersonFactory(organisation=other_org, given_name="Łukasz", family_name="Nowak")
+    for record_type, record_id in (("case", theirs.pk), ("person", their_person.pk)):
+        audit_record(
+            actor=alice,
+            organisation=org,
+            action=AuditAction.VIEW,
+            record_type=record_type,
+            record_id=str(record_id),
+            summary="Tried to look",
+        )
+    page = as_alice.get(reverse("core:audit_log")).content.decode()
+    assert "Tried to look" in page
+    assert "ELS-2026-0042" not in page and "Nowak" not in page
+    assert f"/cases/{theirs.pk}/" not in page and f"/people/{their_person.pk}/" not in page
+    assert f"Number {theirs.pk}" in page
+
+
+def test_naming_costs_the_same_queries_however_many_records(as_alice, org, alice, bob):
+    named_events(org, alice, bob, n=1)
+    with CaptureQueriesContext(connection) as few:
+        as_alice.get(reverse("core:audit_log"))
+    named_events(org, alice, bob, n=12)
+    with CaptureQueriesContext(connection) as many:
+        response = as_alice.get(reverse("core:audit_log"))
+    assert len(response.context["rows"]) == 50
+    assert len(many) == len(few)
+
+
+def test_the_export_names_records_too(as_alice, org, alice, bob):
+    made = named_events(org, alice, bob, n=2)
+    response = as_alice.get(reverse("core:audit_log_export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][5] == "Record name"
+    names = {row[5] for row in rows[1:]}
+    assert {c.reference for c in made["cases"]} <= names
+    assert "Siân O'Brien 1" in names and "Bob Barraclough" in names

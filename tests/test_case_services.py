@@ -295,6 +295,8 @@ def test_meeting_needs_consent_and_risk(case, bob, harmed, responsible, org):
     assert "has not given consent" in text and "no risk assessment" in text
     ConsentRecordFactory(organisation=org, party=harmed)
     ConsentRecordFactory(organisation=org, party=responsible)
+    for party in (harmed, responsible):  # a conference is face to face
+        ConsentRecordFactory(organisation=org, party=party, scope="direct_meeting")
     assess(case, bob, decision=RiskDecision.NOT_SUITABLE)
     with pytest.raises(ValidationError, match="found the case not suitable"):
         meetings.meeting_mark_held(meeting=meeting, by=bob, duration_minutes=60, outcome_notes="")

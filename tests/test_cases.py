@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from amends.cases.models import CaseStatus, ConsentRecord, ContactLogEntry, RiskAssessment
 from amends.core.models import Role
-from tests.factories import CaseFactory, MembershipFactory, PartyFactory, PersonFactory
+from tests.factories import (
+    CaseFactory,
+    MembershipFactory,
+    PartyFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 TODAY = timezone.localdate()
 
@@ -56,15 +62,37 @@ def test_coordinator_filters_and_searches_all_cases(as_alice, org, bob):
     assert preparing.reference in page and named.reference not in page
 
 
-def test_overdue_filter(as_alice, org):
-    late = CaseFactory(
-        organisation=org, next_step="Call", next_step_due=TODAY.replace(year=TODAY.year - 1)
+def test_overdue_filter_shows_open_cases_whose_next_step_was_due_before_today(as_alice, org):
+    import datetime
+
+    from tests.factories import AgreementActionFactory, AgreementFactory
+
+    def due(days, **kwargs):
+        return CaseFactory(
+            organisation=org,
+            next_step="Call the harmed person",
+            next_step_due=TODAY + datetime.timedelta(days=days),
+            **kwargs,
+        )
+
+    yesterday, today, tomorrow = due(-1), due(0), due(1)
+    closed_late = due(-10, status=CaseStatus.CLOSED)
+    no_date = CaseFactory(organisation=org, next_step="Allocate facilitators")
+    # An overdue agreed action alone does not make the next step overdue.
+    action_late = due(5, status=CaseStatus.MONITORING)
+    AgreementActionFactory(
+        organisation=org,
+        agreement=AgreementFactory(organisation=org, case=action_late),
+        due_on=TODAY - datetime.timedelta(days=3),
     )
-    on_time = CaseFactory(
-        organisation=org, next_step="Call", next_step_due=TODAY.replace(year=TODAY.year + 1)
-    )
-    page = as_alice.get(reverse("cases:list"), {"overdue": "on"}).content.decode()
-    assert late.reference in page and on_time.reference not in page
+
+    response = as_alice.get(reverse("cases:list"), {"overdue": "on"})
+    shown = {c.reference for c in response.context["page_obj"]}
+    assert shown == {yesterday.reference}
+    assert not {today.reference, tomorrow.reference, closed_late.reference} & shown
+    assert no_date.reference not in shown and action_late.reference not in shown
+    page = response.content.decode()
+    assert "Only open cases whose next step is overdue" in page
 
 
 def test_case_list_queries_do_not_grow_with_the_data(as_alice, org, django_assert_max_num_queries):
@@ -96,6 +124,7 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
         {
             "party": harmed.pk,
             "given_by": harmed.pk,
+            "scope": "take_part",
             "decision": "given",
             "method": "phone",
             **date_fields("decided_on"),
@@ -133,12 +162,24 @@ def test_facilitator_records_consent_risk_and_contact(as_bob, case, harmed):
 
     response = as_bob.post(
         reverse("cases:contacts", args=[case.pk]),
-        {"kind": "call", "party": harmed.pk, "minutes": "abc", **date_fields("contact_on")},
+        {
+            "kind": "call",
+            "party": harmed.pk,
+            "outcome": "reached",
+            "minutes": "abc",
+            **date_fields("contact_on"),
+        },
     )
     assert "Minutes spent must be a whole number" in response.content.decode()
     as_bob.post(
         reverse("cases:contacts", args=[case.pk]),
-        {"kind": "call", "party": harmed.pk, "minutes": 35, **date_fields("contact_on")},
+        {
+            "kind": "call",
+            "party": harmed.pk,
+            "outcome": "reached",
+            "minutes": 35,
+            **date_fields("contact_on"),
+        },
     )
     assert ContactLogEntry.objects.get().minutes == 35
     page = as_bob.get(reverse("cases:detail", args=[case.pk])).content.decode()
@@ -242,3 +283,40 @@ def test_case_page_queries_do_not_grow_with_its_people_and_history(as_bob, case,
             case=case, by=bob, kind="call", contact_on=TODAY, minutes=10, party=party
         )
     assert count() == small
+
+
+def test_allocation_shows_each_facilitators_open_cases(as_alice, org, other_org, case, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amends.core.models import Membership
+
+    # Bob leads `case` and one more, is co on a third, and had one that closed.
+    CaseFactory(organisation=org, lead_facilitator=bob)
+    CaseFactory(organisation=org, co_facilitator=bob)
+    CaseFactory(organisation=org, lead_facilitator=bob, status=CaseStatus.CLOSED)
+    # He also facilitates for another organisation: those cases are not counted here.
+    MembershipFactory(organisation=other_org, user=bob, role=Role.FACILITATOR)
+    CaseFactory(organisation=other_org, lead_facilitator=bob)
+    new = MembershipFactory(
+        organisation=org, role=Role.FACILITATOR, user=UserFactory(full_name="Siân O'Brien")
+    ).user
+
+    url = reverse("cases:allocate", args=[case.pk])
+    page = as_alice.get(url).content.decode()
+    assert "Bob Barraclough (3 open cases: 2 as lead, 1 as co-facilitator)" in page
+    assert "Siân O&#x27;Brien (no open cases)" in page
+    assert Membership.objects.filter(user=new).count() == 1
+
+    def facilitator_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            as_alice.get(url)
+        return [q["sql"] for q in ctx.captured_queries if "open_as_lead" in q["sql"]]
+
+    assert len(facilitator_queries()) == 1  # both lists, whatever the caseloads
+    for _ in range(5):
+        CaseFactory(organisation=org, co_facilitator=new)
+    assert len(facilitator_queries()) == 1
+    assert "Siân O&#x27;Brien (5 open cases: 0 as lead, 5 as co-facilitator)" in (
+        as_alice.get(url).content.decode()
+    )

@@ -25,20 +25,23 @@ from tests.factories import (
 # Helpers shared with test_agreements.py -------------------------------------------------
 
 
-def consent(party, given_by=None, decision=ConsentDecision.GIVEN):
+def consent(party, given_by=None, decision=ConsentDecision.GIVEN, scope="take_part"):
     return ConsentRecordFactory(
         organisation=party.organisation,
         party=party,
         case=party.case,
         given_by=given_by or party,
         decision=decision,
+        scope=scope,
     )
 
 
 def make_ready(case, *parties):
-    """Current consent from each party and a risk assessment that allows a meeting."""
+    """Current consent from each party (to take part and to meet face to face) and a risk
+    assessment that allows a meeting."""
     for party in parties:
         consent(party)
+        consent(party, scope="direct_meeting")
     RiskAssessmentFactory(organisation=case.organisation, case=case)
 
 
@@ -365,6 +368,7 @@ def test_a_child_needs_a_parent_or_carers_consent_too(as_bob, org, case, harmed)
         f"{child.person.full_name} is a child: a parent or carer has not given consent",
     )
     consent(child, given_by=carer)
+    consent(child, given_by=carer, scope="direct_meeting")
     assert mark_held(as_bob, meeting).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD

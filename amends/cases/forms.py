@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from amends.accounts.models import User
@@ -14,7 +17,9 @@ from amends.cases.models import (
     ClosureOutcome,
     ConsentDecision,
     ConsentMethod,
+    ConsentScope,
     ContactKind,
+    ContactOutcome,
     Party,
     PartyRole,
     ProcessType,
@@ -80,9 +85,10 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[("", "Lead or co-facilitator"), ("lead", "Lead"), ("co", "Co-facilitator")],
     )
-    overdue = forms.BooleanField(label="Only cases with the next step overdue", required=False)
-    next_step_overdue = forms.BooleanField(
-        label="Only open cases whose next step is overdue", required=False
+    overdue = forms.BooleanField(
+        label="Only open cases whose next step is overdue",
+        help_text="The next step was due before today.",
+        required=False,
     )
     unallocated = forms.BooleanField(label="Only cases without a facilitator", required=False)
     open = forms.BooleanField(label="Only open cases", required=False)
@@ -101,10 +107,57 @@ def facilitators_of(member: Membership) -> Any:
     ).order_by("full_name")
 
 
+def _open_case_count(organisation_id: int, role_field: str) -> Coalesce:
+    cases = (
+        Case.objects.filter(organisation_id=organisation_id, **{role_field: OuterRef("pk")})
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by()
+        .values(role_field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(cases, output_field=IntegerField()), Value(0))
+
+
+def facilitators_with_caseload(member: Membership) -> Any:
+    """The service's facilitators, each with their open cases here as lead and as co, in one query."""
+    return facilitators_of(member).annotate(
+        open_as_lead=_open_case_count(member.organisation_id, "lead_facilitator"),
+        open_as_co=_open_case_count(member.organisation_id, "co_facilitator"),
+    )
+
+
+def caseload_label(user: Any) -> str:
+    """ "Bob Barraclough (3 open cases: 2 as lead, 1 as co-facilitator)"."""
+    lead, co = user.open_as_lead, user.open_as_co
+    if not lead + co:
+        return f"{user.get_full_name()} (no open cases)"
+    total = f"{lead + co} open case{'' if lead + co == 1 else 's'}"
+    return f"{user.get_full_name()} ({total}: {lead} as lead, {co} as co-facilitator)"
+
+
+class _SharedChoices(forms.models.ModelChoiceIterator):
+    """Choices read once for the whole form, so the lead and co-facilitator lists share a query."""
+
+    def __init__(self, field: Any, read: Callable[[], list[Any]]) -> None:
+        super().__init__(field)
+        self.read = read
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.read():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.read()) + (self.field.empty_label is not None)
+
+
 class AllocateForm(forms.Form):
     lead_facilitator = forms.ModelChoiceField(
         label="Lead facilitator",
         queryset=User.objects.none(),
+        empty_label="Choose a facilitator",
         error_messages={
             "required": "Choose the lead facilitator",
             "invalid_choice": "Choose a facilitator from the list",
@@ -120,10 +173,19 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        facilitators = facilitators_with_caseload(member)
+        read: list[list[Any]] = []
+
+        def read_once() -> list[Any]:
+            if not read:
+                read.append(list(facilitators))
+            return read[0]
+
         for name in ("lead_facilitator", "co_facilitator"):
             field: Any = self.fields[name]
-            field.queryset = facilitators_of(member)
-            field.label_from_instance = User.get_full_name
+            field.iterator = lambda f: _SharedChoices(f, read_once)
+            field.queryset = facilitators  # checks a posted choice; the lists use read_once
+            field.label_from_instance = caseload_label
 
 
 class CaseDetailsForm(forms.ModelForm):
@@ -228,6 +290,17 @@ class ConsentForm(forms.Form):
             "invalid_choice": "Choose someone in this case",
         },
     )
+    scope = forms.ChoiceField(
+        label="What is the consent for?",
+        help_text="Record each on its own. A direct meeting needs consent to a direct meeting "
+        "as well as to taking part.",
+        choices=ConsentScope.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what the consent is for",
+            "invalid_choice": "Choose what the consent is for from the list",
+        },
+    )
     decision = forms.ChoiceField(
         label="Decision",
         choices=ConsentDecision.choices,
@@ -321,6 +394,22 @@ class ContactForm(forms.Form):
         empty_label="Nobody in particular",
     )
     contact_on = DateField(label="Date", past_only=True)
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=ContactOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what happened",
+            "invalid_choice": "Choose what happened from the list",
+        },
+    )
+    next_contact_on = DateField(
+        label="Next contact",
+        help_text="If you plan to try again or get back in touch. It becomes the case's next "
+        "step unless a meeting or agreement step comes first. For example, 14 3 2027",
+        required=False,
+        future_only=True,
+    )
     minutes = forms.IntegerField(
         label="Minutes spent",
         min_value=1,

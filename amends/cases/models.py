@@ -230,16 +230,36 @@ class ConsentMethod(models.TextChoices):
     VIDEO = "video", "By video call"
 
 
+class ConsentScope(models.TextChoices):
+    """What a consent is for. Taking part is the consent every step needs."""
+
+    TAKE_PART = "take_part", "Taking part in the restorative process"
+    SHARE_INFORMATION = "share_information", "Sharing information with the other parties"
+    DIRECT_MEETING = "direct_meeting", "A direct (face-to-face) meeting"
+    INDIRECT_ONLY = "indirect_only", "Indirect contact only (shuttle mediation or letters)"
+
+
+# How the parties may meet: the latest decision on either of these says which way.
+MEETING_FORMAT_SCOPES = {ConsentScope.DIRECT_MEETING, ConsentScope.INDIRECT_ONLY}
+
+
 class ConsentRecord(OrganisationOwned):
     """One entry in a party's consent ledger. Never changed: a new entry supersedes.
 
     `party` is whose taking part the consent is about; `given_by` is who gave
-    it: the party themself, or for a child, their parent or carer.
+    it: the party themself, or for a child, their parent or carer. `scope` is
+    what it is for; a later entry supersedes an earlier one of the same scope.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents")
     given_by = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents_given")
+    scope = models.CharField(
+        "What it is for",
+        max_length=20,
+        choices=ConsentScope.choices,
+        default=ConsentScope.TAKE_PART,
+    )
     decision = models.CharField(max_length=20, choices=ConsentDecision.choices)
     method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     decided_on = models.DateField()
@@ -252,7 +272,7 @@ class ConsentRecord(OrganisationOwned):
         indexes = [models.Index(fields=["organisation", "case", "party"])]
 
     def __str__(self) -> str:
-        return f"Consent {self.get_decision_display()} for party {self.party_id}"
+        return f"Consent {self.get_decision_display()} for party {self.party_id} ({self.scope})"
 
 
 class Acknowledgement(models.TextChoices):
@@ -338,6 +358,17 @@ class ContactKind(models.TextChoices):
     PREPARATION = "preparation", "Preparation meeting"
 
 
+class ContactOutcome(models.TextChoices):
+    """What came of a contact or an attempt at one."""
+
+    REACHED = "reached", "Spoke to them or met them"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_DETAILS = "wrong_details", "Wrong number or address"
+    SENT = "sent", "Letter, e-mail or text sent"
+    DECLINED_TO_TALK = "declined_to_talk", "They did not want to talk"
+
+
 class ContactLogEntry(OrganisationOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     party = models.ForeignKey(
@@ -346,6 +377,9 @@ class ContactLogEntry(OrganisationOwned):
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     contact_on = models.DateField("Date")
     minutes = models.PositiveIntegerField("Minutes spent")
+    # Blank on entries logged before outcomes were recorded.
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
+    next_contact_on = models.DateField("Next contact", null=True, blank=True)
     note = EncryptedTextField(max_length=4000, blank=True)
 
     objects = CaseChildQuerySet.as_manager()

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from amends.cases.models import (
     EXTRA_CARE_CONCERNS,
+    INDIRECT_PROCESSES,
+    MEETING_FORMAT_SCOPES,
     NOT_PROCEEDED,
     RISK_CONCERNS,
     ROLES_NEEDING_SUBJECT,
@@ -26,6 +28,7 @@ from amends.cases.models import (
     ClosureOutcome,
     ConsentDecision,
     ConsentRecord,
+    ConsentScope,
     ContactLogEntry,
     Party,
     PartyRole,
@@ -347,43 +350,78 @@ def party_update_notes(
 # Consent -------------------------------------------------------------------
 
 
-def consent_state(case: Case) -> dict[int, list[str]]:
+def consent_state(case: Case, *, process: str | None = None) -> dict[int, list[str]]:
     """For every party of the case, what stands between them and current consent.
 
+    Consent means consent to take part; for a meeting of a direct `process`
+    (face to face), consent to a direct meeting as well. Between "a direct
+    meeting" and "indirect contact only" the later decision stands.
     Two queries whatever the number of parties or records.
     """
     parties = list(case.parties.select_related("person"))
-    latest: dict[tuple[int, int], str] = {}
+    latest: dict[tuple[int, int, str], str] = {}
+    # (party, given by): the latest (scope, decision) on how they may meet.
+    meeting_format: dict[tuple[int, int], tuple[str, str]] = {}
     for record in ConsentRecord.objects.filter(case=case).order_by("decided_on", "pk"):
-        latest[(record.party_id, record.given_by_id)] = record.decision
+        if record.scope in MEETING_FORMAT_SCOPES:
+            meeting_format[(record.party_id, record.given_by_id)] = (record.scope, record.decision)
+        else:
+            latest[(record.party_id, record.given_by_id, record.scope)] = record.decision
+    direct_given = (ConsentScope.DIRECT_MEETING.value, ConsentDecision.GIVEN.value)
+    direct = process is not None and process not in INDIRECT_PROCESSES
     state: dict[int, list[str]] = {}
     for party in parties:
+        name = party.person.full_name
         missing = []
-        own = latest.get((party.pk, party.pk))
+        own = latest.get((party.pk, party.pk, ConsentScope.TAKE_PART))
         if own != ConsentDecision.GIVEN:
             missing.append(
-                f"{party.person.full_name}: "
+                f"{name}: "
                 + (
                     "has not given consent"
                     if own is None
                     else f"consent is {ConsentDecision(own).label.lower()}"
                 )
             )
+        if direct:
+            meeting = meeting_format.get((party.pk, party.pk))
+            if meeting != direct_given:
+                missing.append(f"{name}: {_no_direct_meeting(meeting)}")
         if party.person.is_child:
             carers = [
-                p for p in parties if p.role == PartyRole.PARENT_CARER and p.supports_id == party.pk
+                p.pk
+                for p in parties
+                if p.role == PartyRole.PARENT_CARER and p.supports_id == party.pk
             ]
-            if not any(latest.get((party.pk, c.pk)) == ConsentDecision.GIVEN for c in carers):
+            if not any(
+                latest.get((party.pk, c, ConsentScope.TAKE_PART)) == ConsentDecision.GIVEN
+                for c in carers
+            ):
+                missing.append(f"{name} is a child: a parent or carer has not given consent")
+            elif direct and not any(
+                meeting_format.get((party.pk, c)) == direct_given for c in carers
+            ):
                 missing.append(
-                    f"{party.person.full_name} is a child: a parent or carer has not given consent"
+                    f"{name} is a child: a parent or carer has not agreed to a direct meeting"
                 )
         state[party.pk] = missing
     return state
 
 
-def consent_missing(party: Party) -> list[str]:
+def _no_direct_meeting(latest: tuple[str, str] | None) -> str:
+    if latest is None:
+        return "has not agreed to a direct meeting"
+    scope, decision = latest
+    if scope == ConsentScope.INDIRECT_ONLY and decision == ConsentDecision.GIVEN:
+        return "has agreed to indirect contact only, not a direct meeting"
+    if scope == ConsentScope.DIRECT_MEETING:
+        return f"consent to a direct meeting is {ConsentDecision(decision).label.lower()}"
+    return "has not agreed to a direct meeting"
+
+
+def consent_missing(party: Party, *, process: str | None = None) -> list[str]:
     """What stands between this party and current consent, in plain English; empty if none."""
-    return consent_state(party.case)[party.pk]
+    return consent_state(party.case, process=process)[party.pk]
 
 
 def consent_record(
@@ -395,6 +433,7 @@ def consent_record(
     decided_on: datetime.date,
     note: str,
     by: User,
+    scope: str = ConsentScope.TAKE_PART,
 ) -> ConsentRecord:
     case = party.case
     with transaction.atomic():
@@ -415,6 +454,7 @@ def consent_record(
             case=case,
             party=party,
             given_by=given_by,
+            scope=scope,
             decision=decision,
             method=method,
             decided_on=decided_on,
@@ -433,7 +473,8 @@ def consent_record(
             case=case,
             by=by,
             code="consent",
-            summary=f"Consent {record.get_decision_display().lower()}: {who}",
+            summary=f"Consent {record.get_decision_display().lower()}: {who} "
+            f"({record.get_scope_display().lower()})",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -514,6 +555,36 @@ def _risk_record(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
 # Contact log -----------------------------------------------------------------
 
 
+FIRST_CONTACT_STEP = "Make first contact with the parties"
+
+
+def _is_contact_step(next_step: str) -> bool:
+    return next_step == FIRST_CONTACT_STEP or next_step.startswith("Contact ")
+
+
+def _next_contact_becomes_next_step(
+    case: Case, next_contact_on: datetime.date, party: Party | None
+) -> bool:
+    """Set the case's next step from a contact's "next contact" date, where that makes sense:
+    when the case has none, when it is already about contact, or while the parties are
+    being prepared and the contact comes sooner. A meeting or agreement step stays."""
+    sensible = (
+        not case.next_step
+        or not case.next_step_due
+        or _is_contact_step(case.next_step)
+        or (
+            case.status in {CaseStatus.OPEN, CaseStatus.PREPARING}
+            and next_contact_on < case.next_step_due
+        )
+    )
+    if not sensible:
+        return False
+    case.next_step = f"Contact {party.person.full_name} again" if party else "Make the next contact"
+    case.next_step_due = next_contact_on
+    case.save(update_fields=["next_step", "next_step_due", "updated_at"])
+    return True
+
+
 def contact_log(
     *,
     case: Case,
@@ -523,6 +594,8 @@ def contact_log(
     minutes: int,
     note: str = "",
     party: Party | None = None,
+    outcome: str = "",
+    next_contact_on: datetime.date | None = None,
 ) -> ContactLogEntry:
     with transaction.atomic():
         case_lock_open(case)
@@ -533,6 +606,8 @@ def contact_log(
             errors["minutes"] = "Minutes spent must be between 1 and 1440"
         if party is not None and party.case_id != case.pk:
             errors["party"] = "Choose someone in this case"
+        if next_contact_on is not None and next_contact_on < contact_on:
+            errors["next_contact_on"] = "Next contact must be on or after the date of this contact"
         if errors:
             raise ValidationError(errors)
         entry = ContactLogEntry(
@@ -542,6 +617,8 @@ def contact_log(
             kind=kind,
             contact_on=contact_on,
             minutes=minutes,
+            outcome=outcome,
+            next_contact_on=next_contact_on,
             note=note,
             created_by=by,
             updated_by=by,
@@ -549,14 +626,24 @@ def contact_log(
         entry.full_clean()
         entry.save()
         with_whom = f" with {party.person.full_name}" if party else ""
+        result = f": {entry.get_outcome_display().lower()}" if outcome else ""
         event_record(
             case=case,
             by=by,
             code="contact",
-            summary=f"{entry.get_kind_display()}{with_whom} ({minutes} minutes)",
+            summary=f"{entry.get_kind_display()}{with_whom} ({minutes} minutes){result}",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
+        if next_contact_on is not None and _next_contact_becomes_next_step(
+            case, next_contact_on, party
+        ):
+            event_record(
+                case=case,
+                by=by,
+                code="next_step",
+                summary=f"Next step: {case.next_step}, by {next_contact_on:%-d %B %Y}",
+            )
     return entry
 
 

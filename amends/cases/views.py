@@ -5,12 +5,11 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from amends.agreements.models import AgreementAction
 from amends.cases import services
 from amends.cases.forms import (
     AllocateForm,
@@ -105,20 +104,12 @@ def filter_cases(
                 "co": Q(co_facilitator=user),
             }.get(data.get("part") or "", Q(lead_facilitator=user) | Q(co_facilitator=user))
         )
-    if data.get("open") or data.get("unallocated") or data.get("next_step_overdue"):
+    if data.get("open") or data.get("unallocated") or data.get("overdue"):
         queryset = queryset.exclude(status=CaseStatus.CLOSED)
     if data.get("unallocated"):
         queryset = queryset.filter(lead_facilitator__isnull=True)
-    if data.get("next_step_overdue"):
-        queryset = queryset.filter(next_step_due__lt=timezone.localdate())
     if data.get("overdue"):
-        today = timezone.localdate()
-        overdue_actions = AgreementAction.objects.filter(
-            case=OuterRef("pk"), status="open", due_on__lt=today
-        )
-        queryset = queryset.filter(Q(next_step_due__lt=today) | Exists(overdue_actions)).exclude(
-            status=CaseStatus.CLOSED
-        )
+        queryset = queryset.filter(next_step_due__lt=timezone.localdate())
     query = (data.get("q") or "").strip()
     if query:
         # People first, then their cases: lets PostgreSQL use the names' trigram indexes.
@@ -179,6 +170,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
     consent = services.consent_state(case)
     risk = services.risk_current(case)
     minutes = case.minutes_logged()
+    last_contact = case.contacts.select_related("party__person").first()
     events = case.events.select_related("created_by")[:5]
     return render(
         request,
@@ -188,6 +180,7 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
             "parties": [(p, consent.get(p.pk, [])) for p in parties],
             "risk": risk,
             "minutes": minutes,
+            "last_contact": last_contact,
             "events": events,
             "is_coordinator": request.membership.is_coordinator,
         },

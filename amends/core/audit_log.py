@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Iterable, Iterator
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from amends.core.models import AuditAction, AuditEvent, Membership
 
-CSV_COLUMNS = ["When", "Who", "Action", "Record type", "Record", "Summary", "IP address"]
+CSV_COLUMNS = [
+    "When",
+    "Who",
+    "Action",
+    "Record type",
+    "Record",
+    "Record name",
+    "Summary",
+    "IP address",
+]
+CSV_CHUNK = 2000
 # Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,19 +85,252 @@ class _Echo:
         return value
 
 
-def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
+def audit_csv_rows(member: Membership, events: Iterable[AuditEvent]) -> Iterator[str]:
+    """The events as CSV, each record named as on the page (looked up a chunk at a time)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     labels = dict(AuditAction.choices)
-    for event in events:
-        yield writer.writerow(
-            [
-                _cell(event.at.astimezone(datetime.UTC).isoformat()),
-                _cell(event.actor_label),
-                _cell(labels.get(event.action, event.action)),
-                _cell(event.record_type),
-                _cell(event.record_id),
-                _cell(event.summary),
-                _cell(event.ip_address),
-            ]
+    events = iter(events)
+    while chunk := list(itertools.islice(events, CSV_CHUNK)):
+        for row in audit_rows(member, chunk):
+            event = row.event
+            yield writer.writerow(
+                [
+                    _cell(event.at.astimezone(datetime.UTC).isoformat()),
+                    _cell(event.actor_label),
+                    _cell(labels.get(event.action, event.action)),
+                    _cell(event.record_type),
+                    _cell(event.record_id),
+                    _cell(row.record.text if row.record.url else ""),
+                    _cell(event.summary),
+                    _cell(event.ip_address),
+                ]
+            )
+
+
+# Naming the records on a page of the log --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordName:
+    kind: str
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    record: RecordName
+
+    @property
+    def actor_parts(self) -> list[str]:
+        """Who, in pieces a narrow screen may break a long e-mail address between."""
+        return re.findall(r"[^@.]+[@.]?|[@.]", self.event.actor_label)
+
+
+Namer = Callable[[Membership, list[int]], dict[int, RecordName]]
+
+
+def _name_cases(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.cases.models import Case
+
+    cases = Case.objects.visible_to(member).filter(pk__in=ids).only("pk", "reference")
+    return {
+        c.pk: RecordName("Case", c.reference, reverse("cases:detail", args=[c.pk])) for c in cases
+    }
+
+
+def _name_people(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.people.models import Person
+
+    people = Person.objects.visible_to(member).filter(pk__in=ids)
+    return {
+        p.pk: RecordName("Person", p.full_name, reverse("people:detail", args=[p.pk]))
+        for p in people
+    }
+
+
+def _name_referrals(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.referrals.models import Referral
+
+    referrals = Referral.objects.visible_to(member).filter(pk__in=ids)
+    return {
+        r.pk: RecordName("Referral", str(r), reverse("referrals:detail", args=[r.pk]))
+        for r in referrals
+    }
+
+
+def _name_meetings(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.meetings.models import Meeting
+
+    meetings = Meeting.objects.visible_to(member).filter(pk__in=ids).select_related("case")
+    return {
+        m.pk: RecordName(
+            "Meeting",
+            f"{m.case.reference}, {timezone.localtime(m.scheduled_at):%-d %b %Y}",
+            reverse("meetings:detail", args=[m.pk]),
         )
+        for m in meetings
+    }
+
+
+def _name_agreements(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.agreements.models import Agreement
+
+    agreements = Agreement.objects.visible_to(member).filter(pk__in=ids).select_related("case")
+    return {
+        a.pk: RecordName(
+            "Agreement",
+            f"Agreement in {a.case.reference}",
+            reverse("agreements:detail", args=[a.case_id]),
+        )
+        for a in agreements
+    }
+
+
+def _name_documents(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.documents.models import Document
+
+    documents = Document.objects.visible_to(member).filter(pk__in=ids).select_related("case")
+    return {
+        d.pk: RecordName(
+            "Document",
+            f"{d.title} in {d.case.reference}",
+            reverse("cases:detail", args=[d.case_id]),
+        )
+        for d in documents
+    }
+
+
+def _name_identifiers(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.people.models import Person, PersonIdentifier
+
+    identifiers = PersonIdentifier.objects.visible_to(member).filter(
+        pk__in=ids, person__in=Person.objects.visible_to(member)
+    )
+    return {
+        i.pk: RecordName(
+            "Identifier",
+            f"{i.get_kind_display()} of {i.person.full_name}",
+            reverse("people:detail", args=[i.person_id]),
+        )
+        for i in identifiers.select_related("person")
+    }
+
+
+def _name_memberships(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    memberships = Membership.objects.visible_to(member).filter(pk__in=ids).select_related("user")
+    return {
+        m.pk: RecordName(
+            "Member",
+            m.user.get_full_name() or m.user.email,
+            reverse("core:member_detail", args=[m.pk]),
+        )
+        for m in memberships
+    }
+
+
+def _name_users(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    """A user is named only as a member of this organisation."""
+    memberships = (
+        Membership.objects.visible_to(member).filter(user_id__in=ids).select_related("user")
+    )
+    return {
+        m.user_id: RecordName(
+            "Member",
+            m.user.get_full_name() or m.user.email,
+            reverse("core:member_detail", args=[m.pk]),
+        )
+        for m in memberships
+    }
+
+
+def _name_invitations(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.core.models import Invitation
+
+    invitations = Invitation.objects.visible_to(member).filter(pk__in=ids)
+    return {
+        i.pk: RecordName("Invitation", f"Invitation to {i.email}", reverse("core:members"))
+        for i in invitations
+    }
+
+
+def _name_harm_types(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    from amends.referrals.models import HarmType
+
+    harm_types = HarmType.objects.visible_to(member).filter(pk__in=ids)
+    return {
+        h.pk: RecordName("Kind of harm", h.name, reverse("referrals:harm_types"))
+        for h in harm_types
+    }
+
+
+def _name_organisation(member: Membership, ids: list[int]) -> dict[int, RecordName]:
+    if member.organisation_id not in ids:
+        return {}
+    return {
+        member.organisation_id: RecordName(
+            "Organisation", member.organisation.name, reverse("core:organisation_settings")
+        )
+    }
+
+
+# record_type as the audit log stores it: how to name its records, one query a type.
+NAMERS: dict[str, Namer] = {
+    "case": _name_cases,
+    "person": _name_people,
+    "referral": _name_referrals,
+    "meeting": _name_meetings,
+    "agreement": _name_agreements,
+    "document": _name_documents,
+    "personidentifier": _name_identifiers,
+    "membership": _name_memberships,
+    "user": _name_users,
+    "invitation": _name_invitations,
+    "harmtype": _name_harm_types,
+    "organisation": _name_organisation,
+}
+
+KINDS = {
+    "case": "Case",
+    "person": "Person",
+    "referral": "Referral",
+    "meeting": "Meeting",
+    "agreement": "Agreement",
+    "document": "Document",
+    "personidentifier": "Identifier",
+    "membership": "Member",
+    "user": "Member",
+    "invitation": "Invitation",
+    "harmtype": "Kind of harm",
+    "organisation": "Organisation",
+    "auditevent": "Audit log",
+}
+
+
+def audit_rows(member: Membership, events: Iterable[AuditEvent]) -> list[AuditRow]:
+    """The events, each with its record named and linked where the member may open it.
+
+    Names are looked up in bulk, one query for each kind of record on the page,
+    and only among what the member may see: anything else keeps its number.
+    """
+    events = list(events)
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.record_type in NAMERS and event.record_id.isdigit():
+            wanted.setdefault(event.record_type, set()).add(int(event.record_id))
+    names = {kind: NAMERS[kind](member, sorted(ids)) for kind, ids in wanted.items()}
+    rows = []
+    for event in events:
+        found = None
+        if event.record_id.isdigit():
+            found = names.get(event.record_type, {}).get(int(event.record_id))
+        kind = KINDS.get(event.record_type, event.record_type.capitalize())
+        if found is None:
+            if event.record_type == "auditevent":
+                found = RecordName(kind, "The audit log", reverse("core:audit_log"))
+            else:
+                found = RecordName(kind, f"Number {event.record_id}" if event.record_id else "")
+        rows.append(AuditRow(event, found))
+    return rows

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from amends.core.access import MemberRequest, member_required
 from amends.core.audit import audit_record, client_ip
-from amends.core.audit_log import AuditFilterForm, audit_csv_rows, audit_events_for
+from amends.core.audit_log import AuditFilterForm, audit_csv_rows, audit_events_for, audit_rows
 from amends.core.models import AuditAction, Role
 
 
@@ -33,6 +33,7 @@ def audit_log(request: MemberRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": audit_rows(request.membership, page.object_list),
             "querystring_prefix": f"{query}&" if query else "",
             "export_query": query,
         },
@@ -52,7 +53,7 @@ def audit_log_export(request: MemberRequest) -> HttpResponse:
         ip_address=client_ip(request),
     )
     events = audit_events_for(member, filters).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv")
+    response = StreamingHttpResponse(audit_csv_rows(member, events), content_type="text/csv")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     # Streamed, so a large log never sits in memory; member_required types views as HttpResponse.

@@ -15,7 +15,7 @@ from amends.accounts.models import User
 from amends.agreements import services as agreements
 from amends.agreements.forms import agreement_version
 from amends.cases import services as cases
-from amends.cases.models import Case, ClosureOutcome, PartyRole, ProcessType, RiskDecision
+from amends.cases.models import Case, ClosureOutcome, Party, PartyRole, ProcessType, RiskDecision
 from amends.core.concurrency import version_of
 from amends.core.models import Organisation
 from amends.demo.names import given_name
@@ -343,6 +343,22 @@ def _at(day: datetime.date, start: tuple[int, int]) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(*start)))
 
 
+def _consent(party: Party, given_by: Party, method: str, lead: User, on: datetime.date) -> None:
+    """Consent to take part and, for a face-to-face process, to a direct meeting."""
+    scopes = ["take_part"] + ([] if party.case.is_indirect else ["direct_meeting"])
+    for scope in scopes:
+        cases.consent_record(
+            party=party,
+            given_by=given_by,
+            scope=scope,
+            decision="given",
+            method=method,
+            decided_on=on,
+            note="",
+            by=lead,
+        )
+
+
 def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> None:
     for party in case.parties.all():
         cases.contact_log(
@@ -354,15 +370,7 @@ def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> N
             minutes=rng.choice([20, 30, 45, 60]),
             note="",
         )
-        cases.consent_record(
-            party=party,
-            given_by=party,
-            decision="given",
-            method="in_person",
-            decided_on=on,
-            note="",
-            by=lead,
-        )
+        _consent(party, party, "in_person", lead, on)
         if party.person.is_child:
             carer = Person.objects.create(
                 organisation=case.organisation,
@@ -372,24 +380,8 @@ def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> N
             parent = cases.party_add(
                 case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
             )
-            cases.consent_record(
-                party=party,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=on,
-                note="",
-                by=lead,
-            )
-            cases.consent_record(
-                party=parent,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=on,
-                note="",
-                by=lead,
-            )
+            _consent(party, parent, "phone", lead, on)
+            _consent(parent, parent, "phone", lead, on)
     cases.risk_assess(
         case=case,
         by=lead,

@@ -220,7 +220,7 @@ def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> li
     problems: list[str] = []
     if parties is None:
         parties = [a.party for a in meeting.attendees.select_related("party__person")]
-    consent = consent_state(meeting.case)  # the whole case's ledger, read once
+    consent = consent_state(meeting.case, process=meeting.process)  # the ledger, read once
     for party in parties:
         problems.extend(consent[party.pk])
     assessment = risk_current(meeting.case)

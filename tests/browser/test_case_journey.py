@@ -69,7 +69,9 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     page.get_by_role("button", name="Accept and open a case").click()
     expect(page.get_by_role("heading", name="Allocate facilitators")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Lead facilitator").select_option(label=bob.get_full_name())
+    page.get_by_label("Lead facilitator").select_option(
+        label=f"{bob.get_full_name()} (no open cases)"
+    )
     page.get_by_role("button", name="Allocate").click()
     case = Case.objects.get()
     expect(page.get_by_role("heading", name=case.reference)).to_be_visible()
@@ -87,23 +89,27 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
         page.get_by_label("Phone call").check()
         page.get_by_label("With").select_option(label=f"{name} ({role})")
         fill_date(page, "Date", today)
+        page.get_by_label("Spoke to them or met them").check()
         page.get_by_label("Minutes spent").fill("30")
         page.get_by_role("button", name="Log contact").click()
         expect(page.get_by_text("The contact is logged")).to_be_visible()
         page.get_by_role("link", name=f"Back to {case.reference}").click()
 
-        page.get_by_role("button", name="Record consent").click()
-        assert_accessible(page)
-        page.get_by_role("group", name="Whose taking part is this about?").get_by_label(
-            re.compile(name)
-        ).check()
-        page.get_by_role("group", name="Who gave or refused consent?").get_by_label(
-            re.compile(name)
-        ).check()
-        page.get_by_role("group", name="Decision").get_by_label("Given").check()
-        page.get_by_label("In person").check()
-        page.get_by_role("button", name="Record").click()
-        expect(page.get_by_text("Consent is recorded")).to_be_visible()
+        # A conference is face to face: consent to take part, and to a direct meeting.
+        for scope in ("Taking part in the restorative process", "A direct (face-to-face) meeting"):
+            page.get_by_role("button", name="Record consent").click()
+            assert_accessible(page)
+            page.get_by_role("group", name="Whose taking part is this about?").get_by_label(
+                re.compile(name)
+            ).check()
+            page.get_by_role("group", name="Who gave or refused consent?").get_by_label(
+                re.compile(name)
+            ).check()
+            page.get_by_role("group", name="What is the consent for?").get_by_label(scope).check()
+            page.get_by_role("group", name="Decision").get_by_label("Given").check()
+            page.get_by_label("In person").check()
+            page.get_by_role("button", name="Record").click()
+            expect(page.get_by_text("Consent is recorded")).to_be_visible()
     expect(page.get_by_text("60 minutes")).to_be_visible()
 
     page.get_by_role("button", name="Assess risk").click()
