@@ -220,5 +220,8 @@ def test_without_a_second_factor_you_can_add_an_address(zoe):
     assert response.status_code == 302
     assert EmailAddress.objects.filter(user=zoe, email="zoe@kowalczyk.example").exists()
     html = client.get(reverse("account_email")).content.decode()
+    assert "Other addresses" in html
     assert "zoe@kowalczyk.example" in html
     assert "Not confirmed" in html
+    # The address she signs in with is stated, and offers no "Remove".
+    assert html.count('name="action_remove"') == 1
