@@ -38,6 +38,8 @@ class GovukLabels(forms.Form):
     labels: ClassVar[dict[str, str]] = {}
     hints: ClassVar[dict[str, str | None]] = {}
     messages: ClassVar[dict[str, dict[str, str]]] = {}
+    #: The field where a new password is chosen: its hint says what the validators ask.
+    validator_hint_field: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,6 +51,8 @@ class GovukLabels(forms.Form):
                 field.help_text = self.hints[name] or ""
             field.error_messages["required"] = f"Enter your {str(field.label).lower()}"
             field.error_messages.update(self.messages.get(name, {}))
+        if self.validator_hint_field:
+            self.fields[self.validator_hint_field].help_text = new_password_hint()
 
 
 class LoginForm(GovukLabels, account_forms.LoginForm):
@@ -71,10 +75,7 @@ class ResetPasswordForm(GovukLabels, account_forms.ResetPasswordForm):
 class ResetPasswordKeyForm(GovukLabels, account_forms.ResetPasswordKeyForm):
     labels = {"password1": "New password", "password2": "Confirm new password"}
     messages = {"password2": {"required": "Enter the new password again"}}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    validator_hint_field = "password1"
 
 
 class ChangePasswordForm(GovukLabels, account_forms.ChangePasswordForm):
@@ -85,19 +86,13 @@ class ChangePasswordForm(GovukLabels, account_forms.ChangePasswordForm):
     }
     hints = {"oldpassword": None}
     messages = {"password2": {"required": "Enter the new password again"}}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    validator_hint_field = "password1"
 
 
 class SetPasswordForm(GovukLabels, account_forms.SetPasswordForm):
     labels = {"password1": "Password", "password2": "Confirm password"}
     messages = {"password2": {"required": "Enter the password again"}}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    validator_hint_field = "password1"
 
 
 class AddEmailForm(GovukLabels, account_forms.AddEmailForm):

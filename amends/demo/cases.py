@@ -365,24 +365,17 @@ def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> N
             parent = cases.party_add(
                 case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
             )
-            cases.consent_record(
-                party=party,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=on,
-                note="",
-                by=lead,
-            )
-            cases.consent_record(
-                party=parent,
-                given_by=parent,
-                decision="given",
-                method="phone",
-                decided_on=on,
-                note="",
-                by=lead,
-            )
+            # The parent consents for the child, and for themself.
+            for consenting_for in (party, parent):
+                cases.consent_record(
+                    party=consenting_for,
+                    given_by=parent,
+                    decision="given",
+                    method="phone",
+                    decided_on=on,
+                    note="",
+                    by=lead,
+                )
     cases.risk_assess(
         case=case,
         by=lead,
