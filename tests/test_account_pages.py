@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import signed_in
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, PasskeyFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    PasskeyFactory,
+    UserFactory,
+)
 
 # The pages under /accounts/ a signed-in person can open from "Your account".
 ACCOUNT_PAGES = [
@@ -48,6 +56,14 @@ def siân(org):
     MembershipFactory(
         organisation=OrganisationFactory(name="HMP Eastwood"), role="facilitator", user=user
     )
+    return user
+
+
+@pytest.fixture
+def zoe(db):
+    """Someone with no membership, so no second factor: she may add an address herself."""
+    user = UserFactory(email="zoe.kowalczyk@northbridge.example", full_name="Zoë Kowalczyk")
+    Authenticator.objects.filter(user=user).delete()
     return user
 
 
@@ -130,12 +146,18 @@ def test_a_wrong_current_password_is_explained_and_changes_nothing(alice, as_ali
     assert alice.check_password(PASSWORD)
 
 
-def test_a_bad_address_is_explained_at_the_field(as_alice):
-    response = as_alice.post(reverse("account_email"), {"action_add": "", "email": "siân@"})
+def test_a_bad_address_is_explained_at_the_field(zoe):
+    client = signed_in(zoe, second_factor=False)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "siân@"})
     html = response.content.decode()
     assert "There is a problem" in html
     assert 'id="id_email-error"' in html
+    assert "Enter an e-mail address in the correct format, like name@example.org" in html
     assert_in_our_design(html, "Your e-mail addresses")
+    assert list(EmailAddress.objects.filter(user=zoe).values_list("email", flat=True)) in (
+        [],
+        [zoe.email],
+    )
 
 
 def test_the_account_page_reads_a_fixed_number_of_queries(
@@ -168,3 +190,38 @@ def test_a_failed_sign_in_is_explained_in_an_error_summary(alice):
 @pytest.mark.parametrize("url_name", ["account_reset_password", "account_login"])
 def test_signed_out_pages_have_no_placeholders(db, url_name):
     assert "placeholder=" not in Client().get(reverse(url_name)).content.decode()
+
+
+def test_an_empty_sign_in_says_what_to_enter(db):
+    html = Client().post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+    assert 'href="#id_login">Enter your e-mail address</a>' in html
+    assert 'href="#id_password">Enter your password</a>' in html
+    assert "This field is required" not in html
+
+
+def test_a_wrong_password_is_explained_in_plain_english(alice):
+    response = Client().post(
+        reverse("account_login"), {"login": alice.email, "password": "not-the-password"}
+    )
+    assert "The e-mail address or password is not right" in response.content.decode()
+
+
+def test_with_a_second_factor_you_are_told_how_to_change_your_address(as_alice):
+    html = as_alice.get(reverse("account_email")).content.decode()
+    assert "ask your coordinator" in html
+    assert 'name="action_add"' not in html
+
+
+def test_without_a_second_factor_you_can_add_an_address(zoe):
+    client = signed_in(zoe, second_factor=False)
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "zoe@kowalczyk.example"}
+    )
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=zoe, email="zoe@kowalczyk.example").exists()
+    html = client.get(reverse("account_email")).content.decode()
+    assert "Other addresses" in html
+    assert "zoe@kowalczyk.example" in html
+    assert "Not confirmed" in html
+    # The address she signs in with is stated, and offers no "Remove".
+    assert html.count('name="action_remove"') == 1

@@ -10,6 +10,15 @@ from amends.core import fields
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # Plain English, saying what to do (GOV.UK error messages).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "The e-mail address or password is not right",
+        "enter_current_password": "Enter your current password",
+        "incorrect_password": "The password is not right",
+        "duplicate_email": "That address is already on your account",
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by accepting an invitation from a coordinator.
         return False
@@ -29,6 +38,12 @@ class MFAAdapter(DefaultMFAAdapter):
     They use the same keys as personal data (FIELD_ENCRYPTION_KEYS), so a copy
     of the database alone cannot produce anyone's codes.
     """
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "Incorrect code – enter the 6 digits your app shows now, "
+        "or one of your recovery codes",
+    }
 
     def encrypt(self, text: str) -> str:
         return fields.encrypt(text)

@@ -19,16 +19,27 @@ from django.contrib.auth import password_validation
 EMAIL = "E-mail address"
 CODE = "Code"
 
+# GOV.UK error messages: say what to do, in the words of the label.
+ENTER_EMAIL = {
+    "required": "Enter your e-mail address",
+    "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+}
+ENTER_CODE = {"required": "Enter the 6-digit code from your authenticator app"}
+
 
 def new_password_hint() -> str:
     return " ".join(str(text) for text in password_validation.password_validators_help_texts())
 
 
 class GovukLabels(forms.Form):
-    """Drop placeholders and give each field its label and hint (None: no hint)."""
+    """Drop placeholders and give each field its label, hint (None: no hint) and
+    error messages ("Enter …" by default for a required field)."""
 
     labels: ClassVar[dict[str, str]] = {}
     hints: ClassVar[dict[str, str | None]] = {}
+    messages: ClassVar[dict[str, dict[str, str]]] = {}
+    #: The field where a new password is chosen: its hint says what the validators ask.
+    validator_hint_field: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,10 +49,15 @@ class GovukLabels(forms.Form):
                 field.label = self.labels[name]
             if name in self.hints:
                 field.help_text = self.hints[name] or ""
+            field.error_messages["required"] = f"Enter your {str(field.label).lower()}"
+            field.error_messages.update(self.messages.get(name, {}))
+        if self.validator_hint_field:
+            self.fields[self.validator_hint_field].help_text = new_password_hint()
 
 
 class LoginForm(GovukLabels, account_forms.LoginForm):
     labels = {"login": EMAIL, "password": "Password"}
+    messages = {"login": ENTER_EMAIL}
     # The page itself has the one "Forgotten your password?" link.
     hints = {"password": None}
 
@@ -53,14 +69,13 @@ class ReauthenticateForm(GovukLabels, account_forms.ReauthenticateForm):
 
 class ResetPasswordForm(GovukLabels, account_forms.ResetPasswordForm):
     labels = {"email": EMAIL}
+    messages = {"email": ENTER_EMAIL}
 
 
 class ResetPasswordKeyForm(GovukLabels, account_forms.ResetPasswordKeyForm):
     labels = {"password1": "New password", "password2": "Confirm new password"}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    messages = {"password2": {"required": "Enter the new password again"}}
+    validator_hint_field = "password1"
 
 
 class ChangePasswordForm(GovukLabels, account_forms.ChangePasswordForm):
@@ -70,35 +85,40 @@ class ChangePasswordForm(GovukLabels, account_forms.ChangePasswordForm):
         "password2": "Confirm new password",
     }
     hints = {"oldpassword": None}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    messages = {"password2": {"required": "Enter the new password again"}}
+    validator_hint_field = "password1"
 
 
 class SetPasswordForm(GovukLabels, account_forms.SetPasswordForm):
     labels = {"password1": "Password", "password2": "Confirm password"}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = new_password_hint()
+    messages = {"password2": {"required": "Enter the password again"}}
+    validator_hint_field = "password1"
 
 
 class AddEmailForm(GovukLabels, account_forms.AddEmailForm):
     labels = {"email": EMAIL}
+    messages = {
+        "email": {
+            "required": "Enter the e-mail address to add",
+            "invalid": ENTER_EMAIL["invalid"],
+        }
+    }
 
 
 class AuthenticateForm(GovukLabels, mfa_forms.AuthenticateForm):
     labels = {"code": CODE}
+    messages = {"code": ENTER_CODE}
 
 
 class MFAReauthenticateForm(GovukLabels, mfa_forms.ReauthenticateForm):
     labels = {"code": CODE}
+    messages = {"code": ENTER_CODE}
 
 
 class ActivateTOTPForm(GovukLabels, totp_forms.ActivateTOTPForm):
     labels = {"code": CODE}
     hints = {"code": "The 6 digits your authenticator app shows for Amends."}
+    messages = {"code": ENTER_CODE}
 
 
 class AddWebAuthnForm(GovukLabels, webauthn_forms.AddWebAuthnForm):
@@ -112,3 +132,4 @@ class AddWebAuthnForm(GovukLabels, webauthn_forms.AddWebAuthnForm):
 
 class EditWebAuthnForm(GovukLabels, webauthn_forms.EditWebAuthnForm):
     labels = {"name": "Name of the passkey"}
+    messages = {"name": {"required": "Enter a name for the passkey"}}

@@ -380,6 +380,7 @@ def _prepare(case: Case, lead: User, on: datetime.date, rng: random.Random) -> N
             parent = cases.party_add(
                 case=case, person=carer, role=PartyRole.PARENT_CARER, supports=party, by=lead
             )
+            # The parent consents for the child, and for themself.
             _consent(party, parent, "phone", lead, on)
             _consent(parent, parent, "phone", lead, on)
     cases.risk_assess(

@@ -136,32 +136,27 @@ GROUPS: list[tuple[int, list[str], list[str]]] = [
     ),
     # South Asian
     (
-        14,
+        10,
         [
             "Priya",
             "Arjun",
             "Aisha",
             "Imran",
-            "Harpreet",
-            "Gurpreet",
             "Sunita",
             "Rohan",
             "Fatima",
             "Zain",
             "Anjali",
             "Bilal",
-            "Nusrat",
             "Kiran",
             "Yusuf",
             "Saira",
+            "Nikhil",
         ],
         [
             "Patel",
-            "Begum",
             "Hussain",
             "Iqbal",
-            "Singh",
-            "Kaur",
             "Chaudhry",
             "Ahmed",
             "Sharma",
@@ -169,9 +164,15 @@ GROUPS: list[tuple[int, list[str], list[str]]] = [
             "Khan",
             "Mistry",
             "Chandran",
-            "Bibi",
+            "Desai",
+            "Qureshi",
         ],
     ),
+    # Muslim women who take Begum or Bibi
+    (2, ["Nusrat", "Shazia", "Rukhsana", "Fatima"], ["Begum", "Bibi"]),
+    # Sikh women and men
+    (2, ["Harpreet", "Gurpreet", "Manjit", "Jasleen"], ["Kaur"]),
+    (2, ["Harjit", "Gurpreet", "Jaspal", "Amarjit"], ["Singh"]),
     # Caribbean
     (
         10,

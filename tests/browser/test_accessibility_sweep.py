@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from tests.conftest import assert_accessible, signed_in
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, PasskeyFactory
 from tests.test_isolation import NOT_RECORDS, build_objects, walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +30,16 @@ def use_session(page: Page, live_server, client) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
+def reauthenticated(user):
+    """A signed-in client that has just typed its password again, as changing
+    how you sign in asks; so the sweep reaches those pages too."""
+    client = signed_in(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return client
+
+
 def test_every_page_a_coordinator_opens_meets_wcag_aa(page: Page, live_server, org, alice):
-    use_session(page, live_server, signed_in(alice))
+    use_session(page, live_server, reauthenticated(alice))
     checked = []
     for name, kwargs in sorted({(n, tuple(k)) for n, k in walk()}):
         if name in SKIPPED or any(k in NOT_RECORDS for k in kwargs):
@@ -51,7 +60,46 @@ def test_every_page_a_coordinator_opens_meets_wcag_aa(page: Page, live_server, o
         "agreements:detail",
         "core:audit_log",
         "people:add",
+        "accounts:account",
+        "account_email",
+        "account_change_password",
+        "mfa_deactivate_totp",
+        "mfa_generate_recovery_codes",
     } <= set(checked), checked
+
+
+ACCOUNT_PAGES = [
+    "accounts:account",
+    "account_email",
+    "account_change_password",
+    "mfa_index",
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_deactivate_totp",
+    "mfa_generate_recovery_codes",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_sign_in_and_account_pages_meet_wcag_aa_on_a_desktop_and_a_phone(
+    page: Page, live_server, org, bob, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{reverse('account_login')}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Enter your e-mail address").wait_for()
+    assert page.get_by_role("link", name="Enter your password").count() == 1
+    assert_accessible(page)
+
+    # A facilitator who works for two services, with a passkey as well as an app.
+    MembershipFactory(user=bob, organisation=OrganisationFactory(name="HMP Eastwood"))
+    PasskeyFactory(user=bob)
+    use_session(page, live_server, reauthenticated(bob))
+    for name in ACCOUNT_PAGES:
+        page.goto(f"{live_server.url}{reverse(name)}")
+        page.get_by_role("heading", level=1).wait_for()
+        assert_accessible(page)
 
 
 def test_the_platform_page_meets_wcag_aa(page: Page, live_server, db):

@@ -293,4 +293,7 @@ class Command(BaseCommand):
                     "      second factor: adds a passkey at first sign-in (see README)"
                 )
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000 and sign in with any of them.")
+        self.stdout.write(
+            "Open http://127.0.0.1:8000 and sign in with any of them: with DEBUG on, the "
+            "second-factor page of a demo account shows its current code."
+        )
