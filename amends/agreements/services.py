@@ -289,13 +289,16 @@ def agreement_confirm(
 # Follow-up ----------------------------------------------------------------------------
 
 
-def _action_locked(action: AgreementAction, loaded_version: str | None = None) -> AgreementAction:
+def _action_locked(
+    action: AgreementAction, loaded_version: str | None, *, edit: bool = True
+) -> AgreementAction:
     """Lock the case, then the action, and return the action as saved.
 
-    With `loaded_version`, refuse if the action changed since the page was loaded.
+    An edit of the action refuses a page loaded before its last change, or a
+    save without a version; adding a payment to it is not an edit of it.
     """
     case = case_lock_open(action.case)
-    if loaded_version is not None:
+    if edit:
         current: AgreementAction = lock_and_check(action, loaded_version, [])
     else:
         current = AgreementAction.objects.select_for_update().get(pk=action.pk)
@@ -430,7 +433,7 @@ def payment_record(
 ) -> Payment:
     """Record a payment towards restitution; the payment that reaches the amount completes it."""
     with transaction.atomic():
-        action = _action_locked(action)
+        action = _action_locked(action, None, edit=False)
         if action.kind != ActionKind.RESTITUTION:
             raise ValidationError("Payments are recorded only against financial restitution.")
         _refuse_if_resolved(action)
