@@ -773,3 +773,40 @@ def test_an_action_owner_without_consent_stops_the_agreement(
     assert agreement.agreed_on is None
     consent(supporter)
     assert confirm(as_bob, case).status_code == 302
+
+
+# Pages read a fixed number of queries ---------------------------------------------------------
+
+
+def queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_action_page_reads_the_same_whatever_the_payments(as_alice, owed):
+    url = reverse("agreements:action_detail", args=[owed.pk])
+    few = queries_for(as_alice, url)
+    for _ in range(9):
+        PaymentFactory(organisation=owed.organisation, action=owed, amount=Decimal("1.00"))
+    assert queries_for(as_alice, url) == few
+
+
+def test_the_agreement_page_reads_the_same_whatever_the_actions(
+    as_alice, org, case, agreement, action
+):
+    url = reverse("agreements:detail", args=[case.pk])
+    few = queries_for(as_alice, url)
+    for name in ("Aled", "Bronwen", "Catrin", "Dafydd", "Eleri"):
+        supporter = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.SUPPORTER,
+            person=PersonFactory(organisation=org, given_name=name),
+        )
+        AgreementActionFactory(organisation=org, agreement=agreement, owner=supporter)
+        AcceptanceFactory(organisation=org, agreement=agreement, party=supporter)
+    assert queries_for(as_alice, url) == few
