@@ -810,3 +810,62 @@ def test_the_agreement_page_reads_the_same_whatever_the_actions(
         AgreementActionFactory(organisation=org, agreement=agreement, owner=supporter)
         AcceptanceFactory(organisation=org, agreement=agreement, party=supporter)
     assert queries_for(as_alice, url) == few
+
+
+# Reparation: done only when the hours agreed were worked ----------------------------------------
+
+
+@pytest.fixture
+def reparation(confirmed, responsible):
+    return AgreementActionFactory(
+        organisation=confirmed.organisation,
+        agreement=confirmed,
+        owner=responsible,
+        kind=ActionKind.REPARATION,
+        hours=Decimal("10"),
+        description="Ten hours clearing the community garden.",
+    )
+
+
+def resolve_hours(client, action, hours, status="done", note=""):
+    return client.post(
+        reverse("agreements:resolve", args=[action.pk]),
+        {
+            "status": status,
+            "note": note,
+            "hours_done": hours,
+            "version": version_of(AgreementAction.objects.get(pk=action.pk)),
+            **date_fields("resolved_on", TODAY()),
+        },
+    )
+
+
+def test_reparation_short_of_the_hours_is_not_done(as_bob, reparation):
+    response = resolve_hours(as_bob, reparation, "6")
+    assert response.context["resolve_form"].errors["hours_done"] == [
+        "6 hours of the 10 hours agreed were worked: 4 hours still to do. Record it as partly "
+        "done, or ask a coordinator to record a variation."
+    ]
+    response = resolve_hours(as_bob, reparation, "")
+    assert response.context["resolve_form"].errors["hours_done"] == [
+        "Enter the hours they worked, like 7.5"
+    ]
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.OPEN and reparation.hours_done is None
+
+
+def test_reparation_is_done_when_the_hours_are_worked(as_bob, reparation):
+    assert resolve_hours(as_bob, reparation, "10.5").status_code == 302
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.DONE
+    assert reparation.hours_done == Decimal("10.5")
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[reparation.pk])))
+    assert "Hours worked" in page and "10.5" in page
+
+
+def test_reparation_partly_done_records_the_hours(as_bob, reparation):
+    response = resolve_hours(as_bob, reparation, "6", status="partly_done", note="Stopped going.")
+    assert response.status_code == 302
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.PARTLY_DONE
+    assert reparation.hours_done == Decimal("6")

@@ -360,11 +360,13 @@ def action_resolve(
     note: str,
     by: User,
     loaded_version: str | None,
+    hours_done: Decimal | None = None,
 ) -> AgreementAction:
     """Record how an action ended, and who verified it.
 
     Restitution is done only when the payments recorded reach the amount
-    agreed; a change of terms is a variation, which a coordinator records.
+    agreed, and reparation only when the hours worked reach the hours agreed;
+    a change of terms is a variation, which a coordinator records.
     """
     with transaction.atomic():
         action = _action_locked(action, loaded_version)
@@ -383,10 +385,27 @@ def action_resolve(
                     f"£{owed:,.2f} of the £{action.amount:,.2f} agreed is still owed. Record the "
                     "payments, or ask a coordinator to record a variation."
                 )
+        if action.hours is not None and status != ActionStatus.NOT_DONE:
+            if hours_done is None:
+                errors["hours_done"] = "Enter the hours they worked, like 7.5"
+            elif status == ActionStatus.DONE and hours_done < action.hours:
+                errors["hours_done"] = (
+                    f"{_hours(hours_done)} of the {_hours(action.hours)} agreed "
+                    f"{'was' if hours_done == 1 else 'were'} worked: "
+                    f"{_hours(action.hours - hours_done)} still to do. Record it as partly done, "
+                    "or ask a coordinator to record a variation."
+                )
         if errors:
             raise ValidationError(errors)
+        if action.hours is not None:
+            action.hours_done = hours_done
         _mark(action, status=status, resolved_on=resolved_on, note=note, by=by)
     return action
+
+
+def _hours(value: Decimal) -> str:
+    number = f"{value.normalize():f}"
+    return f"{number} hour" if value == 1 else f"{number} hours"
 
 
 VARIABLE = {ActionStatus.OPEN, ActionStatus.PARTLY_DONE, ActionStatus.NOT_DONE}
