@@ -33,7 +33,7 @@ from tests.factories import (
     PersonFactory,
     RiskAssessmentFactory,
 )
-from tests.test_meetings import action_data, date_fields, page_text
+from tests.test_meetings import action_data, consent, date_fields, page_text
 
 TODAY = timezone.localdate
 
@@ -576,3 +576,296 @@ def test_changing_the_actions_clears_earlier_acceptances(
     assert response.status_code == 302
     assert not Acceptance.objects.exists()
     assert case.events.filter(code="acceptances_cleared").exists()
+
+
+# Restitution: done only when paid in full, or varied by a coordinator ------------------------
+
+
+@pytest.fixture
+def owed(confirmed, responsible):
+    """£150 of restitution agreed, £100 of it paid so far."""
+    action = AgreementActionFactory(
+        organisation=confirmed.organisation,
+        agreement=confirmed,
+        owner=responsible,
+        kind=ActionKind.RESTITUTION,
+        amount=Decimal("150.00"),
+        description="Pay £150 towards the broken window.",
+    )
+    PaymentFactory(organisation=confirmed.organisation, action=action, amount=Decimal("100.00"))
+    return action
+
+
+def test_restitution_short_of_the_amount_is_not_done(as_bob, owed):
+    response = resolve(as_bob, owed, status="done")
+    assert response.status_code == 200
+    assert response.context["resolve_form"].errors["status"] == [
+        "£50.00 of the £150.00 agreed is still owed. Record the payments, or ask a "
+        "coordinator to record a variation."
+    ]
+    assert "£50.00 of the £150.00 agreed is still owed" in page_text(response)
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.OPEN
+    assert owed.resolved_on is None
+
+
+def test_the_payment_that_reaches_the_amount_completes_the_action(as_bob, bob, owed):
+    response = pay(as_bob, owed, "50.00")
+    assert response.status_code == 302
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.DONE
+    assert owed.verified_by == bob
+    assert owed.resolved_on == TODAY()
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[owed.pk]), follow=True))
+    assert "Paid £150.00 of £150.00" in page
+    assert "Record payment" not in page
+    assert owed.case.events.filter(summary__startswith="Financial restitution recorded as done")
+
+
+def test_a_part_payment_leaves_the_action_open(as_bob, owed):
+    assert pay(as_bob, owed, "20.00").status_code == 302
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.OPEN
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[owed.pk])))
+    assert "Paid £120.00 of £150.00: £30.00 still to pay" in page
+
+
+def vary(client, action, **overrides):
+    return client.post(
+        reverse("agreements:vary", args=[action.pk]),
+        {
+            "terms": "Łukasz pays £100 and repaints the shop's shutter.",
+            "reason": "He lost his job; Siân agreed to work instead of the rest.",
+            "version": version_of(AgreementAction.objects.get(pk=action.pk)),
+            **date_fields("varied_on", TODAY()),
+        }
+        | overrides,
+    )
+
+
+def test_a_coordinator_records_a_variation(as_alice, alice, owed):
+    page = page_text(as_alice.get(reverse("agreements:action_detail", args=[owed.pk])))
+    assert "Record a variation" in page
+    response = vary(as_alice, owed)
+    assert response.status_code == 302
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.VARIED
+    assert owed.variation_terms == "Łukasz pays £100 and repaints the shop's shutter."
+    assert owed.verification_note.startswith("He lost his job")
+    assert owed.verified_by == alice
+    page = page_text(as_alice.get(reverse("agreements:action_detail", args=[owed.pk])))
+    assert "New terms" in page and "repaints the shop&#x27;s shutter" in page
+    assert owed.case.events.filter(summary__startswith="Financial restitution recorded as varied")
+
+
+def test_a_variation_needs_new_terms_and_a_reason(as_alice, owed):
+    response = vary(as_alice, owed, terms="", reason="  ")
+    assert response.status_code == 200
+    form = response.context["vary_form"]
+    assert form.errors["terms"] == ["Enter the new terms that were agreed"]
+    assert "reason" in form.errors
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.OPEN
+
+
+def test_only_a_coordinator_varies_an_action(as_bob, owed):
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[owed.pk])))
+    assert "Record a variation" not in page
+    assert vary(as_bob, owed).status_code == 404
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.OPEN
+    # Nor can "varied" be chosen when resolving it.
+    response = resolve(as_bob, owed, status="varied", note="Different terms.")
+    assert "Select how the action ended from the list" in page_text(response)
+    owed.refresh_from_db()
+    assert owed.status == ActionStatus.OPEN
+
+
+def close(client, case, outcome="agreement_completed"):
+    return client.post(reverse("cases:close", args=[case.pk]), {"outcome": outcome, "note": ""})
+
+
+def test_agreement_completed_only_when_every_action_is_done_or_varied(
+    as_alice, confirmed, action, owed
+):
+    case = confirmed.case
+    assert pay(as_alice, owed, "50.00").status_code == 302
+    assert resolve(as_alice, action, status="partly_done", note="Half a letter.").status_code == 302
+    response = close(as_alice, case)
+    assert response.status_code == 200
+    assert response.context["form"].errors["outcome"] == [
+        "The agreement is completed only when every action is done or varied. Not yet: "
+        "Apology (written) (partly done). A coordinator can record a variation."
+    ]
+    case.refresh_from_db()
+    assert case.status != CaseStatus.CLOSED
+    assert vary(as_alice, action).status_code == 302
+    assert close(as_alice, case).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_outcome == "agreement_completed"
+
+
+# Consent rules the agreement ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sian_and_lukasz(org, harmed, responsible):
+    """The harmed and responsible people, with the names they were given."""
+    for party, (given, family) in (
+        (harmed, ("Siân", "O'Brien")),
+        (responsible, ("Łukasz", "Nowak")),
+    ):
+        party.person.given_name, party.person.family_name = given, family
+        party.person.save()
+    return harmed, responsible
+
+
+def test_no_acceptance_once_consent_is_withdrawn(as_bob, case, agreement, action, sian_and_lukasz):
+    harmed, responsible = sian_and_lukasz
+    consent(harmed, decision="withdrawn")
+    response = accept(as_bob, case, responsible)
+    assert response.status_code == 200
+    message = (
+        "The agreement cannot be accepted: consent is missing from Siân (harmed person). "
+        "Record their consent first."
+    )
+    assert response.context["accept_form"].non_field_errors() == [message]
+    assert "O&#x27;Brien" not in page_text(response).split("Still to accept")[0]
+    assert not Acceptance.objects.exists()
+
+
+def test_no_confirmation_once_consent_is_withdrawn(
+    as_bob, case, agreement, action, sian_and_lukasz
+):
+    harmed, responsible = sian_and_lukasz
+    accept_all(agreement, harmed, responsible)
+    consent(responsible, decision="withdrawn")
+    consent(harmed, decision="declined")
+    response = confirm(as_bob, case)
+    assert response.context["confirm_form"].non_field_errors() == [
+        "The agreement cannot be confirmed: consent is missing from Siân (harmed person) and "
+        "Łukasz (responsible person). Record their consent first."
+    ]
+    agreement.refresh_from_db()
+    case.refresh_from_db()
+    assert agreement.agreed_on is None
+    assert case.status == CaseStatus.MEETING_ARRANGED
+
+
+def test_an_action_owner_without_consent_stops_the_agreement(
+    as_bob, org, case, agreement, action, harmed, responsible
+):
+    """A supporter who takes on an action is party to the agreement too."""
+    supporter = PartyFactory(
+        organisation=org,
+        case=case,
+        role=PartyRole.SUPPORTER,
+        person=PersonFactory(organisation=org, given_name="Gareth", family_name="Jones"),
+    )
+    AgreementActionFactory(
+        organisation=org, agreement=agreement, owner=supporter, kind=ActionKind.BEHAVIOUR
+    )
+    accept_all(agreement, harmed, responsible)
+    response = confirm(as_bob, case)
+    assert "consent is missing from Gareth (supporter)" in page_text(response)
+    agreement.refresh_from_db()
+    assert agreement.agreed_on is None
+    consent(supporter)
+    assert confirm(as_bob, case).status_code == 302
+
+
+# Pages read a fixed number of queries ---------------------------------------------------------
+
+
+def queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_action_page_reads_the_same_whatever_the_payments(as_alice, owed):
+    url = reverse("agreements:action_detail", args=[owed.pk])
+    few = queries_for(as_alice, url)
+    for _ in range(9):
+        PaymentFactory(organisation=owed.organisation, action=owed, amount=Decimal("1.00"))
+    assert queries_for(as_alice, url) == few
+
+
+def test_the_agreement_page_reads_the_same_whatever_the_actions(
+    as_alice, org, case, agreement, action
+):
+    url = reverse("agreements:detail", args=[case.pk])
+    few = queries_for(as_alice, url)
+    for name in ("Aled", "Bronwen", "Catrin", "Dafydd", "Eleri"):
+        supporter = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.SUPPORTER,
+            person=PersonFactory(organisation=org, given_name=name),
+        )
+        AgreementActionFactory(organisation=org, agreement=agreement, owner=supporter)
+        AcceptanceFactory(organisation=org, agreement=agreement, party=supporter)
+    assert queries_for(as_alice, url) == few
+
+
+# Reparation: done only when the hours agreed were worked ----------------------------------------
+
+
+@pytest.fixture
+def reparation(confirmed, responsible):
+    return AgreementActionFactory(
+        organisation=confirmed.organisation,
+        agreement=confirmed,
+        owner=responsible,
+        kind=ActionKind.REPARATION,
+        hours=Decimal("10"),
+        description="Ten hours clearing the community garden.",
+    )
+
+
+def resolve_hours(client, action, hours, status="done", note=""):
+    return client.post(
+        reverse("agreements:resolve", args=[action.pk]),
+        {
+            "status": status,
+            "note": note,
+            "hours_done": hours,
+            "version": version_of(AgreementAction.objects.get(pk=action.pk)),
+            **date_fields("resolved_on", TODAY()),
+        },
+    )
+
+
+def test_reparation_short_of_the_hours_is_not_done(as_bob, reparation):
+    response = resolve_hours(as_bob, reparation, "6")
+    assert response.context["resolve_form"].errors["hours_done"] == [
+        "6 hours of the 10 hours agreed were worked: 4 hours still to do. Record it as partly "
+        "done, or ask a coordinator to record a variation."
+    ]
+    response = resolve_hours(as_bob, reparation, "")
+    assert response.context["resolve_form"].errors["hours_done"] == [
+        "Enter the hours they worked, like 7.5"
+    ]
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.OPEN and reparation.hours_done is None
+
+
+def test_reparation_is_done_when_the_hours_are_worked(as_bob, reparation):
+    assert resolve_hours(as_bob, reparation, "10.5").status_code == 302
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.DONE
+    assert reparation.hours_done == Decimal("10.5")
+    page = page_text(as_bob.get(reverse("agreements:action_detail", args=[reparation.pk])))
+    assert "Hours worked" in page and "10.5" in page
+
+
+def test_reparation_partly_done_records_the_hours(as_bob, reparation):
+    response = resolve_hours(as_bob, reparation, "6", status="partly_done", note="Stopped going.")
+    assert response.status_code == 302
+    reparation.refresh_from_db()
+    assert reparation.status == ActionStatus.PARTLY_DONE
+    assert reparation.hours_done == Decimal("6")

@@ -165,6 +165,20 @@ class ResolveForm(forms.Form):
         help_text="The date you checked it. You will be recorded as the person who verified it.",
         error_messages={"required": "Enter the date you checked it"},
     )
+    hours_done = forms.DecimalField(
+        label="Hours worked",
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        decimal_places=1,
+        help_text="For reparation work: the hours they did, like 7.5",
+        error_messages={
+            "invalid": "Hours worked must be a number, like 7.5",
+            "min_value": "Hours worked must be 0 or more",
+            "max_value": "Hours worked must be 1000 or fewer",
+            "max_decimal_places": "Hours worked can have one decimal place, like 7.5",
+        },
+    )
     note = forms.CharField(
         label="What happened",
         required=False,

@@ -70,6 +70,10 @@ class AgreementAction(OrganisationOwned):
         "Amount (£)", max_digits=9, decimal_places=2, null=True, blank=True
     )
     due_on = models.DateField("Due by")
+    # Reparation: the hours the person was found to have worked, recorded when it ends.
+    hours_done = models.DecimalField(
+        "Hours worked", max_digits=6, decimal_places=1, null=True, blank=True
+    )
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )

@@ -289,13 +289,16 @@ def agreement_confirm(
 # Follow-up ----------------------------------------------------------------------------
 
 
-def _action_locked(action: AgreementAction, loaded_version: str | None = None) -> AgreementAction:
+def _action_locked(
+    action: AgreementAction, loaded_version: str | None, *, edit: bool = True
+) -> AgreementAction:
     """Lock the case, then the action, and return the action as saved.
 
-    With `loaded_version`, refuse if the action changed since the page was loaded.
+    An edit of the action refuses a page loaded before its last change, or a
+    save without a version; adding a payment to it is not an edit of it.
     """
     case = case_lock_open(action.case)
-    if loaded_version is not None:
+    if edit:
         current: AgreementAction = lock_and_check(action, loaded_version, [])
     else:
         current = AgreementAction.objects.select_for_update().get(pk=action.pk)
@@ -357,11 +360,13 @@ def action_resolve(
     note: str,
     by: User,
     loaded_version: str | None,
+    hours_done: Decimal | None = None,
 ) -> AgreementAction:
     """Record how an action ended, and who verified it.
 
     Restitution is done only when the payments recorded reach the amount
-    agreed; a change of terms is a variation, which a coordinator records.
+    agreed, and reparation only when the hours worked reach the hours agreed;
+    a change of terms is a variation, which a coordinator records.
     """
     with transaction.atomic():
         action = _action_locked(action, loaded_version)
@@ -380,10 +385,27 @@ def action_resolve(
                     f"£{owed:,.2f} of the £{action.amount:,.2f} agreed is still owed. Record the "
                     "payments, or ask a coordinator to record a variation."
                 )
+        if action.hours is not None and status != ActionStatus.NOT_DONE:
+            if hours_done is None:
+                errors["hours_done"] = "Enter the hours they worked, like 7.5"
+            elif status == ActionStatus.DONE and hours_done < action.hours:
+                errors["hours_done"] = (
+                    f"{_hours(hours_done)} of the {_hours(action.hours)} agreed "
+                    f"{'was' if hours_done == 1 else 'were'} worked: "
+                    f"{_hours(action.hours - hours_done)} still to do. Record it as partly done, "
+                    "or ask a coordinator to record a variation."
+                )
         if errors:
             raise ValidationError(errors)
+        if action.hours is not None:
+            action.hours_done = hours_done
         _mark(action, status=status, resolved_on=resolved_on, note=note, by=by)
     return action
+
+
+def _hours(value: Decimal) -> str:
+    number = f"{value.normalize():f}"
+    return f"{number} hour" if value == 1 else f"{number} hours"
 
 
 VARIABLE = {ActionStatus.OPEN, ActionStatus.PARTLY_DONE, ActionStatus.NOT_DONE}
@@ -430,7 +452,7 @@ def payment_record(
 ) -> Payment:
     """Record a payment towards restitution; the payment that reaches the amount completes it."""
     with transaction.atomic():
-        action = _action_locked(action)
+        action = _action_locked(action, None, edit=False)
         if action.kind != ActionKind.RESTITUTION:
             raise ValidationError("Payments are recorded only against financial restitution.")
         _refuse_if_resolved(action)

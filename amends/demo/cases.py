@@ -319,6 +319,7 @@ def load_demo_cases(
                     note="",
                     by=lead,
                     loaded_version=version_of(action),
+                    hours_done=action.hours,
                 )
             cases.case_close(
                 case=case, outcome=ClosureOutcome.AGREEMENT_COMPLETED, note="", by=lead
