@@ -79,62 +79,44 @@ def assert_the_records_agree(referral):
         assert not referral.people.filter(person__isnull=False).exists()
 
 
-def test_a_decline_arriving_while_an_accept_runs_is_refused(org, alice, monkeypatch):
+@pytest.mark.parametrize(
+    ("first", "second", "slow_step", "status"),
+    [
+        # A decline arrives while the accept is opening the case...
+        (accept, decline, "case_open", ReferralStatus.ACCEPTED),
+        # ...and an accept arrives while the decline is being recorded.
+        (decline, accept, "audit_record", ReferralStatus.DECLINED),
+    ],
+)
+def test_the_one_arriving_while_the_other_runs_is_refused(
+    org, alice, monkeypatch, first, second, slow_step, status
+):
     referral = a_referral(org)
-    accepting = threading.Event()
-    original = services.case_open
+    deciding = threading.Event()
+    original = getattr(services, slow_step)
 
-    def slow_case_open(**kwargs):
-        accepting.set()  # the accept holds the referral now...
-        time.sleep(0.5)  # ...and takes its time opening the case
-        return original(**kwargs)
-
-    monkeypatch.setattr(services, "case_open", slow_case_open)
-
-    def decline_once_the_accept_has_begun():
-        assert accepting.wait(10)
-        return decline(referral.pk, alice)()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(in_its_own_connection(accept(referral.pk, alice)))
-        second = pool.submit(in_its_own_connection(decline_once_the_accept_has_begun))
-        results = [first.result(), second.result()]
-    assert results[0][0] == "won"
-    assert results[1] == (
-        "refused",
-        "This referral has already been accepted: someone else triaged it first.",
-    )
-    assert_the_records_agree(referral)
-    assert referral.status == ReferralStatus.ACCEPTED
-
-
-def test_an_accept_arriving_while_a_decline_runs_is_refused(org, alice, monkeypatch):
-    referral = a_referral(org)
-    declining = threading.Event()
-    original = services.audit_record
-
-    def slow_audit(**kwargs):
-        declining.set()
+    def slow(**kwargs):
+        deciding.set()  # the first holds the referral now, and takes its time
         time.sleep(0.5)
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "audit_record", slow_audit)
+    monkeypatch.setattr(services, slow_step, slow)
 
-    def accept_once_the_decline_has_begun():
-        assert declining.wait(10)
-        return accept(referral.pk, alice)()
+    def once_the_first_has_begun():
+        assert deciding.wait(10)
+        return second(referral.pk, alice)()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(in_its_own_connection(decline(referral.pk, alice)))
-        second = pool.submit(in_its_own_connection(accept_once_the_decline_has_begun))
-        results = [first.result(), second.result()]
-    assert results[0][0] == "won"
-    assert results[1] == (
-        "refused",
-        "This referral has already been declined: someone else triaged it first.",
-    )
+        won = pool.submit(in_its_own_connection(first(referral.pk, alice)))
+        refused = pool.submit(in_its_own_connection(once_the_first_has_begun))
+        assert won.result()[0] == "won"
+        assert refused.result() == (
+            "refused",
+            f"This referral has already been {status.label.lower()}: "
+            "someone else triaged it first.",
+        )
     assert_the_records_agree(referral)
-    assert referral.status == ReferralStatus.DECLINED
+    assert referral.status == status
 
 
 def test_started_together_exactly_one_wins(org, alice):
