@@ -111,6 +111,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             "proposed_as": r.get_role_display(),
             "name_given": f"{r.given_name} {r.family_name}".strip(),
             "phone_given": r.phone,
+            "identifier_given": f"{r.get_identifier_kind_display()} {r.identifier_value}".strip(),
             "notes": r.notes,
         }
         for r in ReferralPerson.objects.filter(person=person).select_related("referral")

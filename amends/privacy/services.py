@@ -50,6 +50,8 @@ REFERRAL_PERSON_BLANK = {
     "date_of_birth": None,
     "phone": "",
     "notes": "",
+    "identifier_kind": "",
+    "identifier_value": "",
 }
 MEETING_NOTES = ("what_happened", "thoughts_feelings", "who_affected", "put_right", "outcome_notes")
 

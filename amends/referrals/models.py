@@ -15,6 +15,7 @@ from amends.core.models import (
     OrganisationQuerySet,
     Role,
 )
+from amends.people.models import IdentifierKind
 
 DEFAULT_HARM_TYPES = [
     "Violence",
@@ -162,6 +163,11 @@ class ReferralPerson(OrganisationOwned):
     date_of_birth = models.DateField(null=True, blank=True)
     phone = EncryptedTextField("Phone number", max_length=30, blank=True)
     notes = EncryptedTextField(max_length=1000, blank=True)
+    # A reference the referrer knows them by; triage matches it to people already recorded.
+    identifier_kind = models.CharField(
+        "Kind of identifier", max_length=20, choices=IdentifierKind.choices, blank=True
+    )
+    identifier_value = models.CharField("Identifier", max_length=30, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
