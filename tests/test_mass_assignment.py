@@ -38,8 +38,9 @@ def test_every_model_form_names_its_fields():
 
 def test_extra_fields_posted_to_a_person_change_nothing(as_bob, org, other_org, bob):
     person = PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
-    # A facilitator edits the people in their own cases.
-    PartyFactory(case=CaseFactory(organisation=org, lead_facilitator=bob), person=person)
+    # In a case of bob's: a facilitator reaches only the people in their cases.
+    case = CaseFactory(organisation=org, lead_facilitator=bob)
+    PartyFactory(organisation=org, case=case, person=person)
     reveal_contact_details(as_bob, person)
     version = (
         as_bob.get(reverse("people:edit", args=[person.pk])).context["form"]["version"].value()

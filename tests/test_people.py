@@ -414,3 +414,29 @@ def test_the_migration_fills_the_search_key_of_people_already_recorded():
     executor.migrate(after)
     assert list(Person.objects.values_list("search_key", flat=True)) == ["lukasz obrien"]
     assert Person.objects.search("lukasz obrien").count() == 1
+
+
+def test_a_facilitator_in_two_organisations_sees_each_ones_people_only_there(
+    as_bob, bob, org, other_org
+):
+    """Bob facilitates for Northbridge and for the trust; each membership has its own people."""
+    from amends.core.models import Role
+    from tests.factories import MembershipFactory
+
+    trust = MembershipFactory(user=bob, organisation=other_org, role=Role.FACILITATOR)
+    here = PersonFactory(organisation=org, given_name="Siân", family_name="Powell")
+    there = PersonFactory(organisation=other_org, given_name="Łukasz", family_name="Nowak")
+    in_a_case_of(bob, here)
+    in_a_case_of(bob, there)
+
+    as_bob.post(
+        reverse("core:switch_organisation"),
+        {"membership": bob.memberships.get(organisation=org).pk},
+    )
+    assert [p.pk for p in as_bob.get(reverse("people:list")).context["page_obj"]] == [here.pk]
+    assert as_bob.get(reverse("people:detail", args=[there.pk])).status_code == 404
+
+    as_bob.post(reverse("core:switch_organisation"), {"membership": trust.pk})
+    assert [p.pk for p in as_bob.get(reverse("people:list")).context["page_obj"]] == [there.pk]
+    assert as_bob.get(reverse("people:detail", args=[here.pk])).status_code == 404
+    assert as_bob.get(reverse("people:detail", args=[there.pk])).status_code == 200

@@ -230,6 +230,9 @@ def test_subject_access_includes_the_referral_and_erasure_clears_it(
     as_alice, alice, org, sian, referral
 ):
     asked = proposed(referral, "Sian")
+    ReferralPerson.objects.filter(pk=asked.pk).update(
+        identifier_kind="police", identifier_value="NB/12345/26"
+    )
     as_alice.post(
         reverse("referrals:accept", args=[referral.pk]),
         {"planned_process": "conference", f"person_{asked.pk}": str(sian.pk)},
@@ -245,5 +248,48 @@ def test_subject_access_includes_the_referral_and_erasure_clears_it(
     asked.refresh_from_db()
     assert asked.given_name == "Anonymised" and asked.family_name == ""
     assert asked.date_of_birth is None
+    assert asked.identifier_kind == "" and asked.identifier_value == ""
     sian.refresh_from_db()
     assert not Person.objects.search("sian").filter(pk=sian.pk).exists()
+
+
+def test_a_reference_given_in_the_referral_finds_the_person_under_another_name(
+    as_alice, alice, org
+):
+    """A school refers a pupil by their UPN; the record spells the name differently."""
+    from amends.referrals.services import referral_create
+
+    known = PersonFactory(organisation=org, given_name="Ngozi", family_name="Okafor")
+    PersonIdentifierFactory(organisation=org, person=known, kind="pupil", value="A123456789012")
+    referral = referral_create(
+        organisation=org,
+        by=alice,
+        people=[
+            {
+                "role": "responsible",
+                "given_name": "Ngozi",
+                "family_name": "Okafor-Reid",
+                "identifier_kind": "pupil",
+                "identifier_value": "a123456789012",
+            }
+        ],
+        source_agency="Kingsmead Academy",
+        referrer_name="Mr Dafydd Rhys",
+        received_on=datetime.date.today(),
+        incident_summary="A fight in the dining hall.",
+        harm_type=ReferralFactory(organisation=org).harm_type,
+        sector="schools",
+    )
+    asked = referral.people.get()
+    page = as_alice.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Who is Ngozi Okafor-Reid?" in page
+    assert "Same unique pupil number" in page
+    as_alice.post(
+        reverse("referrals:accept", args=[referral.pk]),
+        {"planned_process": "conversation", f"person_{asked.pk}": str(known.pk)},
+    )
+    asked.refresh_from_db()
+    assert asked.person == known
+    assert subject_access_data(known)["referrals"][0]["identifier_given"] == (
+        "Unique pupil number a123456789012"
+    )

@@ -88,7 +88,7 @@ def person_add(request: MemberRequest) -> HttpResponse:
 def person_detail(request: MemberRequest, person_pk: int) -> HttpResponse:
     member = request.membership
     person = get_visible_or_404(
-        Person.objects.prefetch_related(_their_cases(member, "visible_parties")),
+        Person.objects.all().prefetch_related(_their_cases(member, "visible_parties")),
         member,
         pk=person_pk,
     )

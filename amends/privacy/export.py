@@ -117,6 +117,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             "needs_given": r.need_labels(),
             "language_given": r.language,
             "needs_note": r.needs_note,
+            "identifier_given": f"{r.get_identifier_kind_display()} {r.identifier_value}".strip(),
             "notes": r.notes,
         }
         for r in ReferralPerson.objects.filter(person=person).select_related("referral")

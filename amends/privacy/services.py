@@ -55,6 +55,8 @@ REFERRAL_PERSON_BLANK = {
     "language": "",
     "needs_note": "",
     "notes": "",
+    "identifier_kind": "",
+    "identifier_value": "",
 }
 MEETING_NOTES = ("what_happened", "thoughts_feelings", "who_affected", "put_right", "outcome_notes")
 

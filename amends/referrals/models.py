@@ -17,7 +17,7 @@ from amends.core.models import (
     Role,
     Sector,
 )
-from amends.people.models import AgeBand, Person
+from amends.people.models import AgeBand, IdentifierKind, Person
 
 DEFAULT_HARM_TYPES = [
     "Violence",
@@ -316,6 +316,11 @@ class ReferralPerson(OrganisationOwned):
     phone = EncryptedTextField("Phone number", max_length=30, blank=True)
     safe_contact = EncryptedTextField("Safe way to contact them", max_length=500, blank=True)
     notes = EncryptedTextField(max_length=1000, blank=True)
+    # A reference the referrer knows them by; triage matches it to people already recorded.
+    identifier_kind = models.CharField(
+        "Kind of identifier", max_length=20, choices=IdentifierKind.choices, blank=True
+    )
+    identifier_value = models.CharField("Identifier", max_length=30, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 

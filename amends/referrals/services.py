@@ -17,7 +17,7 @@ from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction, Membership, Organisation
-from amends.people.models import Person
+from amends.people.models import Person, PersonIdentifier, identifier_search_form
 from amends.people.names import fold
 from amends.people.services import person_create
 from amends.referrals.models import (
@@ -153,7 +153,11 @@ class PossibleMatch:
 
 def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | None:
     if person.pk == proposed.person_id:
-        return 5, "Named in the referral"
+        return 6, "Named in the referral"
+    given_reference = identifier_search_form(proposed.identifier_value)
+    for identifier in person.identifiers.all():
+        if given_reference and identifier.value == given_reference:
+            return 5, f"Same {identifier.get_kind_display().lower()}"
     key = person.search_key
     given = fold(proposed.given_name).split()
     family = fold(proposed.family_name).split()
@@ -175,16 +179,22 @@ def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | No
 
 
 def _alike_condition(proposed: ReferralPerson) -> Q | None:
-    """Who might be `proposed`: their names, or their date of birth with one of them.
-    Every branch names the search key, so the trigram index can serve each."""
+    """Who might be `proposed`: the record the referral names, whoever carries the reference
+    given for them, the same names, or the date of birth with one of the names. An index
+    serves each branch: the key, the identifier value, or the trigram on the search key."""
     given = [Q(search_key__contains=w) for w in fold(proposed.given_name).split()[:3]]
     family = [Q(search_key__contains=w) for w in fold(proposed.family_name).split()[:3]]
-    named = Q(pk=proposed.person_id) if proposed.person_id else None
+    known = []
+    if proposed.person_id:
+        known.append(Q(pk=proposed.person_id))
+    if proposed.identifier_value:
+        reference = identifier_search_form(proposed.identifier_value)
+        known.append(Q(pk__in=PersonIdentifier.objects.filter(value=reference).values("person_id")))
     if not given and not family:
-        return named
+        return reduce(operator.or_, known) if known else None
     condition = reduce(operator.and_, given + family)
-    if named is not None:
-        condition |= named
+    for other in known:
+        condition |= other
     if proposed.date_of_birth is not None:
         born = Q(date_of_birth=proposed.date_of_birth)
         for part in (given, family):
