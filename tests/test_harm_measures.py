@@ -128,11 +128,13 @@ def test_the_case_page_shows_ratings_per_stage_change_and_harm_repaired(
 
     assert "Outcome measures" in page
     assert "How much does what happened still affect you?" in page
+    assert "8 at first contact, 3 at closure" in page
     assert "Down 5" in page  # 8 → 3
     assert "Up 6" in page  # feeling safe, 2 → 8
     assert "Harm repaired: 5 points" in page
     assert "went from 8 at first contact to 3" in page
     assert "How well do you understand the effect of what you did on other people?" in page
+    assert "2 at first contact, 7 after the meeting" in page
     assert "Up 5" in page  # Łukasz's understanding, 2 → 7
 
 

@@ -229,9 +229,10 @@ def feedback_by_phone(request: MemberRequest, case_pk: int, party_pk: int) -> Ht
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    """The feedback pages: never cached, the token never sent on, never indexed."""
+    """The feedback pages: never cached, never indexed. (The site's same-origin referrer
+    policy keeps the token from other sites; "no-referrer" would make browsers send
+    `Origin: null` with the form, which the CSRF check rightly refuses.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
