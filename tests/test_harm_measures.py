@@ -21,7 +21,13 @@ from amends.outcomes.models import (
     Stage,
     harm_repaired_annotations,
 )
-from amends.outcomes.services import harm_measure_record, question_set_change
+from amends.outcomes.services import (
+    feedback_link_create,
+    feedback_record_by_phone,
+    harm_measure_record,
+    question_set_change,
+    victims_code_save,
+)
 from tests.factories import MeetingFactory, PartyFactory, PersonFactory
 
 TODAY = datetime.date(2026, 11, 2)
@@ -56,6 +62,29 @@ def rate(party, stage, by, *values, on=TODAY):
         answered_on=on,
         ratings=dict(zip(keys, values, strict=True)),
         by=by,
+    )
+
+
+PHONE_ANSWERS = {
+    "satisfied": "satisfied",
+    "well_prepared": "yes",
+    "listened_to": "yes",
+    "felt_safe": "yes",
+    "would_recommend": "not_sure",
+    "harm_put_right": 5,
+    "comments": "",
+}
+
+
+def record_victims_code(party, by):
+    victims_code_save(
+        party=party,
+        by=by,
+        loaded_version=None,
+        crime_reported_on=datetime.date(2026, 2, 27),
+        informed_on=datetime.date(2026, 3, 2),
+        informed_by="PC Amy Holt",
+        informed_how="letter",
     )
 
 
@@ -369,6 +398,7 @@ def test_the_responsible_side_never_sees_the_harmed_persons_answers(
 
 
 def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
+    """Measures, Victims' Code records, links and feedback for 2 people, then for 12."""
     held_meeting(case, bob)
 
     def add_people(count):
@@ -376,8 +406,11 @@ def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
             harmed = person_in(case, PartyRole.HARMED, "Siân", f"O'Brien-{n}")
             rate(harmed, Stage.FIRST_CONTACT, bob, 8, 2, 7, 9)
             rate(harmed, Stage.AFTER_MEETING, bob, 5, 6, 4, 5)
+            record_victims_code(harmed, bob)
+            feedback_link_create(party=harmed, delivery="on_screen", by=bob)
             responsible = person_in(case, PartyRole.RESPONSIBLE, "Łukasz", f"Nowak-{n}")
             rate(responsible, Stage.FIRST_CONTACT, bob, 3)
+            feedback_record_by_phone(party=responsible, answers=PHONE_ANSWERS, by=bob)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

@@ -57,6 +57,7 @@ def test_facilitator_records_measures_and_a_participant_answers_on_a_phone(
     page.get_by_role("link", name="Record answers at first contact for Siân O'Brien").click()
     expect(page.get_by_role("heading", name="Harm measures at first contact")).to_be_visible()
     assert_accessible(page)
+    page.screenshot(path="var/screenshots/outcomes-measures-form-1280.png", full_page=True)
     answer_scale(page, "How much does what happened still affect you?", 8)
     page.get_by_role("button", name="Save the answers").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -93,6 +94,10 @@ def test_facilitator_records_measures_and_a_participant_answers_on_a_phone(
     expect(page.get_by_text("This link is shown only now.")).to_be_visible()
     assert_accessible(page)
     address = page.locator("#feedback-url").inner_text().strip()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="var/screenshots/outcomes-link-made-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
     assert re.fullmatch(rf"{re.escape(live_server.url)}/feedback/[\w-]{{40,}}/", address)
 
     # Siân, on her phone, signed out: first with JavaScript, for the accessibility check.
