@@ -161,7 +161,7 @@ class FeedbackForm(forms.ModelForm):
             field.choices = [c for c in field.choices if c[0] != ""]
             field.error_messages["invalid_choice"] = "Choose one of the answers"
         comments = self.fields["comments"]
-        comments.help_text = "Optional. Do not include anyone's name or contact details."
+        comments.help_text = "Please do not include anyone's contact details."
 
 
 class FeedbackLinkForm(forms.Form):
