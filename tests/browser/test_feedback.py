@@ -85,6 +85,44 @@ def test_facilitator_records_measures_and_a_participant_answers_on_a_phone(
     assert_accessible(page)
     section.screenshot(path="var/screenshots/outcomes-case-section-1280.png")
 
+    # When Siân was first told about restorative justice (the Victims' Code).
+    page.get_by_role(
+        "link", name="Record when they were first told about restorative justice"
+    ).click()
+    expect(page.get_by_role("heading", name="Victims' Code information")).to_be_visible()
+    assert_accessible(page)
+    report = page.get_by_role("group", name="Date the crime was reported")
+    report.get_by_label("Day").fill("27")
+    report.get_by_label("Month").fill("2")
+    report.get_by_label("Year").fill("2026")
+    told = page.get_by_role("group", name="Date first given information about restorative justice")
+    told.get_by_label("Day").fill("2")
+    told.get_by_label("Month").fill("3")
+    told.get_by_label("Year").fill("2026")
+    page.get_by_label("Who gave the information").fill("PC Amy Holt, Northbridge Police")
+    page.get_by_label("By letter").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("section[aria-labelledby=outcomes]")).to_contain_text(
+        "3 days from report to information"
+    )
+
+    # Łukasz gave his feedback by phone.
+    page.get_by_role("link", name="Record feedback given by phone by Łukasz Nowak").click()
+    expect(page.get_by_role("heading", name="Record feedback given by phone")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Neither satisfied nor dissatisfied").check()
+    for question, answer in [
+        ("Did you feel well prepared for it?", "Yes"),
+        ("Did you feel listened to?", "Partly"),
+        ("Did you feel safe taking part?", "Yes"),
+        ("Would you recommend it to someone in your position?", "Not sure"),
+    ]:
+        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    answer_scale(page, "How much has the harm been put right?", 5)
+    page.get_by_role("button", name="Save the feedback").click()
+    expect(page.get_by_text("Feedback from Łukasz Nowak is saved.")).to_be_visible()
+    expect(page.locator("section[aria-labelledby=outcomes]")).to_contain_text("By phone")
+
     # A link to read out.
     page.get_by_role("link", name="Make a feedback link for Siân O'Brien").click()
     expect(page.get_by_role("heading", name="Make a feedback link")).to_be_visible()
@@ -152,3 +190,23 @@ def test_facilitator_records_measures_and_a_participant_answers_on_a_phone(
     section.screenshot(path="var/screenshots/outcomes-case-section-390.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(page)
+
+
+def test_a_coordinator_rewords_a_question(page: Page, live_server, org, alice):
+    sign_in(page, live_server, alice.email)
+    page.goto(f"{live_server.url}/outcomes/harm-questions/")
+    expect(page.get_by_role("heading", name="Harm questions")).to_be_visible()
+    assert_accessible(page)
+    first = page.get_by_role("group", name="For harmed people: question 1")
+    first.get_by_label("Question").fill("")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the question")
+    assert_accessible(page)
+    first.get_by_label("Question").fill("How much is what happened still on your mind?")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_text("The harm questions are saved as version 2.")).to_be_visible()
+    expect(first.get_by_label("Question")).to_have_value(
+        "How much is what happened still on your mind?"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
