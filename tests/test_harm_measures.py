@@ -421,3 +421,29 @@ def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
     few = queries()
     add_people(5)
     assert queries() == few
+
+
+def test_a_facilitator_of_two_organisations_sees_them_only_in_this_one(case, bob, other_org, sian):
+    """Bob also facilitates for another organisation; working there, this case is a 404."""
+    from amends.core.middleware import SESSION_MEMBERSHIP_KEY
+    from tests.conftest import signed_in
+    from tests.factories import MembershipFactory
+
+    rate(sian, Stage.FIRST_CONTACT, bob, 8, 2, 7, 9)
+    elsewhere = MembershipFactory(user=bob, organisation=other_org, role="facilitator")
+    client = signed_in(bob)
+
+    def work_in(membership):
+        session = client.session
+        session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        session.save()
+
+    url = reverse("outcomes:harm_measures", args=[case.pk, sian.pk])
+    work_in(bob.memberships.get(organisation=case.organisation))
+    assert client.get(url).status_code == 200
+
+    work_in(elsewhere)
+
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("outcomes:victims_code", args=[case.pk, sian.pk])).status_code == 404
