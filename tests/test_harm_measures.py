@@ -93,6 +93,7 @@ def form_post(form_page, **ratings):
     form = form_page.context["form"]
     data = {
         "version": form["version"].value() or "",
+        "questions_version": form["questions_version"].value() or "",
         "answered_on_0": "2",
         "answered_on_1": "11",
         "answered_on_2": "2026",
@@ -321,6 +322,41 @@ def test_rewording_makes_a_new_version_and_old_answers_keep_their_wording(
     # Harm repaired still compares the same question across the versions: 8 - 3.
     party = Party.objects.annotate(**harm_repaired_annotations()).get(pk=sian.pk)
     assert party.harm_repaired == 5
+
+
+def test_answers_to_questions_reworded_meanwhile_are_refused(case, org, alice, as_bob, sian):
+    url = reverse("outcomes:harm_measures", args=[case.pk, sian.pk]) + "?stage=first_contact"
+    form_page = as_bob.get(url)
+    question_set_change(
+        organisation=org,
+        by=alice,
+        based_on_version=1,
+        wording={
+            HARM_QUESTION: {
+                "text": "How much is what happened still on your mind?",
+                "low": "Not at all",
+                "high": "All the time",
+            }
+        },
+    )
+
+    response = as_bob.post(
+        url, form_post(form_page, still_affects=7, feels_safe=3, angry=6, afraid_again=8)
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "The questions were reworded while you were entering the answers" in page
+    assert "How much is what happened still on your mind?" in page
+    assert not HarmMeasure.objects.exists()
+    # Asked again in the new wording, the answers are saved with it.
+    again = as_bob.post(
+        url, form_post(response, still_affects=7, feels_safe=3, angry=6, afraid_again=8)
+    )
+    assert again.status_code == 302
+    assert HarmRating.objects.get(question_key=HARM_QUESTION).question == (
+        "How much is what happened still on your mind?"
+    )
 
 
 def test_rewording_from_a_stale_page_is_refused(org, alice, as_alice):
