@@ -21,7 +21,13 @@ from amends.outcomes.models import (
     Stage,
     harm_repaired_annotations,
 )
-from amends.outcomes.services import harm_measure_record, question_set_change
+from amends.outcomes.services import (
+    feedback_link_create,
+    feedback_record_by_phone,
+    harm_measure_record,
+    question_set_change,
+    victims_code_save,
+)
 from tests.factories import MeetingFactory, PartyFactory, PersonFactory
 
 TODAY = datetime.date(2026, 11, 2)
@@ -59,11 +65,35 @@ def rate(party, stage, by, *values, on=TODAY):
     )
 
 
+PHONE_ANSWERS = {
+    "satisfied": "satisfied",
+    "well_prepared": "yes",
+    "listened_to": "yes",
+    "felt_safe": "yes",
+    "would_recommend": "not_sure",
+    "harm_put_right": 5,
+    "comments": "",
+}
+
+
+def record_victims_code(party, by):
+    victims_code_save(
+        party=party,
+        by=by,
+        loaded_version=None,
+        crime_reported_on=datetime.date(2026, 2, 27),
+        informed_on=datetime.date(2026, 3, 2),
+        informed_by="PC Amy Holt",
+        informed_how="letter",
+    )
+
+
 def form_post(form_page, **ratings):
     """The posted form: its version as loaded, the date, and a number for each question."""
     form = form_page.context["form"]
     data = {
         "version": form["version"].value() or "",
+        "questions_version": form["questions_version"].value() or "",
         "answered_on_0": "2",
         "answered_on_1": "11",
         "answered_on_2": "2026",
@@ -128,11 +158,13 @@ def test_the_case_page_shows_ratings_per_stage_change_and_harm_repaired(
 
     assert "Outcome measures" in page
     assert "How much does what happened still affect you?" in page
+    assert "8 at first contact, 3 at closure" in page
     assert "Down 5" in page  # 8 → 3
     assert "Up 6" in page  # feeling safe, 2 → 8
     assert "Harm repaired: 5 points" in page
     assert "went from 8 at first contact to 3" in page
     assert "How well do you understand the effect of what you did on other people?" in page
+    assert "2 at first contact, 7 after the meeting" in page
     assert "Up 5" in page  # Łukasz's understanding, 2 → 7
 
 
@@ -292,6 +324,41 @@ def test_rewording_makes_a_new_version_and_old_answers_keep_their_wording(
     assert party.harm_repaired == 5
 
 
+def test_answers_to_questions_reworded_meanwhile_are_refused(case, org, alice, as_bob, sian):
+    url = reverse("outcomes:harm_measures", args=[case.pk, sian.pk]) + "?stage=first_contact"
+    form_page = as_bob.get(url)
+    question_set_change(
+        organisation=org,
+        by=alice,
+        based_on_version=1,
+        wording={
+            HARM_QUESTION: {
+                "text": "How much is what happened still on your mind?",
+                "low": "Not at all",
+                "high": "All the time",
+            }
+        },
+    )
+
+    response = as_bob.post(
+        url, form_post(form_page, still_affects=7, feels_safe=3, angry=6, afraid_again=8)
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "The questions were reworded while you were entering the answers" in page
+    assert "How much is what happened still on your mind?" in page
+    assert not HarmMeasure.objects.exists()
+    # Asked again in the new wording, the answers are saved with it.
+    again = as_bob.post(
+        url, form_post(response, still_affects=7, feels_safe=3, angry=6, afraid_again=8)
+    )
+    assert again.status_code == 302
+    assert HarmRating.objects.get(question_key=HARM_QUESTION).question == (
+        "How much is what happened still on your mind?"
+    )
+
+
 def test_rewording_from_a_stale_page_is_refused(org, alice, as_alice):
     question_set_change(
         organisation=org,
@@ -367,6 +434,7 @@ def test_the_responsible_side_never_sees_the_harmed_persons_answers(
 
 
 def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
+    """Measures, Victims' Code records, links and feedback for 2 people, then for 12."""
     held_meeting(case, bob)
 
     def add_people(count):
@@ -374,8 +442,11 @@ def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
             harmed = person_in(case, PartyRole.HARMED, "Siân", f"O'Brien-{n}")
             rate(harmed, Stage.FIRST_CONTACT, bob, 8, 2, 7, 9)
             rate(harmed, Stage.AFTER_MEETING, bob, 5, 6, 4, 5)
+            record_victims_code(harmed, bob)
+            feedback_link_create(party=harmed, delivery="on_screen", by=bob)
             responsible = person_in(case, PartyRole.RESPONSIBLE, "Łukasz", f"Nowak-{n}")
             rate(responsible, Stage.FIRST_CONTACT, bob, 3)
+            feedback_record_by_phone(party=responsible, answers=PHONE_ANSWERS, by=bob)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -386,3 +457,29 @@ def test_the_case_page_asks_a_fixed_number_of_queries(case, bob, as_bob):
     few = queries()
     add_people(5)
     assert queries() == few
+
+
+def test_a_facilitator_of_two_organisations_sees_them_only_in_this_one(case, bob, other_org, sian):
+    """Bob also facilitates for another organisation; working there, this case is a 404."""
+    from amends.core.middleware import SESSION_MEMBERSHIP_KEY
+    from tests.conftest import signed_in
+    from tests.factories import MembershipFactory
+
+    rate(sian, Stage.FIRST_CONTACT, bob, 8, 2, 7, 9)
+    elsewhere = MembershipFactory(user=bob, organisation=other_org, role="facilitator")
+    client = signed_in(bob)
+
+    def work_in(membership):
+        session = client.session
+        session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        session.save()
+
+    url = reverse("outcomes:harm_measures", args=[case.pk, sian.pk])
+    work_in(bob.memberships.get(organisation=case.organisation))
+    assert client.get(url).status_code == 200
+
+    work_in(elsewhere)
+
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("outcomes:victims_code", args=[case.pk, sian.pk])).status_code == 404

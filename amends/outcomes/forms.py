@@ -43,12 +43,15 @@ class HarmMeasureForm(forms.Form):
 
     answered_on = DateField(label="Date answered", past_only=True)
     version = VersionField()
+    # For new answers: the version of the questions shown (see harm_measure_record).
+    questions_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
         *args: Any,
         questions: list[dict[str, str]],
         measure: HarmMeasure | None,
+        questions_version: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +73,7 @@ class HarmMeasureForm(forms.Form):
                     self.fields[f"q_{rating.question_key}"].initial = rating.rating
         else:
             self.fields["answered_on"].initial = timezone.localdate()
+            self.fields["questions_version"].initial = questions_version
 
     def question_fields(self) -> list[forms.BoundField]:
         return [self[f"q_{q['key']}"] for q in self.questions]
@@ -163,7 +167,7 @@ class FeedbackForm(forms.ModelForm):
             field.choices = [c for c in field.choices if c[0] != ""]
             field.error_messages["invalid_choice"] = "Choose one of the answers"
         comments = self.fields["comments"]
-        comments.help_text = "Optional. Do not include anyone's name or contact details."
+        comments.help_text = "Please do not include anyone's contact details."
 
 
 class FeedbackLinkForm(forms.Form):

@@ -131,6 +131,10 @@ def question_set_change(
 # Harm measures ---------------------------------------------------------------------
 
 
+class QuestionsReworded(ValidationError):
+    """The questions changed between showing the form and saving its answers."""
+
+
 def harm_measure_record(
     *,
     party: Party,
@@ -139,11 +143,14 @@ def harm_measure_record(
     ratings: dict[str, int],
     by: User,
     loaded_version: str | None = None,
+    asked_version: int | None = None,
 ) -> HarmMeasure:
     """Record a person's answers (0 to 10) at a stage, or change them if already recorded.
 
     A new measure asks the organisation's current questions; a change keeps
-    the questions (and wording) first asked.
+    the questions (and wording) first asked. `asked_version` is the version of
+    the questions the form showed: if they were reworded since, the answers are
+    refused, so no answer is stored against wording that was not asked.
     """
     case = party.case
     audience = AUDIENCE_OF_ROLE.get(party.role)
@@ -189,6 +196,12 @@ def harm_measure_record(
             ]
         else:
             question_set = question_set_current(case.organisation)
+            if asked_version is not None and asked_version != question_set.version:
+                raise QuestionsReworded(
+                    "The questions were reworded while you were entering the answers, so "
+                    "they have not been saved. The form now shows the new wording: read the "
+                    "questions to them again."
+                )
             questions = question_set.for_audience(audience)
             measure = HarmMeasure(
                 organisation_id=case.organisation_id,

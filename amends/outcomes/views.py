@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -67,17 +67,22 @@ def harm_measures(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRe
         .prefetch_related("ratings")
         .first()
     )
+    question_set = question_set_current(case.organisation)
     if measure is not None:
         questions = [
             {"key": r.question_key, "text": r.question, "low": r.low_label, "high": r.high_label}
             for r in measure.ratings.all()
         ]
     else:
-        questions = question_set_current(case.organisation).for_audience(
-            AUDIENCE_OF_ROLE[party.role]
+        questions = question_set.for_audience(AUDIENCE_OF_ROLE[party.role])
+
+    def make_form(data: QueryDict | None, shown: HarmMeasure | None) -> HarmMeasureForm:
+        return HarmMeasureForm(
+            data, questions=questions, measure=shown, questions_version=question_set.version
         )
-    form = HarmMeasureForm(form_data(request), questions=questions, measure=measure)
-    conflict = None
+
+    form = make_form(form_data(request), measure)
+    conflict: ValidationError | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.harm_measure_record(
@@ -87,10 +92,14 @@ def harm_measures(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRe
                 ratings=form.ratings(),
                 by=request.user,
                 loaded_version=form.cleaned_data["version"] or None,
+                asked_version=form.cleaned_data["questions_version"],
             )
         except EditConflict as exc:
             conflict = exc
-            form = HarmMeasureForm(questions=questions, measure=cast(HarmMeasure, exc.current))
+            form = make_form(None, cast(HarmMeasure, exc.current))
+        except services.QuestionsReworded as exc:
+            conflict = exc
+            form = make_form(None, None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -229,9 +238,10 @@ def feedback_by_phone(request: MemberRequest, case_pk: int, party_pk: int) -> Ht
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    """The feedback pages: never cached, the token never sent on, never indexed."""
+    """The feedback pages: never cached, never indexed. (The site's same-origin referrer
+    policy keeps the token from other sites; "no-referrer" would make browsers send
+    `Origin: null` with the form, which the CSRF check rightly refuses.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -30,6 +30,15 @@ class QuestionRow:
     ratings: list[int | None]
 
     @property
+    def answered(self) -> str:
+        """ "8 at first contact, 4 after the meeting": the stages answered, in order."""
+        return ", ".join(
+            f"{rating} {Stage(stage).label[0].lower()}{Stage(stage).label[1:]}"
+            for stage, rating in zip(STAGE_ORDER, self.ratings, strict=True)
+            if rating is not None
+        )
+
+    @property
     def change(self) -> str:
         """From the first stage answered to the latest, in words."""
         answered = [r for r in self.ratings if r is not None]
@@ -134,6 +143,5 @@ def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
     return {
         "people": people,
         "others": others,
-        "stages": [Stage(s).label for s in STAGE_ORDER],
         "feedback_open": meeting_held or case.is_closed,
     }
