@@ -70,16 +70,25 @@ def invitation_create(
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": "Select a role from the list"})
-    if Membership.objects.filter(
-        organisation=organisation, user__email__iexact=email, is_active=True
-    ).exists():
-        raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
-    if Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).exists():
-        raise ValidationError(
-            {"email": f"{email} has already been invited. Cancel that invitation to send a new one"}
-        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # Two coordinators inviting the same person at once take turns: one invitation is sent.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if Membership.objects.filter(
+            organisation=organisation, user__email__iexact=email, is_active=True
+        ).exists():
+            raise ValidationError({"email": f"{email} is already a member of {organisation.name}"})
+        if (
+            Invitation.objects.pending()
+            .filter(organisation=organisation, email__iexact=email)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": f"{email} has already been invited. "
+                    "Cancel that invitation to send a new one"
+                }
+            )
         invitation = Invitation(
             organisation=organisation,
             email=email,
