@@ -38,7 +38,9 @@ def sian(org):
     PartyFactory(
         organisation=org,
         person=person,
-        case=CaseFactory(organisation=org, harm_summary="MARKER-OTHER-CASE-CONTENT"),
+        case=CaseFactory(
+            organisation=org, reference="RJ-2025-0420", harm_summary="MARKER-OTHER-CASE-CONTENT"
+        ),
     )
     return person
 

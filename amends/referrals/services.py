@@ -178,23 +178,23 @@ def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | No
     return None
 
 
-def _alike_condition(proposed: ReferralPerson) -> Q | None:
+def _alike_condition(proposed: ReferralPerson, holders: dict[str, list[int]]) -> Q | None:
     """Who might be `proposed`: the record the referral names, whoever carries the reference
     given for them, the same names, or the date of birth with one of the names. An index
-    serves each branch: the key, the identifier value, or the trigram on the search key."""
+    serves each branch: the primary key, or the trigram on the search key. `holders` maps
+    each reference given in the referral to the people who carry it."""
     given = [Q(search_key__contains=w) for w in fold(proposed.given_name).split()[:3]]
     family = [Q(search_key__contains=w) for w in fold(proposed.family_name).split()[:3]]
-    known = []
+    # Primary keys rather than a subquery, so PostgreSQL can OR the indexes together.
+    known = list(holders.get(identifier_search_form(proposed.identifier_value), []))
     if proposed.person_id:
-        known.append(Q(pk=proposed.person_id))
-    if proposed.identifier_value:
-        reference = identifier_search_form(proposed.identifier_value)
-        known.append(Q(pk__in=PersonIdentifier.objects.filter(value=reference).values("person_id")))
+        known.append(proposed.person_id)
+    known_q = Q(pk__in=known) if known else None
     if not given and not family:
-        return reduce(operator.or_, known) if known else None
+        return known_q
     condition = reduce(operator.and_, given + family)
-    for other in known:
-        condition |= other
+    if known_q is not None:
+        condition |= known_q
     if proposed.date_of_birth is not None:
         born = Q(date_of_birth=proposed.date_of_birth)
         for part in (given, family):
@@ -213,9 +213,16 @@ def triage_matches(
     """For each person the referral proposes, the people already recorded who may be them:
     found by name and date of birth, and by whatever the coordinator looked up for them
     (a name, or a reference such as a crime reference). A fixed number of queries: one for
-    all the referral's people, and one for each lookup."""
+    the references given, one for all the referral's people, and one for each lookup."""
     proposed = list(referral.people.all())
-    conditions = [c for c in map(_alike_condition, proposed) if c is not None]
+    references = {identifier_search_form(p.identifier_value) for p in proposed} - {""}
+    holders: dict[str, list[int]] = {}
+    if references:
+        for value, person_id in PersonIdentifier.objects.filter(
+            organisation_id=referral.organisation_id, value__in=references
+        ).values_list("value", "person_id"):
+            holders.setdefault(value, []).append(person_id)
+    conditions = [c for c in (_alike_condition(p, holders) for p in proposed) if c is not None]
     people = Person.objects.visible_to(member)
     candidates = (
         list(_with_case_counts(people.filter(reduce(operator.or_, conditions)))[:200])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 
@@ -11,19 +10,16 @@ from playwright.sync_api import Page, expect
 
 from amends.cases.models import Case
 from amends.people.models import Person
+from tests import test_triage_matching
 from tests.conftest import assert_accessible, sign_in
-from tests.factories import (
-    CaseFactory,
-    PartyFactory,
-    PersonFactory,
-    PersonIdentifierFactory,
-    ReferralFactory,
-    ReferralPersonFactory,
-)
+from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BORN = datetime.date(1990, 3, 14)
+# The same known person and referral as the triage tests.
+sian = test_triage_matching.sian
+referral = test_triage_matching.referral
+
 SCREENSHOTS = os.environ.get("AMENDS_SCREENSHOTS")  # a folder, to look at the pages
 
 
@@ -37,37 +33,16 @@ def look(page: Page, name: str) -> None:
 
 
 def test_a_known_person_typed_without_accents_is_linked_at_triage(
-    page: Page, live_server, alice, org
+    page: Page, live_server, alice, org, sian, referral
 ):
-    known = PersonFactory(
-        organisation=org, given_name="Siân", family_name="O’Brien", date_of_birth=BORN
-    )
-    PersonIdentifierFactory(organisation=org, person=known, kind="police", value="NB/12345/26")
-    PartyFactory(
-        organisation=org, person=known, case=CaseFactory(organisation=org, reference="RJ-2025-0420")
-    )
+    """Siân O\u2019Brien is recorded; the referral names "Sian O'Brien", born the same day."""
+    known = sian
     PersonFactory(organisation=org, given_name="Sian", family_name="O'Brien")  # no birthday
-    referral = ReferralFactory(organisation=org, source_agency="Northbridge Police")
-    ReferralPersonFactory(
-        organisation=org,
-        referral=referral,
-        role="harmed",
-        given_name="Sian",
-        family_name="OBrien",
-        date_of_birth=BORN,
-    )
-    ReferralPersonFactory(
-        organisation=org,
-        referral=referral,
-        role="responsible",
-        given_name="Łukasz",
-        family_name="Nowak",
-    )
 
     sign_in(page, live_server, alice.email)
     page.get_by_role("link", name="Referrals").first.click()
     page.get_by_role("link", name=re.compile("referral from Northbridge Police")).click()
-    question = page.get_by_role("group", name="Who is Sian OBrien?")
+    question = page.get_by_role("group", name="Who is Sian O'Brien?")
     expect(question).to_be_visible()
     expect(question.get_by_text("Same name and date of birth")).to_be_visible()
     expect(question.get_by_text("Police reference NB/12345/26")).to_be_visible()
@@ -80,14 +55,14 @@ def test_a_known_person_typed_without_accents_is_linked_at_triage(
     page.get_by_role("button", name="Accept and open a case").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     summary_link = page.get_by_role(
-        "link", name="Choose who Sian OBrien is: someone already recorded, or someone new"
+        "link", name="Choose who Sian O'Brien is: someone already recorded, or someone new"
     )
     summary_link.click()
     assert_accessible(page)
     look(page, "triage-error")
     assert not Case.objects.filter(referral=referral).exists()
 
-    question = page.get_by_role("group", name="Who is Sian OBrien?")
+    question = page.get_by_role("group", name="Who is Sian O'Brien?")
     question.get_by_label("Siân O’Brien").check()
     page.get_by_label("Restorative conference").check()
     page.get_by_role("button", name="Accept and open a case").click()
