@@ -46,6 +46,7 @@ EXPECTED: dict[str, object] = {
     "core:accessibility": "anyone",
     "core:privacy": "anyone",
     "core:dashboard": "signed in",
+    "accounts:account": "signed in",
     "core:platform_organisations": "platform admin",
     "core:members": {C},
     "core:member_invite": {C},
