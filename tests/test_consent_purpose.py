@@ -159,12 +159,16 @@ def test_marking_a_meeting_held_reads_what_consent_is_for(case, bob, sian, lukas
     for party in (sian, lukasz):
         MeetingAttendeeFactory(organisation=case.organisation, meeting=meeting, party=party)
     if held:
-        meetings.meeting_mark_held(meeting=meeting, by=bob, outcome_notes="Messages carried")
+        meetings.meeting_mark_held(
+            meeting=meeting, by=bob, duration_minutes=45, outcome_notes="Messages carried"
+        )
         meeting.refresh_from_db()
         assert meeting.status == "held"
     else:
         with pytest.raises(ValidationError) as refused:
-            meetings.meeting_mark_held(meeting=meeting, by=bob, outcome_notes="")
+            meetings.meeting_mark_held(
+                meeting=meeting, by=bob, duration_minutes=45, outcome_notes=""
+            )
         assert "Siân O'Brien: has not agreed to a direct meeting" in str(refused.value)
         assert "Łukasz Nowak: has not agreed to a direct meeting" in str(refused.value)
 

@@ -15,12 +15,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
 from django import forms
+from django.contrib.sessions.backends.db import SessionStore
 from django.template import engines
+from django.test import RequestFactory
 
 import amends
 from amends.cases.models import PartyRole
 from amends.core.models import Membership
+from amends.outcomes.models import question_set_current
 from amends.people.models import Person
 from tests.factories import HarmTypeFactory, PartyFactory, PersonFactory
 from tests.test_meetings import arranged_meeting
@@ -48,6 +53,7 @@ class World:
 
     def __init__(self, org: Any, alice: Any, bob: Any, case: Any) -> None:
         self.case = case
+        self.user = alice
         self.member = Membership.objects.get(user=alice, organisation=org)
         harmed = PartyFactory(
             organisation=org,
@@ -108,7 +114,39 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.people.forms.PersonSearchForm": lambda w: {},
     "amends.privacy.forms.ErasureForm": lambda w: {},
     "amends.referrals.forms.ReferralForm": lambda w: {"organisation": w.case.organisation},
-    "amends.referrals.forms.ProposedPersonForm": lambda w: {},
+    "amends.referrals.forms.ProposedPersonForm": lambda w: {"number": 1},
+    "amends.referrals.forms.ErrorsInPageOrder": lambda w: {},
+    "amends.agreements.forms.VaryForm": lambda w: {},
+    "amends.cases.forms.ReopenForm": lambda w: {},
+    "amends.core.forms.OrganisationSettingsForm": lambda w: {"instance": w.case.organisation},
+    "amends.outcomes.forms.FeedbackForm": lambda w: {},
+    "amends.outcomes.forms.FeedbackLinkForm": lambda w: {"email_safe": True},
+    "amends.outcomes.forms.HarmMeasureForm": lambda w: {
+        "questions": question_set_current(w.case.organisation).questions,
+        "measure": None,
+    },
+    "amends.outcomes.forms.QuestionSetForm": lambda w: {
+        "question_set": question_set_current(w.case.organisation)
+    },
+    "amends.outcomes.forms.VictimsCodeForm": lambda w: {},
+    # allauth's forms, relabelled: what their pages pass them.
+    "amends.accounts.forms.GovukLabels": lambda w: {},
+    "amends.accounts.forms.LoginForm": lambda w: {},
+    "amends.accounts.forms.ReauthenticateForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.ResetPasswordForm": lambda w: {},
+    "amends.accounts.forms.ResetPasswordKeyForm": lambda w: {},
+    "amends.accounts.forms.ChangePasswordForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.SetPasswordForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.AddEmailForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.AuthenticateForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.MFAReauthenticateForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.ActivateTOTPForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.AddWebAuthnForm": lambda w: {"user": w.user},
+    "amends.accounts.forms.EditWebAuthnForm": lambda w: {
+        "instance": Authenticator(
+            user=w.user, type=Authenticator.Type.WEBAUTHN, data={"name": "Security key"}
+        )
+    },
     "amends.referrals.forms.AcceptForm": lambda w: {},
     "amends.referrals.forms.DeclineForm": lambda w: {},
     "amends.referrals.forms.HarmTypeForm": lambda w: {},
@@ -138,7 +176,12 @@ def test_the_search_finds_forms_in_any_module():
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_choose_several_questions_render_as_checkboxes(world, name):
     form_class = all_form_classes()[name]
-    form = form_class(**FORMS[name](world))
+    # allauth's forms read the request they are shown on, as their own views provide it.
+    request = RequestFactory().get("/")
+    request.user = world.user
+    request.session = SessionStore()
+    with allauth_context.request_context(request):
+        form = form_class(**FORMS[name](world))
     for field_name, field in form.fields.items():
         html = FIELD.render({"field": form[field_name]})
         if not isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):

@@ -261,6 +261,8 @@ def test_a_reference_given_in_the_referral_finds_the_person_under_another_name(
     """A school refers a pupil by their UPN; the record spells the name differently."""
     from amends.referrals.services import referral_create
 
+    org.sectors = ["justice", "schools"]
+    org.save()
     known = PersonFactory(organisation=org, given_name="Ngozi", family_name="Okafor")
     PersonIdentifierFactory(organisation=org, person=known, kind="pupil", value="A123456789012")
     referral = referral_create(

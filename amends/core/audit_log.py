@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from amends.core.models import AuditAction, AuditEvent, Membership
 
@@ -132,93 +131,6 @@ class AuditRow:
 Namer = Callable[[Membership, list[int]], dict[int, RecordName]]
 
 
-def _name_cases(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.cases.models import Case
-
-    cases = Case.objects.visible_to(member).filter(pk__in=ids).only("pk", "reference")
-    return {
-        c.pk: RecordName("Case", c.reference, reverse("cases:detail", args=[c.pk])) for c in cases
-    }
-
-
-def _name_people(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.people.models import Person
-
-    people = Person.objects.visible_to(member).filter(pk__in=ids)
-    return {
-        p.pk: RecordName("Person", p.full_name, reverse("people:detail", args=[p.pk]))
-        for p in people
-    }
-
-
-def _name_referrals(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.referrals.models import Referral
-
-    referrals = Referral.objects.visible_to(member).filter(pk__in=ids)
-    return {
-        r.pk: RecordName("Referral", str(r), reverse("referrals:detail", args=[r.pk]))
-        for r in referrals
-    }
-
-
-def _name_meetings(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.meetings.models import Meeting
-
-    meetings = Meeting.objects.visible_to(member).filter(pk__in=ids).select_related("case")
-    return {
-        m.pk: RecordName(
-            "Meeting",
-            f"{m.case.reference}, {timezone.localtime(m.scheduled_at):%-d %b %Y}",
-            reverse("meetings:detail", args=[m.pk]),
-        )
-        for m in meetings
-    }
-
-
-def _name_agreements(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.agreements.models import Agreement
-
-    agreements = Agreement.objects.visible_to(member).filter(pk__in=ids).select_related("case")
-    return {
-        a.pk: RecordName(
-            "Agreement",
-            f"Agreement in {a.case.reference}",
-            reverse("agreements:detail", args=[a.case_id]),
-        )
-        for a in agreements
-    }
-
-
-def _name_documents(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.documents.models import Document
-
-    documents = Document.objects.visible_to(member).filter(pk__in=ids).select_related("case")
-    return {
-        d.pk: RecordName(
-            "Document",
-            f"{d.title} in {d.case.reference}",
-            reverse("cases:detail", args=[d.case_id]),
-        )
-        for d in documents
-    }
-
-
-def _name_identifiers(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.people.models import Person, PersonIdentifier
-
-    identifiers = PersonIdentifier.objects.visible_to(member).filter(
-        pk__in=ids, person__in=Person.objects.visible_to(member)
-    )
-    return {
-        i.pk: RecordName(
-            "Identifier",
-            f"{i.get_kind_display()} of {i.person.full_name}",
-            reverse("people:detail", args=[i.person_id]),
-        )
-        for i in identifiers.select_related("person")
-    }
-
-
 def _name_memberships(member: Membership, ids: list[int]) -> dict[int, RecordName]:
     memberships = Membership.objects.visible_to(member).filter(pk__in=ids).select_related("user")
     return {
@@ -256,16 +168,6 @@ def _name_invitations(member: Membership, ids: list[int]) -> dict[int, RecordNam
     }
 
 
-def _name_harm_types(member: Membership, ids: list[int]) -> dict[int, RecordName]:
-    from amends.referrals.models import HarmType
-
-    harm_types = HarmType.objects.visible_to(member).filter(pk__in=ids)
-    return {
-        h.pk: RecordName("Kind of harm", h.name, reverse("referrals:harm_types"))
-        for h in harm_types
-    }
-
-
 def _name_organisation(member: Membership, ids: list[int]) -> dict[int, RecordName]:
     if member.organisation_id not in ids:
         return {}
@@ -277,20 +179,23 @@ def _name_organisation(member: Membership, ids: list[int]) -> dict[int, RecordNa
 
 
 # record_type as the audit log stores it: how to name its records, one query a type.
+# Core names its own records; each domain app registers its own namers when it is
+# ready (its audit_names module), so core imports no domain app.
 NAMERS: dict[str, Namer] = {
-    "case": _name_cases,
-    "person": _name_people,
-    "referral": _name_referrals,
-    "meeting": _name_meetings,
-    "agreement": _name_agreements,
-    "document": _name_documents,
-    "personidentifier": _name_identifiers,
     "membership": _name_memberships,
     "user": _name_users,
     "invitation": _name_invitations,
-    "harmtype": _name_harm_types,
     "organisation": _name_organisation,
 }
+
+
+def register_namer(record_type: str) -> Callable[[Namer], Namer]:
+    def register(namer: Namer) -> Namer:
+        NAMERS[record_type] = namer
+        return namer
+
+    return register
+
 
 KINDS = {
     "case": "Case",

@@ -7,4 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
-        from amends.documents import receivers  # noqa: F401
+        from amends.documents import (
+            audit_names,  # noqa: F401  (registers the audit log's namers)
+            receivers,  # noqa: F401
+        )

@@ -132,7 +132,7 @@ def test_casework_with_outcomes_scopes_caseloads_and_a_named_audit_log(
 
     # Looking at Siân's page is recorded in the audit log, by her name.
     page.get_by_role("link", name=f"Back to {case.reference}").click()
-    page.get_by_role("link", name="Siân O'Brien").click()
+    page.get_by_role("link", name="Siân O'Brien", exact=True).click()
     expect(page.get_by_role("heading", name="Siân O'Brien")).to_be_visible()
 
     # The audit log names what was looked at, and links to it.

@@ -70,7 +70,7 @@ def test_a_known_person_typed_without_accents_is_linked_at_triage(
 
     case = Case.objects.get(referral=referral)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    expect(page.get_by_role("link", name="Siân O’Brien")).to_be_visible()
+    expect(page.get_by_role("link", name="Siân O’Brien", exact=True)).to_be_visible()
     assert case.parties.filter(person=known).exists()
     assert Person.objects.filter(given_name="Siân", family_name="O’Brien").count() == 1
     assert_accessible(page)
