@@ -154,7 +154,11 @@ def test_marking_a_meeting_held_reads_what_consent_is_for(case, bob, sian, lukas
         consent(party, "take_part")
     RiskAssessmentFactory(organisation=case.organisation, case=case)
     meeting = MeetingFactory(
-        organisation=case.organisation, case=case, facilitator=bob, process=process
+        organisation=case.organisation,
+        case=case,
+        facilitator=bob,
+        process=process,
+        scheduled_at=timezone.now() - datetime.timedelta(hours=2),
     )
     for party in (sian, lukasz):
         MeetingAttendeeFactory(organisation=case.organisation, meeting=meeting, party=party)

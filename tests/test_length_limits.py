@@ -26,6 +26,7 @@ from amends.core.length_limits import field_label
 from amends.core.models import Membership, Organisation
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
+from tests.test_meetings import arranged_meeting
 
 DJANGO_WORDING = ("Ensure this value", "Ensure that there are")
 
@@ -76,6 +77,8 @@ def build_kwargs(org, alice, case, harmed, responsible):
         "stage": "what_happened",
         "label": "What happened?",
         "email": alice.email,
+        "meeting": arranged_meeting(case, harmed, responsible),
+        "invited": [harmed, responsible],
         "email_safe": True,
         "number": 1,
         "question_set": question_set_current(org),

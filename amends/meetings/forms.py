@@ -147,7 +147,9 @@ class MarkHeldForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only needed if it started before the time it was arranged for.",
-        error_messages={"max_length": "The reason must be 500 characters or fewer"},
+        error_messages={
+            "max_length": "The reason it was held before the arranged time must be 500 characters or fewer"
+        },
     )
     attended = PartyMultipleChoiceField(
         label="Who attended",
