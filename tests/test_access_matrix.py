@@ -126,7 +126,6 @@ EXPECTED: dict[str, object] = {
 
 # URLs outside the matrix, and where they are covered instead.
 NOT_IN_THE_MATRIX = {
-    "accounts:account": "the signed-in user's own account page, for every role (test_account_pages.py)",
     "core:switch_organisation": "POST only, acts on the user's own memberships (test_members.py)",
     "core:accept_invitation": "a one-time token, checked by hash (test_members.py)",
     "home:calendar_issue": "POST only, acts on the user's own calendar feed (test_calendar_feed.py)",

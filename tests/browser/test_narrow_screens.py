@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from amends.cases.models import Case
@@ -98,7 +99,10 @@ def test_no_page_a_role_opens_scrolls_sideways(
         is_platform_admin=role == "platform admin",
     )
     if role != "platform admin":
-        MembershipFactory(user=user, organisation=northbridge, role=role)
+        # Northbridge is where they last worked, so they sign in there.
+        MembershipFactory(
+            user=user, organisation=northbridge, role=role, last_chosen_at=timezone.now()
+        )
     if role == "facilitator":
         # A facilitator who also works for a prison switches between the two.
         MembershipFactory(
