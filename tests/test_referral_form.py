@@ -16,7 +16,13 @@ from amends.core.models import OrganisationKind, Role, Sector
 from amends.referrals import services
 from amends.referrals.models import HarmType, Referral, ReferralPerson
 from tests.conftest import signed_in
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PersonIdentifierFactory,
+    UserFactory,
+)
 
 TODAY = timezone.localdate()
 
@@ -602,3 +608,39 @@ def test_the_service_refuses_a_stage_for_a_school(school, alice):
         "Only a criminal and civil justice referral"
         in refused.value.message_dict["justice_stage"][0]
     )
+
+
+# A reference given for a person finds them at triage ------------------------------------
+
+
+def test_a_reference_given_for_a_person_finds_them_at_triage(as_alice, org):
+    known = PersonFactory(organisation=org, given_name="Łukasz", family_name="Nowakowski")
+    PersonIdentifierFactory(organisation=org, person=known, kind="police", value="41/77777/26")
+    people = [
+        ("harmed", "Siân", "O'Brien", {}),
+        (
+            "responsible",
+            "Lukasz",
+            "Nowak",
+            {"identifier_kind": "police", "identifier_value": " 41/77777/26 "},
+        ),
+    ]
+    response = as_alice.post(reverse("referrals:new"), referral_data(org, people=people))
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    asked = referral.people.get(given_name="Lukasz")
+    assert (asked.identifier_kind, asked.identifier_value) == ("police", "41/77777/26")
+    page = page_text(as_alice.get(reverse("referrals:detail", args=[referral.pk])))
+    assert "Łukasz Nowakowski" in page
+
+
+def test_a_reference_without_its_kind_or_in_the_wrong_shape_is_refused_at_the_field(as_alice, org):
+    people = [("harmed", "Siân", "O'Brien", {"identifier_value": "41/77777/26"})]
+    page = page_text(as_alice.post(reverse("referrals:new"), referral_data(org, people=people)))
+    assert "Choose what kind of reference person 1 has" in page
+    people = [
+        ("harmed", "Siân", "O'Brien", {"identifier_kind": "prisoner", "identifier_value": "12"})
+    ]
+    page = page_text(as_alice.post(reverse("referrals:new"), referral_data(org, people=people)))
+    assert "like A1234BC (person 1)" in page
+    assert not Referral.objects.exists()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -11,7 +11,8 @@ from amends.cases.models import ProcessType
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
 from amends.people.forms import _age_in_band as age_in_band
-from amends.people.models import AgeBand, Person
+from amends.people.models import AgeBand, IdentifierKind, Person
+from amends.people.services import normalise_identifier
 from amends.referrals.models import (
     INCIDENT_REFERENCES,
     Agreed,
@@ -241,6 +242,18 @@ class ProposedPersonForm(ErrorsInPageOrder):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example, British Sign Language, large print, a wheelchair user.",
     )
+    identifier_kind = forms.ChoiceField(
+        label="Reference you know them by",
+        choices=[("", "None"), *IdentifierKind.choices],
+        required=False,
+        help_text="So the service can find them if it already knows them.",
+    )
+    identifier_value = forms.CharField(
+        label="The reference",
+        max_length=30,
+        required=False,
+        help_text="As it is written in your records.",
+    )
     phone = forms.CharField(label="Phone number", max_length=30, required=False)
     safe_contact = forms.CharField(
         label="Safe way to contact them",
@@ -312,6 +325,15 @@ class ProposedPersonForm(ErrorsInPageOrder):
                 )
         if Need.INTERPRETER in data.get("needs", []) and not data.get("language"):
             self.add_error("language", f"Enter the language {who} needs an interpreter for")
+        kind, value = data.get("identifier_kind"), data.get("identifier_value", "")
+        if value and not kind:
+            self.add_error("identifier_kind", f"Choose what kind of reference {who} has")
+        elif kind:
+            try:
+                data["identifier_value"] = normalise_identifier(kind, value)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("value", exc.messages):
+                    self.add_error("identifier_value", f"{message} ({who})")
         return data
 
     def details(self) -> dict[str, Any]:
@@ -331,6 +353,8 @@ PERSON_FIELDS = (
     "needs",
     "language",
     "needs_note",
+    "identifier_kind",
+    "identifier_value",
     "phone",
     "safe_contact",
 )
