@@ -141,3 +141,16 @@ def test_demo_e_mail_addresses_are_valid_whatever_the_name(demo, db):
         except ValidationError:
             pytest.fail(f"{person.given_name} {person.family_name}: {person.email}")
         assert re.fullmatch(r"[a-z0-9.]+@example\.org", person.email), person.email
+
+
+def test_the_facilitator_of_two_services_signs_in_to_the_one_their_address_names(demo, db):
+    from amends.accounts.models import User
+    from tests.conftest import signed_in
+
+    facilitator = User.objects.get(email="facilitator@justice.amends-demo.example")
+    assert facilitator.memberships.count() == 2
+    response = signed_in(facilitator).get("/", follow=True)
+    assert response.wsgi_request.membership.organisation.name == (
+        "Northbridge Police Restorative Justice Hub"
+    )
+    assert "Hello, Gareth" in response.content.decode()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authenticator
@@ -154,7 +155,13 @@ class Command(BaseCommand):
             email = demo_email(org_key, local)
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
             users[email] = user
-            Membership.objects.create(user=user, organisation=organisations[org_key], role=role)
+            # Each account last worked in the organisation its address names, so it signs in there.
+            Membership.objects.create(
+                user=user,
+                organisation=organisations[org_key],
+                role=role,
+                last_chosen_at=timezone.now(),
+            )
         # One facilitator works for two services and switches between them.
         Membership.objects.create(
             user=users[demo_email("justice", "facilitator")],
