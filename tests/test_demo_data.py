@@ -154,3 +154,15 @@ def test_the_facilitator_of_two_services_signs_in_to_the_one_their_address_names
         "Northbridge Police Restorative Justice Hub"
     )
     assert "Hello, Gareth" in response.content.decode()
+
+
+def test_a_demo_referrer_finds_their_referrals_at_every_stage(demo, db):
+    from amends.accounts.models import User
+    from tests.conftest import signed_in
+
+    referrer = User.objects.get(email="referrer@justice.amends-demo.example")
+    theirs = Referral.objects.filter(referred_by=referrer)
+    assert theirs.count() >= 4
+    page = signed_in(referrer).get("/", follow=True).content.decode()
+    assert "You have not made any referrals yet" not in page
+    assert "agreement reached" in page.lower()

@@ -203,6 +203,7 @@ def load_demo_cases(
     organisation: Organisation,
     coordinator: User,
     facilitators: list[User],
+    referrer: User | None = None,
     people: list[Person],
     rng: random.Random,
 ) -> int:
@@ -223,9 +224,13 @@ def load_demo_cases(
         )
         prepared_on = min(received_on + datetime.timedelta(days=rng.randint(4, 9)), today)
         harm_type = HarmType.objects.for_organisation(organisation).get(name=harm_name)
+        # Every other referral comes from the organisation's referrer account, so a
+        # referrer signing in finds their referrals at every stage.
+        referred_by = referrer if referrer is not None and n % 2 == 0 else coordinator
         referral = referrals.referral_create(
             organisation=organisation,
-            by=coordinator,
+            by=referred_by,
+            by_referrer=referred_by is referrer,
             people=[
                 {
                     "role": "harmed",
@@ -243,7 +248,7 @@ def load_demo_cases(
                 },
             ],
             source_agency=organisation.name,
-            referrer_name=coordinator.get_full_name(),
+            referrer_name=referred_by.get_full_name(),
             received_on=received_on,
             incident_date=received_on - datetime.timedelta(days=rng.randint(3, 40)),
             incident_summary=summary,

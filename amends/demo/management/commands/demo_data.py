@@ -202,9 +202,11 @@ class Command(BaseCommand):
             members = Membership.objects.filter(organisation=org).select_related("user")
             coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
             facilitators = [m.user for m in members if m.role == Role.FACILITATOR]
+            referrer = next((m.user for m in members if m.role == Role.REFERRER), None)
             count = load_demo_cases(
                 organisation=org,
                 coordinator=coordinator,
+                referrer=referrer,
                 facilitators=facilitators,
                 people=list(Person.objects.filter(organisation=org)),
                 rng=rng,
