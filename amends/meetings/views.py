@@ -14,6 +14,7 @@ from amends.agreements.models import Agreement
 from amends.agreements.views import action_add_from_form, actions_of
 from amends.cases.forms import case_parties
 from amends.cases.models import INDIRECT_PROCESSES, Case
+from amends.cases.services import closed_message
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors, confirm_then, form_submit
@@ -319,7 +320,7 @@ def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpRespon
     form = ActionForm(request.POST, case=meeting.case)
     action = None
     if meeting.case.is_closed:
-        form.add_error(None, f"{meeting.case.reference} is closed, so it cannot be changed.")
+        form.add_error(None, closed_message(meeting.case))
     elif meeting.status == MeetingStatus.CANCELLED:
         form.add_error(None, "This meeting was cancelled, so no action can be added here.")
     else:
