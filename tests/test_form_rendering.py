@@ -129,6 +129,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "question_set": question_set_current(w.case.organisation)
     },
     "amends.outcomes.forms.VictimsCodeForm": lambda w: {},
+    "amends.outcomes.forms.ReoffendingCheckForm": lambda w: {},
     # allauth's forms, relabelled: what their pages pass them.
     "amends.accounts.forms.GovukLabels": lambda w: {},
     "amends.accounts.forms.LoginForm": lambda w: {},

@@ -7,9 +7,11 @@ The rule runs in the database, so this file runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import datetime
+import html
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 
 from amends.cases.models import Case, CaseStatus, PartyRole
 from amends.outcomes.prevented import repeat_incident_exists, repeat_incident_found
@@ -186,3 +188,11 @@ def test_the_annotation_is_one_query_for_any_number_of_cases(
         )
     with django_assert_num_queries(1):
         assert sum(repeats().values()) == 0
+
+
+def test_the_closed_case_page_says_a_repeat_was_found(org, people, first, as_alice):
+    pair_again(org, people, datetime.date(2025, 11, 5))
+    page = html.unescape(as_alice.get(reverse("cases:detail", args=[first.pk])).content.decode())
+    assert "Repeat incident" in page
+    assert "Found:" in page
+    assert "a later case between the same people" in page

@@ -14,6 +14,7 @@ from amends.agreements.models import AgreementAction
 from amends.cases.models import NOT_PROCEEDED, Case, CaseEvent, CaseStatus, ClosureOutcome
 from amends.core.models import Membership, Role
 from amends.meetings.models import Meeting, MeetingStatus
+from amends.outcomes.models import ReoffendingCheck
 from amends.referrals.models import Referral, ReferralStatus
 
 NEWLY_ALLOCATED_DAYS = 14
@@ -130,6 +131,7 @@ def coordinator_home(member: Membership) -> dict[str, Any]:
         "unallocated_count": case_counts["unallocated"],
         "next_step_overdue_count": case_counts["next_step_overdue"],
         "overdue_actions_count": AgreementAction.objects.visible_to(member).overdue().count(),
+        "reoffending_checks_due_count": ReoffendingCheck.objects.visible_to(member).due().count(),
         "week_meetings": meetings,
         "week_days": days,
         "caseloads": caseloads(member),

@@ -12,6 +12,7 @@ from amends.outcomes.models import (
     FeedbackResponse,
     HarmMeasure,
     HarmQuestionSet,
+    ReoffendingCheck,
     VictimsCodeRecord,
 )
 from amends.outcomes.services import FEEDBACK_FIELDS
@@ -232,3 +233,33 @@ class VictimsCodeForm(forms.ModelForm):
         how.choices = [c for c in how.choices if c[0] != ""]
         if self.instance.pk:
             versioned_initial(self, self.instance)
+
+
+class ReoffendingCheckForm(forms.ModelForm):
+    """The answer to a closed justice case's twelve-month reoffending check, and its source."""
+
+    version = VersionField()
+
+    class Meta:
+        model = ReoffendingCheck
+        fields = ["answer", "source"]
+        widgets = {"answer": forms.RadioSelect}
+        error_messages = {
+            "answer": {
+                "required": "Choose whether they have offended again, or that it is not known",
+                "invalid_choice": "Choose whether they have offended again, "
+                "or that it is not known",
+            },
+            "source": {
+                "required": "Enter where the answer came from",
+                "max_length": "Where the answer came from must be 200 characters or fewer",
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        answer: Any = self.fields["answer"]
+        answer.required = True
+        answer.choices = [c for c in answer.choices if c[0] != ""]
+        self.fields["source"].required = True
+        versioned_initial(self, self.instance)

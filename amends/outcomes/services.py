@@ -524,6 +524,11 @@ def reoffending_check_record(
                 f"{case.reference} has been reopened, so its reoffending check is set aside "
                 "until it closes again."
             )
+        if check.due_on > timezone.localdate():
+            raise ValidationError(
+                f"The check is due on {check.due_on:%-d %B %Y}, twelve months after "
+                f"{case.reference} closed: it can be answered from then."
+            )
         if (
             not Membership.objects.active()
             .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)

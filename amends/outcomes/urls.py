@@ -30,7 +30,17 @@ urlpatterns = [
         views.feedback_by_phone,
         name="feedback_by_phone",
     ),
+    path(
+        "cases/<int:case_pk>/reoffending-check/",
+        views.reoffending_check,
+        name="reoffending_check",
+    ),
     path("outcomes/harm-questions/", views.questions, name="questions"),
+    path(
+        "outcomes/reoffending-checks-due/",
+        views.reoffending_checks_due,
+        name="reoffending_checks_due",
+    ),
     path("feedback/thank-you/", views.feedback_thanks, name="feedback_thanks"),
     path("feedback/<str:token>/", views.feedback, name="feedback"),
 ]

@@ -4,6 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +23,14 @@ from amends.outcomes.forms import (
     FeedbackLinkForm,
     HarmMeasureForm,
     QuestionSetForm,
+    ReoffendingCheckForm,
     VictimsCodeForm,
 )
 from amends.outcomes.models import (
     AUDIENCE_OF_ROLE,
     Delivery,
     HarmMeasure,
+    ReoffendingCheck,
     Stage,
     VictimsCodeRecord,
     question_set_current,
@@ -313,4 +316,63 @@ def victims_code(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
         request,
         "outcomes/victims_code.html",
         {"case": case, "party": party, "form": form, "conflict": conflict},
+    )
+
+
+# Prevented: the reoffending check ----------------------------------------------------
+
+CHECKS_PAGE_SIZE = 25
+
+
+@member_required(Role.COORDINATOR)
+def reoffending_checks_due(request: MemberRequest) -> HttpResponse:
+    """Closed justice cases whose twelve-month reoffending check is due: the oldest first."""
+    checks = (
+        ReoffendingCheck.objects.visible_to(request.membership)
+        .due()
+        .select_related("case")
+        .order_by("due_on", "pk")
+    )
+    page = Paginator(checks, CHECKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(check, (today - check.due_on).days) for check in page]
+    return render(
+        request,
+        "outcomes/reoffending_checks_due.html",
+        {"page_obj": page, "rows": rows, "querystring_prefix": ""},
+    )
+
+
+@member_required(Role.COORDINATOR)
+def reoffending_check(request: MemberRequest, case_pk: int) -> HttpResponse:
+    """Record (or correct) the answer to a closed justice case's reoffending check."""
+    check = get_visible_or_404(
+        ReoffendingCheck.objects.of_closed_cases().select_related("case"),
+        request.membership,
+        case_id=case_pk,
+    )
+    case = check.case
+    form = ReoffendingCheckForm(form_data(request), instance=check)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reoffending_check_record(
+                check=check,
+                answer=form.cleaned_data["answer"],
+                source=form.cleaned_data["source"],
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form = ReoffendingCheckForm(instance=exc.current)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The reoffending check for {case.reference} is saved.")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#prevented")
+    return render(
+        request,
+        "outcomes/reoffending_check.html",
+        {"case": case, "check": check, "form": form, "conflict": conflict},
     )

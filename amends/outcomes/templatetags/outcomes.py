@@ -16,10 +16,12 @@ from amends.outcomes.models import (
     FeedbackLink,
     FeedbackResponse,
     HarmRating,
+    ReoffendingCheck,
     Stage,
     VictimsCodeRecord,
     harm_repaired_annotations,
 )
+from amends.outcomes.prevented import repeat_incident_found, repeat_window_over
 
 register = template.Library()
 
@@ -144,4 +146,28 @@ def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
         "people": people,
         "others": others,
         "feedback_open": meeting_held or case.is_closed,
+        "prevented": _prevented(member, case) if case.is_closed else None,
     }
+
+
+@dataclass
+class Prevented:
+    """What a closed case shows of harm prevented: its reoffending check and repeat incidents."""
+
+    check: ReoffendingCheck | None
+    repeat_found: bool
+    window_over: bool
+    check_due: bool
+    can_record: bool
+
+
+def _prevented(member: Any, case: Any) -> Prevented:
+    check = ReoffendingCheck.objects.visible_to(member).filter(case=case).first()
+    check_due = check is not None and check.is_due()
+    return Prevented(
+        check=check,
+        repeat_found=repeat_incident_found(case),
+        window_over=repeat_window_over(case),
+        check_due=check_due,
+        can_record=member.is_coordinator and check is not None and (check.is_answered or check_due),
+    )
