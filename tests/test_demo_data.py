@@ -101,8 +101,10 @@ def test_held_meetings_are_past_and_arranged_ones_future(demo, db):
         assert meeting.scheduled_at <= meeting.held_at < now, meeting
         # The case was opened, prepared and agreed around it in the right order.
         assert meeting.case.opened_on < timezone.localdate(meeting.scheduled_at)
-        agreement = meeting.case.agreement
-        assert agreement.agreed_on == timezone.localdate(meeting.scheduled_at)
+        # Some meetings end without an agreement; one made is dated the meeting's day.
+        agreement = getattr(meeting.case, "agreement", None)
+        if agreement is not None:
+            assert agreement.agreed_on == timezone.localdate(meeting.scheduled_at)
     for meeting in arranged:
         assert meeting.created_at <= now < meeting.scheduled_at, meeting
     # Consent and risk were recorded before each meeting, not on the day it was loaded.

@@ -20,6 +20,7 @@ from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authen
 from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
+from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
 from amends.people.models import (
     AgeBand,
@@ -203,6 +204,20 @@ class Command(BaseCommand):
             coordinator = next(m.user for m in members if m.role == Role.COORDINATOR)
             facilitators = [m.user for m in members if m.role == Role.FACILITATOR]
             referrer = next((m.user for m in members if m.role == Role.REFERRER), None)
+
+            def extra_person(
+                rng: random.Random, n: int, org: Organisation = org, key: str = spec["key"]
+            ) -> Person:
+                return self.make_person(fake, rng, org, key, 500 + n, 500 + n)
+
+            history = load_history(
+                organisation=org,
+                coordinator=coordinator,
+                facilitators=facilitators,
+                referrer=referrer,
+                make_person=extra_person,
+            )
+            self.stdout.write(f"{org.name}: a year of history, {history} cases")
             count = load_demo_cases(
                 organisation=org,
                 coordinator=coordinator,
