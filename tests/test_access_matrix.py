@@ -121,6 +121,8 @@ EXPECTED: dict[str, object] = {
     "outcomes:feedback_link_ready": CASE_TEAM,
     "outcomes:feedback_by_phone": CASE_TEAM,
     "outcomes:questions": {C},
+    "outcomes:reoffending_check": {C},
+    "outcomes:reoffending_checks_due": {C},
     "outcomes:feedback_thanks": "anyone",
 }
 

@@ -17,6 +17,7 @@ from amends.core.models import AuditEvent
 from amends.outcomes.models import ReoffendingAnswer, ReoffendingCheck, one_year_after
 from amends.outcomes.prevented import reoffending_check_of
 from amends.outcomes.services import reoffending_check_record
+from tests.conftest import signed_in
 from tests.factories import CaseFactory, PartyFactory
 
 TODAY = timezone.localdate
@@ -93,6 +94,8 @@ def test_other_sectors_have_no_reoffending_check(org, alice, sector):
     close(case, alice)
     assert not ReoffendingCheck.objects.exists()
     assert reoffending_check_of(case) is None
+    page = signed_in(alice).get(reverse("outcomes:reoffending_check", args=[case.pk]))
+    assert "is not a justice case" in text(page)
 
 
 def test_reopening_removes_an_unanswered_check_and_closing_again_makes_it_anew(closed, alice):
@@ -244,7 +247,9 @@ def test_a_reopened_cases_answered_check_cannot_be_changed(due_check, as_alice, 
     )
     cases.case_reopen(case=due_check.case, reason="New information", by=alice)
     url = reverse("outcomes:reoffending_check", args=[due_check.case_id])
-    assert as_alice.get(url).status_code == 404
+    assert "its check will be made when it closes" in text(as_alice.get(url))
+    refused = as_alice.post(url, {"answer": "no", "source": PNC, "version": "x"})
+    assert refused.status_code == 409
     assert ReoffendingCheck.objects.get().answer == "not_known"
 
 

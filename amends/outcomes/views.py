@@ -346,12 +346,21 @@ def reoffending_checks_due(request: MemberRequest) -> HttpResponse:
 @member_required(Role.COORDINATOR)
 def reoffending_check(request: MemberRequest, case_pk: int) -> HttpResponse:
     """Record (or correct) the answer to a closed justice case's reoffending check."""
-    check = get_visible_or_404(
-        ReoffendingCheck.objects.of_closed_cases().select_related("case"),
-        request.membership,
-        case_id=case_pk,
+    case = get_visible_or_404(Case, request.membership, pk=case_pk)
+    check = (
+        ReoffendingCheck.objects.visible_to(request.membership)
+        .of_closed_cases()
+        .filter(case=case)
+        .first()
     )
-    case = check.case
+    if check is None:
+        # An open case, or one outside the justice sector: say so rather than pretend.
+        return render(
+            request,
+            "outcomes/reoffending_check_none.html",
+            {"case": case},
+            status=200 if request.method == "GET" else 409,
+        )
     form = ReoffendingCheckForm(form_data(request), instance=check)
     conflict = None
     if request.method == "POST" and form.is_valid():
