@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from amends.core.models import Organisation, Sector
 from amends.website.models import RoutingRule
-from amends.website.services import site_settings
+from amends.website.services import site_settings, starting_pages_seed
 
 
 def load_demo_website(organisations: dict[str, Organisation]) -> None:
+    starting_pages_seed()
     site = site_settings()
     site.site_name = organisations["consultancy"].name
     site.strapline = "Training in restorative practice for justice, schools, housing and prisons"

@@ -363,6 +363,18 @@ class LogoForm(forms.Form):
         return clean_logo(self.cleaned_data["logo"])
 
 
+def _social_field(label: str) -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        error_messages={
+            "invalid": f"Enter the {label} address in full, like https://www.example.com/page"
+        },
+    )
+
+
 class ContactDetailsForm(forms.Form):
     address = forms.CharField(
         label="Postal address",
@@ -379,11 +391,11 @@ class ContactDetailsForm(forms.Form):
         required=False,
         help_text="Not shown on the site. If empty, the public e-mail address.",
     )
-    facebook_url = forms.URLField(label="Facebook", max_length=200, required=False)
-    linkedin_url = forms.URLField(label="LinkedIn", max_length=200, required=False)
-    instagram_url = forms.URLField(label="Instagram", max_length=200, required=False)
-    x_url = forms.URLField(label="X (Twitter)", max_length=200, required=False)
-    youtube_url = forms.URLField(label="YouTube", max_length=200, required=False)
+    facebook_url = _social_field("Facebook")
+    linkedin_url = _social_field("LinkedIn")
+    instagram_url = _social_field("Instagram")
+    x_url = _social_field("X (Twitter)")
+    youtube_url = _social_field("YouTube")
     reply_days = forms.IntegerField(
         label="Working days to reply to a request for restorative justice",
         min_value=1,
@@ -391,15 +403,6 @@ class ContactDetailsForm(forms.Form):
         help_text="The page people see after asking for help promises a reply within this.",
     )
     version = VersionField()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.URLField):
-                field.assume_scheme = "https"  # type: ignore[attr-defined]
-                field.error_messages["invalid"] = (
-                    f"Enter the {field.label} address in full, like https://www.example.com/page"
-                )
 
 
 class EnquiryStatusForm(forms.Form):

@@ -551,3 +551,21 @@ def routing_rule_remove(*, rule: RoutingRule, by: User) -> None:
     with transaction.atomic():
         _audit(by, AuditAction.DELETE, rule, f"Removed a routing rule to {rule.target.name}")
         rule.delete()
+
+
+def starting_pages_seed() -> None:
+    """The site's starting pages and settings, where they are missing (the data migration
+    makes them in a new database; this puts them back in one that was emptied)."""
+    from amends.website import starting_copy as copy
+
+    site_settings()
+    page_seed(slug="home", kind="home", sector="", position=0, **copy.HOME)
+    for n, text in enumerate(copy.PROGRAMMES):
+        fields = {k: v for k, v in text.items() if k != "sector"}
+        page_seed(slug=f"programme-{text['sector']}", kind="programme", sector=text["sector"],
+                  position=10 + n, **fields)  # fmt: skip
+    page_seed(slug="privacy-notice", kind="privacy", sector="", position=90, **copy.PRIVACY)
+    page_seed(
+        slug="accessibility-statement", kind="accessibility", sector="", position=91,
+        **copy.ACCESSIBILITY,
+    )  # fmt: skip

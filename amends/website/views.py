@@ -307,7 +307,8 @@ def _contrasts(site: Any) -> dict[str, str]:
 
 
 def _settings_form(form_class: type[Any], site: Any) -> Any:
-    form = form_class(initial={name: getattr(site, name) for name in form_class.base_fields})
+    fields = [name for name in form_class.base_fields if name != "version"]
+    form = form_class(initial={name: getattr(site, name) for name in fields})
     versioned_initial(form, site)
     return form
 
