@@ -34,8 +34,8 @@ from tests.conftest import _member, signed_in
 from tests.factories import OrganisationFactory, UserFactory
 
 
-@pytest.fixture
-def consultancy(db):
+def make_consultancy():
+    """The organisation that owns the site, and the site's starting pages."""
     services.starting_pages_seed()
     return OrganisationFactory(
         name="Meadowbank Restorative Consultancy",
@@ -44,9 +44,18 @@ def consultancy(db):
     )
 
 
+def make_site_coordinator(consultancy):
+    return _member(consultancy, Role.COORDINATOR, "morag@meadowbank.example", "Morag Fairbairn")
+
+
+@pytest.fixture
+def consultancy(db):
+    return make_consultancy()
+
+
 @pytest.fixture
 def morag(consultancy):
-    return _member(consultancy, Role.COORDINATOR, "morag@meadowbank.example", "Morag Fairbairn")
+    return make_site_coordinator(consultancy)
 
 
 @pytest.fixture

@@ -130,11 +130,13 @@ def clean_logo(upload: Any) -> bytes:
             if image.format not in {"PNG", "JPEG"}:
                 raise ValidationError("The logo must be a PNG or JPEG image")
             if image.width * image.height > 40_000_000:
-                raise ValidationError("The logo is too large: make it smaller than 600 pixels")
-            image = image.convert("RGBA")
-            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+                raise ValidationError("The logo image is too large: use one under 5,000 pixels")
+            drawn = image.convert("RGBA")
+            drawn.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
             out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
+            drawn.save(out, format="PNG", optimize=True)
+    except Image.DecompressionBombError as exc:
+        raise ValidationError("The logo image is too large: use one under 5,000 pixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError("The logo must be a PNG or JPEG image") from exc
     return out.getvalue()

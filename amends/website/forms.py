@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.http import QueryDict
 
 from amends.core.concurrency import VersionField
 from amends.core.models import Organisation, Sector
@@ -60,7 +61,8 @@ class SpamGuardForm(forms.Form):
 
     def fresh_start(self) -> None:
         """Show the form again with a new time: the person's next send counts from now."""
-        data = self.data.copy()
+        data = QueryDict(mutable=True)
+        data.update(self.data)
         data["started"] = started_token()
         data["website"] = ""
         self.data = data

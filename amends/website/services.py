@@ -105,7 +105,9 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
         locked.updated_by = by
         locked.full_clean(exclude=["logo"])
         locked.save()
-        changed = ", ".join(str(SiteSettings._meta.get_field(n).verbose_name) for n in fields)
+        changed = ", ".join(
+            str(getattr(SiteSettings._meta.get_field(n), "verbose_name", n)) for n in fields
+        )
         _audit(by, AuditAction.UPDATE, locked, f"Changed the website's {changed}"[:300])
     return locked
 
@@ -363,7 +365,7 @@ def _people(data: dict[str, Any]) -> list[dict[str, Any]]:
         "safe_contact": _safe_contact(data),
         "language": data.get("language", ""),
     }
-    blank = {"date_of_birth": None, "age_band": "", "needs": [], "needs_note": "",
+    blank: dict[str, Any] = {"date_of_birth": None, "age_band": "", "needs": [], "needs_note": "",
              "identifier_kind": "", "identifier_value": ""}  # fmt: skip
     me = {"given_name": data["given_name"], "family_name": data["family_name"]}
     if data["who"] != WhoIsAsking.BEHALF:

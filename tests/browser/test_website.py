@@ -13,11 +13,21 @@ from amends.core.models import Sector
 from amends.website.models import RoutingRule, TrainingEnquiry
 from tests.conftest import assert_accessible, sign_in
 from tests.factories import HelpRequestFactory, TrainingEnquiryFactory
-from tests.test_website import consultancy, morag  # noqa: F401 (fixtures)
+from tests.test_website import make_consultancy, make_site_coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1280, 375)
+
+
+@pytest.fixture
+def consultancy(transactional_db):
+    return make_consultancy()
+
+
+@pytest.fixture
+def morag(consultancy):
+    return make_site_coordinator(consultancy)
 
 
 @pytest.fixture
@@ -35,7 +45,7 @@ def check_at_both_widths(page: Page) -> None:
 
 
 def test_a_visitor_without_javascript_asks_for_training_and_for_help(
-    browser: Browser, page: Page, live_server, quick_forms, consultancy, org, alice  # noqa: F811
+    browser: Browser, page: Page, live_server, quick_forms, consultancy, org, alice
 ):
     RoutingRule.objects.create(sector=Sector.JUSTICE, target=org)
     context = browser.new_context(java_script_enabled=False)
@@ -55,7 +65,9 @@ def test_a_visitor_without_javascript_asks_for_training_and_for_help(
     visitor.get_by_label("Your name").fill("Ruth Adebayo")
     visitor.get_by_label("E-mail address").fill("ruth@kingsmead.example")
     visitor.get_by_role("button", name="Send enquiry").click()
-    expect(visitor.get_by_role("link", name="Enter the number of people as a number")).to_be_visible()
+    expect(
+        visitor.get_by_role("link", name="Enter the number of people as a number")
+    ).to_be_visible()
     visitor.get_by_label("Number of people").fill("14")
     visitor.get_by_role("button", name="Send enquiry").click()
     expect(visitor.get_by_role("heading", name="Enquiry sent")).to_be_visible()
@@ -90,7 +102,7 @@ def test_a_visitor_without_javascript_asks_for_training_and_for_help(
 
 
 def test_staff_edit_preview_publish_and_restore_a_page(
-    page: Page, live_server, consultancy, morag, org  # noqa: F811
+    page: Page, live_server, consultancy, morag, org
 ):
     sign_in(page, live_server, morag.email)
     page.get_by_role("link", name="Website").click()
@@ -99,7 +111,9 @@ def test_staff_edit_preview_publish_and_restore_a_page(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Prisons").click()
     check_at_both_widths(page)
-    page.get_by_label("Text").fill("## On the wing\n\nCircles, every week.\n\n<script>alert(1)</script>")
+    page.get_by_label("Text").fill(
+        "## On the wing\n\nCircles, every week.\n\n<script>alert(1)</script>"
+    )
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name="Preview (not saved)")
     expect(preview.get_by_role("heading", name="On the wing")).to_be_visible()
@@ -143,7 +157,7 @@ def test_staff_edit_preview_publish_and_restore_a_page(
         check_at_both_widths(page)
 
 
-def test_every_public_page_is_accessible_at_both_widths(page: Page, live_server, consultancy):  # noqa: F811
+def test_every_public_page_is_accessible_at_both_widths(page: Page, live_server, consultancy):
     for path in (
         "/",
         "/programmes/justice/",
