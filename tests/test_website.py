@@ -30,6 +30,7 @@ from amends.website.models import (
     RoutingRule,
     TrainingEnquiry,
 )
+from amends.website.templatetags.website import programme_text, programme_url
 from tests.conftest import _member, signed_in
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -112,7 +113,7 @@ def test_a_visitor_reads_the_home_page(client, consultancy):
     for process in ("Mediation", "Conferencing", "Circles"):
         assert process in page
     for sector in Sector:
-        assert reverse("website:programme", args=[sector.value]) in page
+        assert programme_url(sector.value) in page
     assert "Staff sign in" in page
     assert reverse("website:request_new") in page
     assert "victim" not in page.lower() and "offender" not in page.lower()
@@ -143,6 +144,11 @@ def test_a_programme_page_and_the_other_public_pages(client, consultancy):
     assert client.get(reverse("website:programme", args=["nowhere"])).status_code == 404
     assert "Your rights" in client.get(reverse("website:privacy")).content.decode()
     assert "WCAG" in client.get(reverse("website:accessibility")).content.decode()
+
+
+def test_a_programme_page_elsewhere_can_show_the_text_staff_wrote(consultancy):
+    assert "Who it is for" in programme_text("prisons")
+    assert programme_text("nowhere") == ""
 
 
 def test_contact_details_set_by_staff_show_on_the_contact_page(client, as_morag, consultancy):
@@ -436,16 +442,16 @@ def test_staff_preview_publish_and_restore_a_page(client, as_morag, consultancy)
     page = Page.objects.get(slug="programme-prisons")
     preview = _edit(as_morag, page, "preview", body="## Circles on the wing\n\nNew words.")
     assert "Circles on the wing</h3>" in preview.content.decode()
-    assert "New words" not in client.get("/programmes/prisons/").content.decode()
+    assert "New words" not in client.get("/about-our-training/prisons/").content.decode()
     _edit(as_morag, page, "save", body="Draft words.")
-    assert "Draft words" not in client.get("/programmes/prisons/").content.decode()
+    assert "Draft words" not in client.get("/about-our-training/prisons/").content.decode()
     page.refresh_from_db()
     _edit(as_morag, page, "publish", body="Published words.")
-    assert "Published words" in client.get("/programmes/prisons/").content.decode()
+    assert "Published words" in client.get("/about-our-training/prisons/").content.decode()
     history = as_morag.get(reverse("website:page_history", args=[page.slug])).content.decode()
     assert "Version 2" in history and "Version 1" in history
     as_morag.post(reverse("website:page_version", args=[page.slug, 1]))
-    public = client.get("/programmes/prisons/").content.decode()
+    public = client.get("/about-our-training/prisons/").content.decode()
     assert "Published words" not in public and "circles" in public.lower()
     page.refresh_from_db()
     assert page.published.number == 3 and page.published.restored_from == 1

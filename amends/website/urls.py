@@ -7,7 +7,7 @@ app_name = "website"
 urlpatterns = [
     # Public: no sign-in.
     path("", views.home, name="home"),
-    path("programmes/<slug:sector>/", views.programme, name="programme"),
+    path("about-our-training/<slug:sector>/", views.programme, name="programme"),
     path("privacy-notice/", views.page, {"page_slug": "privacy-notice"}, name="privacy"),
     path(
         "accessibility-statement/",

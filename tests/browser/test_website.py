@@ -120,7 +120,7 @@ def test_staff_edit_preview_publish_and_restore_a_page(
     check_at_both_widths(page)
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Version 2 of “Prisons” is published.")).to_be_visible()
-    page.goto(f"{live_server.url}/programmes/prisons/")
+    page.goto(f"{live_server.url}/about-our-training/prisons/")
     expect(page.get_by_text("Circles, every week.")).to_be_visible()
     assert "<script>alert" not in page.content()
 
@@ -130,7 +130,7 @@ def test_staff_edit_preview_publish_and_restore_a_page(
     check_at_both_widths(page)
     page.get_by_role("button", name="Restore this version").click()
     expect(page.get_by_text("Version 1 is published again, as version 3.")).to_be_visible()
-    page.goto(f"{live_server.url}/programmes/prisons/")
+    page.goto(f"{live_server.url}/about-our-training/prisons/")
     expect(page.get_by_text("Circles, every week.")).to_have_count(0)
 
     # The brand refuses a colour white text cannot be read on.
@@ -160,8 +160,8 @@ def test_staff_edit_preview_publish_and_restore_a_page(
 def test_every_public_page_is_accessible_at_both_widths(page: Page, live_server, consultancy):
     for path in (
         "/",
-        "/programmes/justice/",
-        "/programmes/communities/",
+        "/about-our-training/justice/",
+        "/about-our-training/communities/",
         "/contact/",
         "/privacy-notice/",
         "/accessibility-statement/",
