@@ -21,9 +21,7 @@ from amends.website.models import (
 
 TIME_TRAP_SALT = "amends.website.form-started"
 TOO_FAST = "Thank you. Please take a moment to check your answers, then send the form again."
-HONEYPOT_FILLED = (
-    "The form could not be sent. Leave the last box, “Leave this empty”, empty and send it again."
-)
+HONEYPOT_FILLED = "The form could not be sent. Please check your answers and send it again."
 
 
 def started_token(at: float | None = None) -> str:
