@@ -427,6 +427,7 @@ class RouteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Send it to",
         queryset=Organisation.objects.order_by("name"),
+        empty_label="Choose an organisation",
         error_messages={
             "required": "Choose the organisation to send it to",
             "invalid_choice": "Choose an organisation from the list",
@@ -458,6 +459,7 @@ class RoutingRuleForm(forms.Form):
     target = forms.ModelChoiceField(
         label="Send to",
         queryset=Organisation.objects.order_by("name"),
+        empty_label="Choose an organisation",
         error_messages={
             "required": "Choose the organisation to send these requests to",
             "invalid_choice": "Choose an organisation from the list",
