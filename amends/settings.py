@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "amends.home",
     "amends.demo",
     "amends.outcomes",
+    "amends.website",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "amends.core.context_processors.amends",
+                "amends.website.context_processors.website",
             ],
             "builtins": ["amends.core.templatetags.govuk"],
         },
@@ -347,3 +349,10 @@ LOGGING = {
 }
 
 AMENDS_PAGE_SIZE = 25
+
+# The public website (amends/website). It belongs to the organisation named here, or else the
+# first consultancy. Forms sent on it are refused when sent faster than a person could fill
+# them in, and limited per address (allauth's rate limiter, as for sign-in).
+AMENDS_WEBSITE_ORGANISATION = os.environ.get("AMENDS_WEBSITE_ORGANISATION", "")
+WEBSITE_FORM_MIN_SECONDS = 3
+ACCOUNT_RATE_LIMITS["website_form"] = "10/10m/ip"

@@ -5,6 +5,9 @@ from amends.home import urls as home_urls
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
+    # The public website: its home page answers "/" for visitors (signed-in people go on to
+    # their own home, core:dashboard, as before).
+    path("", include("amends.website.urls")),
     path("", include("amends.accounts.urls")),
     path("people/", include("amends.people.urls")),
     path("people/", include("amends.privacy.urls")),

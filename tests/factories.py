@@ -402,3 +402,37 @@ class DocumentFactory(DjangoModelFactory):
         if create:
             obj.path.parent.mkdir(parents=True, exist_ok=True)
             obj.path.write_bytes(extracted or SMALL_PDF)
+
+
+# The public website (amends/website) -----------------------------------------------------
+
+
+class TrainingEnquiryFactory(DjangoModelFactory):
+    class Meta:
+        model = "website.TrainingEnquiry"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    organisation_name = "Kingsmead Academy"
+    programme = "schools"
+    people_count = 14
+    delivery = "in_house"
+    contact_name = "Ruth Adebayo"
+    contact_email = "ruth@kingsmead.example"
+
+
+class HelpRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "website.HelpRequest"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    sector = "justice"
+    postcode_area = "NB1"
+    details = factory.LazyFunction(
+        lambda: (
+            '{"who": "harmed", "given_name": "Siân", "family_name": "O\'Brien", '
+            '"what_happened": "My bike was taken.", "place": "justice", "postcode": "NB1", '
+            '"contact_by": "phone", "phone": "07700 900982", "email": "", "safe_times": "", '
+            '"leave_message": "no", "language": "", "safety_note": "", "behalf_of": "", '
+            '"their_given_name": "", "their_family_name": ""}'
+        )
+    )

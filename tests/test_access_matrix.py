@@ -124,6 +124,32 @@ EXPECTED: dict[str, object] = {
     "outcomes:reoffending_check": {C},
     "outcomes:reoffending_checks_due": {C},
     "outcomes:feedback_thanks": "anyone",
+    # The public website: its pages are open to all; its site-wide content is run by the
+    # coordinators of the consultancy that owns it (none of the organisations here) and by
+    # platform administrators; its enquiries and requests are the owner's records, read by
+    # any organisation's coordinators through visible_to (so only the owner's ever has any).
+    "website:home": "anyone",
+    "website:privacy": "anyone",
+    "website:accessibility": "anyone",
+    "website:contact": "anyone",
+    "website:enquiry_new": "anyone",
+    "website:enquiry_sent": "anyone",
+    "website:request_new": "anyone",
+    "website:request_sent": "anyone",
+    "website:brand_css": "anyone",
+    "website:dashboard": "platform admin",
+    "website:brand": "platform admin",
+    "website:logo_upload": "platform admin",
+    "website:logo_remove": "platform admin",
+    "website:contact_details": "platform admin",
+    "website:routing": "platform admin",
+    "website:routing_remove": "platform admin",
+    "website:enquiries": {C},
+    "website:enquiry": {C},
+    "website:enquiry_status": {C},
+    "website:enquiry_note": {C},
+    "website:requests": {C},
+    "website:request": {C},
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -135,6 +161,11 @@ NOT_IN_THE_MATRIX = {
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
     "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
+    "website:logo": "the public site's logo: a 404 until one is uploaded (test_website.py)",
+    "website:programme": "a public page named by its sector (test_website.py)",
+    "website:page_edit": "site-wide content named by its page (test_website.py)",
+    "website:page_history": "site-wide content named by its page (test_website.py)",
+    "website:page_version": "site-wide content named by its page (test_website.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

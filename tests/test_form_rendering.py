@@ -151,6 +151,17 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.referrals.forms.AcceptForm": lambda w: {},
     "amends.referrals.forms.DeclineForm": lambda w: {},
     "amends.referrals.forms.HarmTypeForm": lambda w: {},
+    "amends.website.forms.SpamGuardForm": lambda w: {},
+    "amends.website.forms.EnquiryForm": lambda w: {},
+    "amends.website.forms.HelpRequestForm": lambda w: {},
+    "amends.website.forms.PageForm": lambda w: {},
+    "amends.website.forms.BrandForm": lambda w: {},
+    "amends.website.forms.LogoForm": lambda w: {},
+    "amends.website.forms.ContactDetailsForm": lambda w: {},
+    "amends.website.forms.EnquiryStatusForm": lambda w: {},
+    "amends.website.forms.NoteForm": lambda w: {},
+    "amends.website.forms.RouteForm": lambda w: {},
+    "amends.website.forms.RoutingRuleForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

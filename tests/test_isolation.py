@@ -24,6 +24,10 @@ NOT_RECORDS = {
     "token": "a one-time secret token (invitations), checked by hash",
     "key": "allauth's password-reset key",
     "uidb36": "allauth's password-reset user id, paired with its key",
+    "page_slug": "a public web page's name: site-wide content, no organisation's record "
+    "(tests/test_website.py)",
+    "sector": "a training programme's sector on the public site (tests/test_website.py)",
+    "number": "a published version of a public web page (tests/test_website.py)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
 }

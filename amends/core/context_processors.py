@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,7 +19,12 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),
     ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/"),
+    ("Website", "website:dashboard", (), "/site-admin/"),
 ]
+
+# Items whose audience is not a role: the app that owns the page registers who sees it
+# (for example, the website's staff), keyed by the item's url name.
+NAVIGATION_CHECKS: dict[str, Callable[[HttpRequest], bool]] = {}
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
@@ -28,6 +34,9 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     items = []
     for label, url_name, roles, prefix in NAVIGATION:
         if roles and (member is None or not member.has_role(*roles)):
+            continue
+        check = NAVIGATION_CHECKS.get(url_name)
+        if check is not None and not check(request):
             continue
         items.append(
             {"label": label, "href": reverse(url_name), "current": request.path.startswith(prefix)}

@@ -75,6 +75,11 @@ class JusticeStage(models.TextChoices):
     NOT_A_CRIME = "not_a_crime", "Not a crime"
 
 
+class ReferralSource(models.TextChoices):
+    AGENCY = "agency", "An agency or referrer"
+    SELF = "self", "Self-referral"
+
+
 class ReferralStatus(models.TextChoices):
     NEW = "new", "Waiting for triage"
     ACCEPTED = "accepted", "Accepted"
@@ -180,11 +185,17 @@ INCIDENT_REFERENCES: dict[str, IncidentReference] = {
 
 
 def referral_problems(
-    *, sector: str | None, justice_stage: str, incident_reference: str, risks: list[str]
+    *,
+    sector: str | None,
+    justice_stage: str,
+    incident_reference: str,
+    risks: list[str],
+    self_referral: bool = False,
 ) -> dict[str, str]:
-    """What is wrong with these answers taken together, by field. Empty when all is well."""
+    """What is wrong with these answers taken together, by field. Empty when all is well.
+    Someone asking for themselves is not asked the criminal justice stage: triage finds it."""
     problems = {}
-    if sector == Sector.JUSTICE and not justice_stage:
+    if sector == Sector.JUSTICE and not justice_stage and not self_referral:
         problems["justice_stage"] = "Choose the criminal justice stage, or “Not a crime”"
     if sector and sector != Sector.JUSTICE and justice_stage:
         problems["justice_stage"] = (
@@ -233,6 +244,9 @@ class ReferralQuerySet(OrganisationQuerySet):
 
 
 class Referral(OrganisationOwned):
+    source = models.CharField(
+        max_length=20, choices=ReferralSource.choices, default=ReferralSource.AGENCY
+    )
     source_agency = models.CharField("Referring agency", max_length=120)
     referrer_name = models.CharField("Referrer's name", max_length=120)
     referrer_contact = EncryptedTextField("Referrer's phone or e-mail", max_length=254, blank=True)
@@ -277,6 +291,10 @@ class Referral(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Referral {self.pk} from {self.source_agency}"
+
+    @property
+    def is_self_referral(self) -> bool:
+        return self.source == ReferralSource.SELF
 
     @property
     def risk_codes(self) -> list[str]:

@@ -28,6 +28,7 @@ from amends.referrals.models import (
     ProposedRole,
     Referral,
     ReferralPerson,
+    ReferralSource,
     ReferralStatus,
     Risk,
     referral_problems,
@@ -77,7 +78,7 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def referral_create(
-    *, organisation: Organisation, by: User, people: list[dict[str, Any]], **fields: Any
+    *, organisation: Organisation, by: User | None, people: list[dict[str, Any]], **fields: Any
 ) -> Referral:
     """Record a referral and the people it proposes, all or nothing.
 
@@ -103,6 +104,7 @@ def referral_create(
         justice_stage=fields.get("justice_stage", ""),
         incident_reference=fields.get("incident_reference", ""),
         risks=risks,
+        self_referral=fields.get("source") == ReferralSource.SELF,
     ) | _people_problems(people)
     if problems:
         raise ValidationError(problems)
@@ -133,6 +135,7 @@ def referral_create(
             organisation=organisation,
             record=referral,
             summary=f"Made a referral proposing {len(people)} people",
+            actor_label="" if by is not None else "Public website",
         )
     return referral
 

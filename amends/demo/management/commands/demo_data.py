@@ -22,6 +22,7 @@ from amends.core.models import Membership, Organisation, OrganisationKind, Role,
 from amends.demo.cases import load_demo_cases
 from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
+from amends.demo.website import load_demo_website
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -227,6 +228,7 @@ class Command(BaseCommand):
                 rng=rng,
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
+        load_demo_website(organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(

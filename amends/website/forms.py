@@ -1,0 +1,473 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.http import QueryDict
+
+from amends.core.concurrency import VersionField
+from amends.core.models import Organisation, Sector
+from amends.website.content import clean_logo, colour_problem, postcode_district
+from amends.website.models import (
+    Delivery,
+    EnquiryStatus,
+    Place,
+    RoutingRule,
+    WhoIsAsking,
+)
+
+TIME_TRAP_SALT = "amends.website.form-started"
+TOO_FAST = "Thank you. Please take a moment to check your answers, then send the form again."
+HONEYPOT_FILLED = "The form could not be sent. Please check your answers and send it again."
+
+
+def started_token(at: float | None = None) -> str:
+    """A signed note of when the form was shown: the time trap's evidence."""
+    return signing.dumps({"t": at if at is not None else time.time()}, salt=TIME_TRAP_SALT)
+
+
+class SpamGuardForm(forms.Form):
+    """A public form's defences: a box people never see (bots fill it), and a signed time the
+    form was shown (a person takes more than a few seconds to fill it in)."""
+
+    website = forms.CharField(label="Leave this empty", required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["started"].initial = started_token()
+        self.too_fast = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(HONEYPOT_FILLED)
+        try:
+            started = signing.loads(
+                data.get("started") or "", salt=TIME_TRAP_SALT, max_age=24 * 60 * 60
+            )["t"]
+        except (signing.BadSignature, KeyError, TypeError):
+            started = None
+        if started is None or time.time() - float(started) < settings.WEBSITE_FORM_MIN_SECONDS:
+            self.too_fast = True
+            raise forms.ValidationError(TOO_FAST)
+        return data
+
+    def fresh_start(self) -> None:
+        """Show the form again with a new time: the person's next send counts from now."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["started"] = started_token()
+        data["website"] = ""
+        self.data = data
+
+
+class EnquiryForm(SpamGuardForm):
+    organisation_name = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        error_messages={"required": "Enter the name of your organisation"},
+    )
+    programme = forms.ChoiceField(
+        label="Which programme are you interested in?",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the programme you are interested in",
+            "invalid_choice": "Choose a programme from the list",
+        },
+    )
+    people_count = forms.IntegerField(
+        label="Number of people",
+        min_value=1,
+        max_value=1000,
+        help_text="Roughly how many people would take part.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the number of people",
+            "invalid": "Enter the number of people as a number, like 12",
+        },
+    )
+    preferred_dates = forms.CharField(
+        label="Preferred dates",
+        max_length=200,
+        required=False,
+        help_text="For example, a week in March, or any Tuesday after Easter.",
+    )
+    delivery = forms.ChoiceField(
+        label="In-house or open course?",
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose in-house, an open course, or not sure yet",
+            "invalid_choice": "Choose an option from the list",
+        },
+    )
+    contact_name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        error_messages={"required": "Enter your name"},
+    )
+    contact_email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your e-mail address",
+            "invalid": "Enter an e-mail address in the right format, like name@example.com",
+        },
+    )
+    contact_phone = forms.CharField(label="Telephone", max_length=30, required=False)
+    message = forms.CharField(
+        label="Anything else we should know?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    field_order = [
+        "organisation_name", "programme", "people_count", "preferred_dates", "delivery",
+        "contact_name", "contact_email", "contact_phone", "message", "website", "started",
+    ]  # fmt: skip
+
+    def enquiry_fields(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.field_order
+            if name not in {"website", "started"}
+        }
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+CONTACT_BY = [("phone", "Phone call"), ("text", "Text message"), ("email", "E-mail")]
+BEHALF_OF = [
+    ("harmed", "The person who was harmed"),
+    ("responsible", "The person who caused the harm"),
+]
+
+
+class HelpRequestForm(SpamGuardForm):
+    who = forms.ChoiceField(
+        label="Who are you?",
+        choices=WhoIsAsking.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether you were harmed, caused harm, or are asking for someone",
+            "invalid_choice": "Choose an answer from the list",
+        },
+    )
+    behalf_of = forms.ChoiceField(
+        label="Who are you asking for?",
+        choices=BEHALF_OF,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Only if you are asking for someone else.",
+        error_messages={"invalid_choice": "Choose an answer from the list"},
+    )
+    their_given_name = forms.CharField(
+        label="Their first name", max_length=100, required=False,
+        help_text="Only if you are asking for someone else.",
+    )  # fmt: skip
+    their_family_name = forms.CharField(label="Their last name", max_length=100, required=False)
+    given_name = forms.CharField(
+        label="Your first name",
+        max_length=100,
+        error_messages={"required": "Enter your first name"},
+    )
+    family_name = forms.CharField(
+        label="Your last name",
+        max_length=100,
+        error_messages={"required": "Enter your last name"},
+    )
+    what_happened = forms.CharField(
+        label="What happened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A few sentences are enough. You can tell us more when we talk.",
+        error_messages={"required": "Tell us briefly what happened"},
+    )
+    place = forms.ChoiceField(
+        label="What was it about?",
+        choices=Place.choices,
+        widget=forms.RadioSelect,
+        help_text="This tells us which kind of service can help.",
+        error_messages={
+            "required": "Choose what it was about, or “Something else, or I am not sure”",
+            "invalid_choice": "Choose an answer from the list",
+        },
+    )
+    postcode = forms.CharField(
+        label="Your postcode or area",
+        max_length=10,
+        required=False,
+        help_text="For example, NB1 4PL or just NB1. It helps us find the service nearest you.",
+    )
+    contact_by = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=CONTACT_BY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how we should contact you",
+            "invalid_choice": "Choose an answer from the list",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        help_text="For a phone call or a text message.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        required=False,
+        help_text="For e-mail.",
+        error_messages={
+            "invalid": "Enter an e-mail address in the right format, like name@example.com"
+        },
+    )
+    safe_times = forms.CharField(
+        label="When is it safe to contact you?",
+        max_length=150,
+        required=False,
+        help_text="For example, weekdays after 6pm.",
+    )
+    leave_message = forms.ChoiceField(
+        label="May we leave a message?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="On your voicemail, or with whoever answers.",
+        error_messages={
+            "required": "Choose whether we may leave a message",
+            "invalid_choice": "Choose yes or no",
+        },
+    )
+    language = forms.CharField(
+        label="Language you prefer, if not English", max_length=60, required=False
+    )
+    safety_note = forms.CharField(
+        label="Is there anything that would help keep you safe?",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_postcode(self) -> str:
+        district = postcode_district(self.cleaned_data.get("postcode", ""))
+        if district is None:
+            raise forms.ValidationError(
+                "Enter a postcode like NB1 4PL, or just its first part, like NB1"
+            )
+        return district
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data.get("phone", "").split())
+        digits = [c for c in phone if c.isdigit()]
+        if phone and (len(digits) < 10 or any(c not in "0123456789 +()-" for c in phone)):
+            raise forms.ValidationError(
+                "Enter a phone number like 07700 900 982 or +44 7700 900 982"
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("who") == WhoIsAsking.BEHALF:
+            if not data.get("behalf_of"):
+                self.add_error("behalf_of", "Choose who you are asking for")
+            if not data.get("their_given_name"):
+                self.add_error("their_given_name", "Enter their first name")
+            if not data.get("their_family_name"):
+                self.add_error("their_family_name", "Enter their last name")
+        how = data.get("contact_by")
+        if how in {"phone", "text"} and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Enter a phone number, so we can call or text you")
+        if how == "email" and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter an e-mail address, so we can e-mail you")
+        return data
+
+    def request_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"website", "started"}}
+        if data["who"] != WhoIsAsking.BEHALF:
+            data.update(behalf_of="", their_given_name="", their_family_name="")
+        return data
+
+
+# Staff --------------------------------------------------------------------------------
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=120)
+    summary = forms.CharField(
+        label="Summary",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences. Shown on the home page for a programme.",
+    )
+    body = forms.CharField(
+        label="Text",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text="In Markdown: ## for a heading, * for a bullet point, [words](address) for "
+        "a link. A blank line starts a new paragraph.",
+    )
+    version = VersionField()
+
+
+def _colour_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=7,
+        help_text="A hex colour, like #0b3d5c. White text must be readable on it.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-5"}),
+    )
+
+
+class BrandForm(forms.Form):
+    site_name = forms.CharField(label="Name of the consultancy", max_length=100)
+    strapline = forms.CharField(label="Strapline", max_length=200, required=False)
+    header_colour = _colour_field("Header colour")
+    link_colour = _colour_field("Link and button colour")
+    version = VersionField()
+
+    def clean_header_colour(self) -> str:
+        return self._colour("header_colour", "header colour")
+
+    def clean_link_colour(self) -> str:
+        return self._colour("link_colour", "link colour")
+
+    def _colour(self, name: str, what: str) -> str:
+        colour = self.cleaned_data[name].strip().lower()
+        if colour and not colour.startswith("#"):
+            colour = f"#{colour}"
+        problem = colour_problem(colour, what)
+        if problem:
+            raise forms.ValidationError(problem)
+        return colour
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label="Logo",
+        help_text="A PNG or JPEG image, smaller than 1 MB. It is shown on the header's colour, "
+        "beside the consultancy's name.",
+        error_messages={"required": "Choose an image file for the logo"},
+    )
+
+    def clean_logo(self) -> bytes:
+        return clean_logo(self.cleaned_data["logo"])
+
+
+def _social_field(label: str) -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        error_messages={
+            "invalid": f"Enter the {label} address in full, like https://www.example.com/page"
+        },
+    )
+
+
+class ContactDetailsForm(forms.Form):
+    address = forms.CharField(
+        label="Postal address",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    phone = forms.CharField(label="Telephone", max_length=30, required=False)
+    email = forms.EmailField(label="Public e-mail address", max_length=254, required=False)
+    opening_hours = forms.CharField(label="Opening hours", max_length=200, required=False)
+    enquiries_email = forms.EmailField(
+        label="Where training enquiries are e-mailed",
+        max_length=254,
+        required=False,
+        help_text="Not shown on the site. If empty, the public e-mail address.",
+    )
+    facebook_url = _social_field("Facebook")
+    linkedin_url = _social_field("LinkedIn")
+    instagram_url = _social_field("Instagram")
+    x_url = _social_field("X (Twitter)")
+    youtube_url = _social_field("YouTube")
+    reply_days = forms.IntegerField(
+        label="Working days to reply to a request for restorative justice",
+        min_value=1,
+        max_value=30,
+        help_text="The page people see after asking for help promises a reply within this.",
+    )
+    version = VersionField()
+
+
+class EnquiryStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=EnquiryStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status"},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the note"},
+    )
+
+
+class RouteForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Send it to",
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation to send it to",
+            "invalid_choice": "Choose an organisation from the list",
+        },
+    )
+    sector = forms.ChoiceField(
+        label="Kind of service",
+        choices=Sector.choices,
+        error_messages={
+            "required": "Choose the kind of service",
+            "invalid_choice": "Choose a kind of service from the list",
+        },
+    )
+
+
+class RoutingRuleForm(forms.Form):
+    sector = forms.ChoiceField(
+        label="Kind of service",
+        choices=[("", "Any kind of service"), *Sector.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind of service from the list"},
+    )
+    postcode_area = forms.CharField(
+        label="Postcode area or district",
+        max_length=4,
+        required=False,
+        help_text=RoutingRule._meta.get_field("postcode_area").help_text,
+    )
+    target = forms.ModelChoiceField(
+        label="Send to",
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation to send these requests to",
+            "invalid_choice": "Choose an organisation from the list",
+        },
+    )
+
+    def clean_postcode_area(self) -> str:
+        district = postcode_district(self.cleaned_data.get("postcode_area", ""))
+        if district is None:
+            raise forms.ValidationError("Enter the first part of a postcode, like NB or NB1")
+        return district
