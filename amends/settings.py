@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "amends.home",
     "amends.demo",
     "amends.outcomes",
+    "amends.training",
 ]
 
 MIDDLEWARE = [
@@ -347,3 +348,8 @@ LOGGING = {
 }
 
 AMENDS_PAGE_SIZE = 25
+
+# Training: an offer of a place from the waiting list lasts this many days, then passes to
+# the next person; enrolled people get a reminder this many days before their course.
+TRAINING_OFFER_DAYS = int(os.environ.get("TRAINING_OFFER_DAYS", "5"))
+TRAINING_REMINDER_DAYS = int(os.environ.get("TRAINING_REMINDER_DAYS", "7"))
