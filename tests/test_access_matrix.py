@@ -122,6 +122,27 @@ EXPECTED: dict[str, object] = {
     "outcomes:feedback_by_phone": CASE_TEAM,
     "outcomes:questions": {C},
     "outcomes:feedback_thanks": "anyone",
+    # Training: trainers and coordinators; the public pages for anyone.
+    "training:overview": {C, T},
+    "training:programmes_set_up": {C, T},
+    "training:course_add": {C, T},
+    "training:course_detail": {C, T},
+    "training:course_edit": {C, T},
+    "training:cohort_add": {C, T},
+    "training:cohort_detail": {C, T},
+    "training:cohort_edit": {C, T},
+    "training:enrol": {C, T},
+    "training:results": {C, T},
+    "training:register": {C, T},
+    "training:enrolment_detail": {C, T},
+    "training:enrolment_result": {C, T},
+    "training:withdraw": {C, T},
+    "training:certificate_pdf": {C, T},
+    "training:certificate_revoke": {C, T},
+    "training:figures": {C, T},
+    "training:figures_csv": {C, T},
+    "training:programmes_public": "anyone",
+    "training:certificate_check": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -133,6 +154,8 @@ NOT_IN_THE_MATRIX = {
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
     "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
+    "training:offer": "a one-time offer of a place, checked by hash (test_training.py)",
+    "training:programme_public": "a public page named by its sector (test_training.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -384,10 +384,10 @@ def test_viewer_home_says_plainly_what_they_can_do(as_vera):
     assert "Those reports are not in Amends yet" in page
 
 
-def test_trainer_home_says_plainly_what_they_can_do(org):
+def test_trainer_home_is_their_training(org):
     trainer = _member(org, Role.TRAINER, "tomasz@northbridge.example", "Tomasz Wiśniewski")
     page = text(signed_in(trainer).get(reverse("core:dashboard")))
-    assert "Hello, Tomasz" in page and "Training is not in Amends yet" in page
+    assert "Hello, Tomasz" in page and "Set up training" in page
 
 
 def test_invitations_do_not_offer_viewer_or_trainer(as_alice, vera):

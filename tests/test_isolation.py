@@ -24,6 +24,7 @@ NOT_RECORDS = {
     "token": "a one-time secret token (invitations), checked by hash",
     "key": "allauth's password-reset key",
     "uidb36": "allauth's password-reset user id, paired with its key",
+    "sector": "a public training programme page, named by its sector (test_training.py)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
 }

@@ -23,6 +23,7 @@ from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict, version_of
 from amends.core.forms_util import add_service_errors, confirm_then
 from amends.core.models import AuditAction
+from amends.core.unsaved import form_data
 from amends.training import queries, services
 from amends.training.forms import (
     CertificateCheckForm,
@@ -69,7 +70,7 @@ def programmes_set_up(request: MemberRequest) -> HttpResponse:
 @staff
 def course_add(request: MemberRequest, programme_pk: int) -> HttpResponse:
     programme = get_visible_or_404(Programme, request.membership, pk=programme_pk)
-    form = CourseForm(request.POST or None, instance=Course(programme=programme))
+    form = CourseForm(form_data(request), instance=Course(programme=programme))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -107,7 +108,7 @@ def course_edit(request: MemberRequest, course_pk: int) -> HttpResponse:
         Course.objects.select_related("programme"), request.membership, pk=course_pk
     )
     form = CourseForm(
-        request.POST or None, instance=course, initial={"version": version_of(course)}
+        form_data(request), instance=course, initial={"version": version_of(course)}
     )
     problem = ""
     if request.method == "POST" and form.is_valid():
@@ -160,7 +161,7 @@ def cohort_add(request: MemberRequest, course_pk: int) -> HttpResponse:
         organisation_id=course.organisation_id, role="trainer", is_active=True
     ).exists():
         initial["trainers"] = [request.user.pk]
-    form = CohortForm(request.POST or None, course=course, initial=initial)
+    form = CohortForm(form_data(request), course=course, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             cohort = services.cohort_create(
@@ -183,7 +184,7 @@ def _visible_cohort(request: MemberRequest, cohort_pk: int) -> Cohort:
 @staff
 def cohort_edit(request: MemberRequest, cohort_pk: int) -> HttpResponse:
     cohort = _visible_cohort(request, cohort_pk)
-    form = CohortForm(request.POST or None, course=cohort.course, initial=_cohort_form_initial(cohort))
+    form = CohortForm(form_data(request), course=cohort.course, initial=_cohort_form_initial(cohort))
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -430,7 +431,7 @@ def enrolment_result(request: MemberRequest, enrolment_pk: int) -> HttpResponse:
 @staff
 def withdraw(request: MemberRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = _visible_enrolment(request, enrolment_pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_withdraw(
@@ -480,7 +481,7 @@ def certificate_download(request: MemberRequest, certificate_pk: int) -> HttpRes
 @staff
 def certificate_revoke(request: MemberRequest, certificate_pk: int) -> HttpResponse:
     certificate = _visible_certificate(request, certificate_pk)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(
