@@ -144,13 +144,12 @@ def test_the_offered_person_accepts_by_a_one_time_link_without_signing_in(
     assert "Your place is booked" in text(answered)
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.ENROLLED
-    assert waiting.offer_token_hash is None
     assert [m.subject for m in mail.outbox] == [
         "Joining instructions: Restorative justice facilitator: conferencing and mediation"
     ]
     # The link works once.
     again = visitor.post(link, {"answer": "decline"})
-    assert "You have already answered" in text(again) or "This link does not work" in text(again)
+    assert "You have already answered" in text(again)
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.ENROLLED
     assert Client().get(reverse("training:offer", args=["not-a-real-token"])).status_code == 410
@@ -201,7 +200,7 @@ def test_an_offer_not_taken_in_time_lapses_and_passes_on_in_order(
     assert mail.outbox[-1].to == ["dafydd@example.org"]
     expired = Client().get(stale_link)
     assert expired.status_code == 410
-    assert "This link does not work" in text(expired) or "This offer has ended" in text(expired)
+    assert "This offer has ended" in text(expired)
 
 
 def test_an_offer_past_its_date_lapses_on_the_next_change_too(cohort, tess):

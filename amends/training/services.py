@@ -316,6 +316,21 @@ def places_taken(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort, status__in=HOLDS_A_PLACE).count()
 
 
+OFFER_EXPIRED = "The offer of a place expired"
+
+
+def offer_state(enrolment: Enrolment | None) -> str:
+    """What a person's offer link can do: "open", or why not ("unknown", "used", "expired").
+    The link keeps working only to say what became of it."""
+    if enrolment is None:
+        return "unknown"
+    if enrolment.status == EnrolmentStatus.OFFERED:
+        if enrolment.offer_expires_at is None or enrolment.offer_expires_at <= timezone.now():
+            return "expired"
+        return "open"
+    return "expired" if enrolment.withdrawn_reason == OFFER_EXPIRED else "used"
+
+
 def _offer(enrolment: Enrolment, cohort: Cohort, by: User | None) -> None:
     token, token_hash = offer_token_new()
     now = timezone.now()
@@ -341,8 +356,7 @@ def _fill_places(cohort: Cohort, *, by: User | None) -> int:
     )
     for enrolment in lapsed:
         enrolment.status = EnrolmentStatus.WITHDRAWN
-        enrolment.withdrawn_reason = "The offer of a place expired"
-        enrolment.offer_token_hash = None
+        enrolment.withdrawn_reason = OFFER_EXPIRED
         enrolment.save()
         _audit(by, AuditAction.UPDATE, cohort.organisation_id, enrolment, "The offer expired")
     if cohort.starts_on is not None and cohort.starts_on <= timezone.localdate():
@@ -444,10 +458,9 @@ def _offer_locked(token: str) -> tuple[Cohort, Enrolment]:
         raise OfferUnusable("unknown")
     cohort = _cohort_locked(enrolment.cohort)
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if current.status != EnrolmentStatus.OFFERED or current.offer_token_hash is None:
-        raise OfferUnusable("used")
-    if current.offer_expires_at is None or current.offer_expires_at <= timezone.now():
-        raise OfferUnusable("expired")
+    state = offer_state(current)
+    if state != "open":
+        raise OfferUnusable(state)
     return cohort, current
 
 
@@ -456,7 +469,6 @@ def offer_accept(*, token: str) -> Enrolment:
     with transaction.atomic():
         cohort, enrolment = _offer_locked(token)
         enrolment.status = EnrolmentStatus.ENROLLED
-        enrolment.offer_token_hash = None
         enrolment.updated_by = None
         enrolment.save()
         _audit(
@@ -476,7 +488,6 @@ def offer_decline(*, token: str) -> Enrolment:
         cohort, enrolment = _offer_locked(token)
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.withdrawn_reason = "Turned down the offer of a place"
-        enrolment.offer_token_hash = None
         enrolment.save()
         _audit(None, AuditAction.UPDATE, cohort.organisation_id, enrolment, "Declined the offer")
         _fill_places(cohort, by=None)

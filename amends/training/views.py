@@ -591,13 +591,8 @@ def certificate_check(request: HttpRequest) -> HttpResponse:
 def offer(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link for someone offered a place: take it or turn it down, no sign-in."""
     enrolment = services.offer_for_token(token)
-    reason = ""
-    if enrolment is None:
-        reason = "unknown"
-    elif enrolment.status != EnrolmentStatus.OFFERED:
-        reason = "used"
-    elif enrolment.offer_expires_at is None or enrolment.offer_expires_at <= timezone.now():
-        reason = "expired"
+    state = services.offer_state(enrolment)
+    reason = "" if state == "open" else state
     if not reason and request.method == "POST":
         answer = request.POST.get("answer")
         try:
