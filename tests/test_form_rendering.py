@@ -165,7 +165,9 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.training.forms.CohortForm": lambda w: {"course": w.course},
     "amends.training.forms.EnrolmentForm": lambda w: {},
     "amends.training.forms.WithdrawForm": lambda w: {},
-    "amends.training.forms.RegisterForm": lambda w: {"people": [(1, "Siân O'Brien"), (2, "Łukasz")]},
+    "amends.training.forms.RegisterForm": lambda w: {
+        "people": [(1, "Siân O'Brien"), (2, "Łukasz")]
+    },
     "amends.training.forms.ResultForm": lambda w: {},
     "amends.training.forms.RevokeForm": lambda w: {},
     "amends.training.forms.CertificateCheckForm": lambda w: {},

@@ -23,7 +23,9 @@ def last_place():
     meadowbank = OrganisationFactory(name="Meadowbank", kind=OrganisationKind.CONSULTANCY)
     trainer = _member(meadowbank, Role.TRAINER, "tess@meadowbank.example", "Tess Trainer")
     cohort = CohortFactory(organisation=meadowbank, capacity=2)
-    services.enrolment_add(cohort=cohort, by=trainer, name="Amara Okafor", email="amara@example.org")
+    services.enrolment_add(
+        cohort=cohort, by=trainer, name="Amara Okafor", email="amara@example.org"
+    )
     return cohort, trainer
 
 
@@ -40,9 +42,9 @@ def test_two_enrolments_for_the_last_place_one_gets_it_and_one_waits(last_place)
 
     assert race(enrol("Bryn Jones"), enrol("Ceri Evans")) == [WON, WON]
     statuses = sorted(
-        Enrolment.objects.filter(cohort=cohort).exclude(name="Amara Okafor").values_list(
-            "status", flat=True
-        )
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(name="Amara Okafor")
+        .values_list("status", flat=True)
     )
     assert statuses == [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING]
     assert services.places_taken(cohort) == cohort.capacity
@@ -50,14 +52,21 @@ def test_two_enrolments_for_the_last_place_one_gets_it_and_one_waits(last_place)
 
 def test_a_withdrawal_and_an_enrolment_at_once_never_overfill_the_cohort(last_place):
     cohort, trainer = last_place
-    bryn = services.enrolment_add(cohort=cohort, by=trainer, name="Bryn Jones", email="bryn@example.org")
-    ceri = services.enrolment_add(cohort=cohort, by=trainer, name="Ceri Evans", email="ceri@example.org")
+    bryn = services.enrolment_add(
+        cohort=cohort, by=trainer, name="Bryn Jones", email="bryn@example.org"
+    )
+    ceri = services.enrolment_add(
+        cohort=cohort, by=trainer, name="Ceri Evans", email="ceri@example.org"
+    )
     assert ceri.status == EnrolmentStatus.WAITING
 
     results = race(
         lambda: services.enrolment_withdraw(enrolment=bryn, by=trainer, reason="Off sick"),
         lambda: services.enrolment_add(
-            cohort=Cohort.objects.get(pk=cohort.pk), by=trainer, name="Dai Price", email="dai@example.org"
+            cohort=Cohort.objects.get(pk=cohort.pk),
+            by=trainer,
+            name="Dai Price",
+            email="dai@example.org",
         ),
     )
     assert results == [WON, WON]

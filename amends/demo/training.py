@@ -218,7 +218,9 @@ def _load(organisation: Organisation, rng: random.Random) -> None:
     by = trainer.user
     programmes = {p.sector: p for p in services.programmes_seed(organisation=organisation, by=by)}
     facilitators: dict[str, list[User]] = {}
-    for m in Membership.objects.filter(role=Role.FACILITATOR, user__email__endswith=".amends-demo.example").select_related("user", "organisation"):
+    for m in Membership.objects.filter(
+        role=Role.FACILITATOR, user__email__endswith=".amends-demo.example"
+    ).select_related("user", "organisation"):
         for sector in m.organisation.sectors:
             if m.user not in facilitators.setdefault(sector, []):
                 facilitators[sector].append(m.user)
@@ -307,7 +309,9 @@ def _cohort(
         dates=_dates(start, course.days),
         trainers=[by],
         audience=Audience.OPEN,
-        venue="" if online else rng.choice(
+        venue=""
+        if online
+        else rng.choice(
             [
                 "Meadowbank Training Centre, 4 Station Parade, Harrogate HG1 1TT",
                 "Northbridge Community Centre, Mill Lane, Northbridge NB2 3LP",

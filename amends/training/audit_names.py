@@ -37,9 +37,7 @@ def _name_cohorts(member: Membership, ids: list[int]) -> dict[int, RecordName]:
 @register_namer("enrolment")
 def _name_enrolments(member: Membership, ids: list[int]) -> dict[int, RecordName]:
     return {
-        e.pk: RecordName(
-            "Enrolment", e.name, reverse("training:enrolment_detail", args=[e.pk])
-        )
+        e.pk: RecordName("Enrolment", e.name, reverse("training:enrolment_detail", args=[e.pk]))
         for e in Enrolment.objects.visible_to(member).filter(pk__in=ids)
     }
 

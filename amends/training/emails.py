@@ -72,24 +72,34 @@ def _send(subject: str, template: str, enrolment: Enrolment, context: dict[str, 
 
 def offer_email(*, enrolment: Enrolment, cohort: Cohort, token: str) -> int:
     context = _context(enrolment, cohort)
-    context["accept_url"] = settings.SITE_URL.rstrip("/") + reverse(
-        "training:offer", args=[token]
-    )
+    context["accept_url"] = settings.SITE_URL.rstrip("/") + reverse("training:offer", args=[token])
     context["expires_at"] = enrolment.offer_expires_at
-    _send(f"A place on {cohort.course.title} is yours if you want it", "training/email/offer.txt",
-          enrolment, context)
+    _send(
+        f"A place on {cohort.course.title} is yours if you want it",
+        "training/email/offer.txt",
+        enrolment,
+        context,
+    )
     return 1
 
 
 def joining_email(*, enrolment: Enrolment, cohort: Cohort) -> int:
-    _send(f"Joining instructions: {cohort.course.title}", "training/email/joining.txt", enrolment,
-          _context(enrolment, cohort))
+    _send(
+        f"Joining instructions: {cohort.course.title}",
+        "training/email/joining.txt",
+        enrolment,
+        _context(enrolment, cohort),
+    )
     Enrolment.objects.filter(pk=enrolment.pk).update(joining_sent_at=timezone.now())
     return 1
 
 
 def reminder_email(*, enrolment: Enrolment, cohort: Cohort) -> int:
-    _send(f"Reminder: {cohort.course.title} starts soon", "training/email/reminder.txt",
-          enrolment, _context(enrolment, cohort))
+    _send(
+        f"Reminder: {cohort.course.title} starts soon",
+        "training/email/reminder.txt",
+        enrolment,
+        _context(enrolment, cohort),
+    )
     Enrolment.objects.filter(pk=enrolment.pk).update(reminder_sent_at=timezone.now())
     return 1

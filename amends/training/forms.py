@@ -73,7 +73,8 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = Level.choices  # no empty choice among the radios
+        level: Any = self.fields["level"]
+        level.choices = Level.choices  # no empty choice among the radios
 
 
 class CohortForm(forms.Form):

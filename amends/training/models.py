@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -104,7 +104,7 @@ class Cohort(OrganisationOwned):
     # on a column instead of a join.
     starts_on = models.DateField(null=True, blank=True, editable=False)
     ends_on = models.DateField(null=True, blank=True, editable=False)
-    trainers = models.ManyToManyField(
+    trainers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CohortTrainer",
         through_fields=("cohort", "trainer"),
@@ -118,7 +118,9 @@ class Cohort(OrganisationOwned):
         indexes = [models.Index(fields=["organisation", "starts_on"])]
 
     def __str__(self) -> str:
-        return f"{self.course} from {self.starts_on:%-d %B %Y}" if self.starts_on else str(self.course)
+        return (
+            f"{self.course} from {self.starts_on:%-d %B %Y}" if self.starts_on else str(self.course)
+        )
 
     @property
     def is_open(self) -> bool:
@@ -139,7 +141,9 @@ class Cohort(OrganisationOwned):
 
 class CohortTrainer(OrganisationOwned):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
-    trainer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -294,7 +298,9 @@ class Certificate(OrganisationOwned):
     """What the certificate says, kept as issued: a later change of the course's title does
     not change a certificate someone holds."""
 
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="certificate")
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate"
+    )
     code = models.CharField(max_length=19, unique=True, default=new_certificate_code)
     holder_name = models.CharField(max_length=200)
     course_title = models.CharField(max_length=200)

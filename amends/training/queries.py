@@ -77,15 +77,18 @@ def training_home(member: Membership) -> dict[str, Any]:
     home = TrainingHome()
     home.has_programmes = Programme.objects.visible_to(member).exists()
     home.next_cohorts = list(
-        cohorts_with_places(upcoming(member)).filter(starts_on__gte=today).order_by(
-            "starts_on", "pk"
-        )[:HOME_LIMIT]
+        cohorts_with_places(upcoming(member))
+        .filter(starts_on__gte=today)
+        .order_by("starts_on", "pk")[:HOME_LIMIT]
     )
     # Cohorts needing someone: results to record after the last day, or places free while
     # people wait (an offer is made by the next change; say so).
-    needing = cohorts_with_places(Cohort.objects.visible_to(member)).filter(
-        Q(ends_on__lte=today, enrolments__status=EnrolmentStatus.ENROLLED)
-    ).distinct().order_by("ends_on", "pk")[:HOME_LIMIT]
+    needing = (
+        cohorts_with_places(Cohort.objects.visible_to(member))
+        .filter(Q(ends_on__lte=today, enrolments__status=EnrolmentStatus.ENROLLED))
+        .distinct()
+        .order_by("ends_on", "pk")[:HOME_LIMIT]
+    )
     home.to_act_on = [(c, "Record results: the course has ended") for c in needing]
     home.offers_expiring = list(
         Enrolment.objects.visible_to(member)
@@ -163,9 +166,7 @@ def public_programme(sector: str) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     open_cohorts = cohorts_with_places(
-        Cohort.objects.filter(
-            organisation=organisation, audience="open", starts_on__gt=today
-        )
+        Cohort.objects.filter(organisation=organisation, audience="open", starts_on__gt=today)
     ).prefetch_related(Prefetch("days", queryset=CohortDay.objects.order_by("number")))
     courses = list(
         Course.objects.filter(programme=programme, is_published=True)

@@ -141,9 +141,7 @@ def course_create(*, programme: Programme, by: User, **data: Any) -> Course:
     return course
 
 
-def course_update(
-    *, course: Course, by: User, loaded_version: str | None, **data: Any
-) -> Course:
+def course_update(*, course: Course, by: User, loaded_version: str | None, **data: Any) -> Course:
     with transaction.atomic():
         current: Course = lock_and_check(course, loaded_version, COURSE_FIELDS)
         for name in COURSE_FIELDS:
@@ -379,10 +377,14 @@ def enrolment_add(
     with transaction.atomic():
         cohort = _cohort_locked(cohort)
         _fill_places(cohort, by=by)
-        if Enrolment.objects.filter(cohort=cohort, email=email, status__in=[
-            *HOLDS_A_PLACE,
-            EnrolmentStatus.WAITING,
-        ]).exists():
+        if Enrolment.objects.filter(
+            cohort=cohort,
+            email=email,
+            status__in=[
+                *HOLDS_A_PLACE,
+                EnrolmentStatus.WAITING,
+            ],
+        ).exists():
             raise ValidationError({"email": f"{email} is already on this cohort"})
         waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).exists()
         has_place = places_taken(cohort) < cohort.capacity and not waiting
@@ -532,8 +534,13 @@ def attendance_record(
             )
         on_register = set(
             Enrolment.objects.filter(cohort=cohort, pk__in=shown)
-            .filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED,
-                                EnrolmentStatus.NOT_COMPLETED])
+            .filter(
+                status__in=[
+                    EnrolmentStatus.ENROLLED,
+                    EnrolmentStatus.COMPLETED,
+                    EnrolmentStatus.NOT_COMPLETED,
+                ]
+            )
             .values_list("pk", flat=True)
         )
         marks = {a.enrolment_id: a for a in Attendance.objects.filter(day=day)}
@@ -735,9 +742,10 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     sent = 0
     due = (
         Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED, cohort__starts_on__gte=today)
-        .filter(Q(joining_sent_at__isnull=True) | Q(
-            reminder_sent_at__isnull=True, cohort__starts_on__lte=soon
-        ))
+        .filter(
+            Q(joining_sent_at__isnull=True)
+            | Q(reminder_sent_at__isnull=True, cohort__starts_on__lte=soon)
+        )
         .select_related("cohort__course")
         .order_by("pk")
     )

@@ -19,7 +19,9 @@ urlpatterns = [
     path("training/cohorts/<int:cohort_pk>/enrol/", views.enrol, name="enrol"),
     path("training/cohorts/<int:cohort_pk>/results/", views.results, name="results"),
     path("training/days/<int:cohortday_pk>/register/", views.register, name="register"),
-    path("training/enrolments/<int:enrolment_pk>/", views.enrolment_detail, name="enrolment_detail"),
+    path(
+        "training/enrolments/<int:enrolment_pk>/", views.enrolment_detail, name="enrolment_detail"
+    ),
     path(
         "training/enrolments/<int:enrolment_pk>/result/",
         views.enrolment_result,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict, version_of
-from amends.core.forms_util import add_service_errors, confirm_then
+from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction
 from amends.core.unsaved import form_data
 from amends.training import queries, services
@@ -107,9 +107,7 @@ def course_edit(request: MemberRequest, course_pk: int) -> HttpResponse:
     course = get_visible_or_404(
         Course.objects.select_related("programme"), request.membership, pk=course_pk
     )
-    form = CourseForm(
-        form_data(request), instance=course, initial={"version": version_of(course)}
-    )
+    form = CourseForm(form_data(request), instance=course, initial={"version": version_of(course)})
     problem = ""
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -139,9 +137,7 @@ def course_edit(request: MemberRequest, course_pk: int) -> HttpResponse:
 
 
 def _cohort_form_initial(cohort: Cohort) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(cohort, name) for name in services.COHORT_FIELDS
-    }
+    initial: dict[str, Any] = {name: getattr(cohort, name) for name in services.COHORT_FIELDS}
     initial["version"] = version_of(cohort)
     initial["trainers"] = list(
         CohortTrainer.objects.filter(cohort=cohort).values_list("trainer_id", flat=True)
@@ -156,7 +152,7 @@ def cohort_add(request: MemberRequest, course_pk: int) -> HttpResponse:
     course = get_visible_or_404(
         Course.objects.select_related("programme"), request.membership, pk=course_pk
     )
-    initial = {"capacity": 16}
+    initial: dict[str, Any] = {"capacity": 16}
     if request.user.memberships.filter(
         organisation_id=course.organisation_id, role="trainer", is_active=True
     ).exists():
@@ -164,9 +160,7 @@ def cohort_add(request: MemberRequest, course_pk: int) -> HttpResponse:
     form = CohortForm(form_data(request), course=course, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            cohort = services.cohort_create(
-                course=course, by=request.user, **form.service_data()
-            )
+            cohort = services.cohort_create(course=course, by=request.user, **form.service_data())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -184,7 +178,9 @@ def _visible_cohort(request: MemberRequest, cohort_pk: int) -> Cohort:
 @staff
 def cohort_edit(request: MemberRequest, cohort_pk: int) -> HttpResponse:
     cohort = _visible_cohort(request, cohort_pk)
-    form = CohortForm(form_data(request), course=cohort.course, initial=_cohort_form_initial(cohort))
+    form = CohortForm(
+        form_data(request), course=cohort.course, initial=_cohort_form_initial(cohort)
+    )
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +208,9 @@ def cohort_edit(request: MemberRequest, cohort_pk: int) -> HttpResponse:
 
 
 def _cohort_page(
-    request: MemberRequest, cohort: Cohort, enrol_form: EnrolmentForm | None = None,
+    request: MemberRequest,
+    cohort: Cohort,
+    enrol_form: EnrolmentForm | None = None,
     problem: str = "",
 ) -> HttpResponse:
     context = queries.cohort_page(cohort)
@@ -525,13 +523,27 @@ def figures_csv(request: MemberRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="training-figures.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["Quarter", "Programme", "Level", "Organisation", "People trained", "Finished",
-         "Completion rate"]
+        [
+            "Quarter",
+            "Programme",
+            "Level",
+            "Organisation",
+            "People trained",
+            "Finished",
+            "Completion rate",
+        ]
     )
     for row in rows:
         writer.writerow(
-            [row.quarter, row.programme, row.level, row.organisation, row.completed_shown,
-             row.finished_shown, row.rate_shown]
+            [
+                row.quarter,
+                row.programme,
+                row.level,
+                row.organisation,
+                row.completed_shown,
+                row.finished_shown,
+                row.rate_shown,
+            ]
         )
     writer.writerow([])
     writer.writerow(["Definition", queries.FIGURES_DEFINITION])
@@ -616,8 +628,12 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
             )
     if reason:
         return _public(
-            render(request, "training/offer_unusable.html", {"reason": reason},
-                   status=200 if reason == "used" else 410),
+            render(
+                request,
+                "training/offer_unusable.html",
+                {"reason": reason},
+                status=200 if reason == "used" else 410,
+            ),
             private=True,
         )
     assert enrolment is not None
@@ -626,8 +642,12 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         render(
             request,
             "training/offer.html",
-            {"enrolment": enrolment, "cohort": enrolment.cohort, "days": days,
-             "missing_answer": request.method == "POST"},
+            {
+                "enrolment": enrolment,
+                "cohort": enrolment.cohort,
+                "days": days,
+                "missing_answer": request.method == "POST",
+            },
         ),
         private=True,
     )

@@ -81,7 +81,9 @@ def test_trainer_runs_a_cohort_and_a_visitor_checks_the_certificates(
     enrol(page, "Amara Okafor", "amara@example.org", "Riverside Homes")
     enrol(page, "Bryn Jones", "bryn@example.org", "Riverside Homes")
     enrol(page, "Ceri Evans", "ceri@example.org", "Riverside Homes")
-    expect(page.get_by_text("The cohort is full, so Ceri Evans is on the waiting list")).to_be_visible()
+    expect(
+        page.get_by_text("The cohort is full, so Ceri Evans is on the waiting list")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Waiting list")).to_be_visible()
 
     # Bryn cannot come: his place is offered to Ceri.
@@ -93,13 +95,15 @@ def test_trainer_runs_a_cohort_and_a_visitor_checks_the_certificates(
     expect(page.get_by_role("heading", name="Offered a place")).to_be_visible()
     offer = next(m for m in mail.outbox if m.to == ["ceri@example.org"])
     link = re.search(r"http\S+/training/offers/\S+/", offer.body).group(0)
-    link = live_server.url + link[link.index("/training/"):]
+    link = live_server.url + link[link.index("/training/") :]
 
     # Ceri takes it on her phone, without signing in or JavaScript.
     ceri = browser.new_context(**PHONE, java_script_enabled=False)
     phone = ceri.new_page()
     phone.goto(link)
-    expect(phone.get_by_role("heading", name=re.compile("A place on Restorative practice"))).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name=re.compile("A place on Restorative practice"))
+    ).to_be_visible()
     phone.get_by_role("button", name="Take the place").click()
     expect(phone.get_by_role("heading", name="Your place is booked")).to_be_visible()
     phone.goto(link)
@@ -138,7 +142,9 @@ def test_trainer_runs_a_cohort_and_a_visitor_checks_the_certificates(
     page.get_by_role("link", name="Amara Okafor").click()
     amara = Certificate.objects.get(holder_name="Amara Okafor")
     expect(page.get_by_text(amara.code)).to_be_visible()
-    href = page.get_by_role("link", name=re.compile("Download the certificate")).get_attribute("href")
+    href = page.get_by_role("link", name=re.compile("Download the certificate")).get_attribute(
+        "href"
+    )
     pdf = page.request.get(f"{live_server.url}{href}")
     assert pdf.headers["content-type"] == "application/pdf"
     # Ceri's certificate was issued in error.
@@ -155,8 +161,12 @@ def test_trainer_runs_a_cohort_and_a_visitor_checks_the_certificates(
     visitor = browser.new_context(java_script_enabled=False)
     public = visitor.new_page()
     public.goto(f"{live_server.url}/programmes/communities/")
-    expect(public.get_by_role("heading", name="Restorative practice for housing teams")).to_be_visible()
-    expect(public.locator("main")).to_contain_text("Recognise disputes that suit a restorative approach")
+    expect(
+        public.get_by_role("heading", name="Restorative practice for housing teams")
+    ).to_be_visible()
+    expect(public.locator("main")).to_contain_text(
+        "Recognise disputes that suit a restorative approach"
+    )
     expect(public.locator("main")).to_contain_text("Meadowbank Training Centre")
     expect(public.locator("main")).not_to_contain_text("Riverside Homes")  # in-house: not public
     public.get_by_role("link", name="Check a certificate").click()
