@@ -126,6 +126,19 @@ def test_a_full_cohort_puts_people_on_the_waiting_list_and_a_freed_place_is_offe
     assert late.status == EnrolmentStatus.WAITING
 
 
+def test_a_place_on_one_cohort_is_never_offered_to_someone_waiting_for_another(
+    cohort, meadowbank, tess
+):
+    enrol(cohort, tess, "Amara Okafor")
+    enrol(cohort, tess, "Bryn Jones")
+    waiting = enrol(cohort, tess, "Ceri Evans")
+    roomy = CohortFactory(organisation=meadowbank, capacity=10)
+    enrol(roomy, tess, "Dafydd Hughes")
+    waiting.refresh_from_db()
+    assert waiting.status == EnrolmentStatus.WAITING
+    assert services.places_taken(cohort) == cohort.capacity
+
+
 def test_the_offered_person_accepts_by_a_one_time_link_without_signing_in(
     cohort, tess, django_capture_on_commit_callbacks
 ):

@@ -265,7 +265,7 @@ def figures(member: Membership, *, by_organisation: bool) -> list[FigureRow]:
             )
         merged[key].completed += row["completed"]
         merged[key].finished += row["finished"]
-    return list(merged.values())
+    return sorted(merged.values(), key=lambda r: (r.quarter, r.programme, r.level, r.organisation))
 
 
 def figures_totals(rows: list[FigureRow]) -> FigureRow:

@@ -363,7 +363,7 @@ def _fill_places(cohort: Cohort, *, by: User | None) -> int:
     if free <= 0:
         return 0
     offered = 0
-    for enrolment in Enrolment.objects.select_for_update().waiting()[:free]:
+    for enrolment in Enrolment.objects.select_for_update().filter(cohort=cohort).waiting()[:free]:
         _offer(enrolment, cohort, by)
         offered += 1
     return offered
