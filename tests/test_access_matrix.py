@@ -125,6 +125,7 @@ EXPECTED: dict[str, object] = {
     # Training: trainers and coordinators; the public pages for anyone.
     "training:overview": {C, T},
     "training:programmes_set_up": {C, T},
+    "training:programme_edit": {C, T},
     "training:course_add": {C, T},
     "training:course_detail": {C, T},
     "training:course_edit": {C, T},

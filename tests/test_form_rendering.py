@@ -162,6 +162,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.referrals.forms.HarmTypeForm": lambda w: {},
     # Training
     "amends.training.forms.CourseForm": lambda w: {},
+    "amends.training.forms.ProgrammeForm": lambda w: {},
     "amends.training.forms.CohortForm": lambda w: {"course": w.course},
     "amends.training.forms.EnrolmentForm": lambda w: {},
     "amends.training.forms.WithdrawForm": lambda w: {},

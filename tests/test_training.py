@@ -645,3 +645,16 @@ def test_a_cohort_needs_a_date_for_each_day_and_a_place(meadowbank, tess, as_tes
         services.cohort_create(
             course=course, by=tess, dates=[TODAY()], trainers=[tess], capacity=4, venue="Leeds"
         )
+
+
+def test_staff_reword_a_programme_for_its_public_page(meadowbank, as_tess):
+    programme = ProgrammeFactory(organisation=meadowbank)
+    url = reverse("training:programme_edit", args=[programme.pk])
+    version = as_tess.get(url).context["form"]["version"].value()
+    as_tess.post(url, {"version": version, "title": "Justice programme", "summary": "New words."})
+    page = text(Client().get(reverse("training:programme_public", args=["justice"])))
+    assert "Justice programme" in page and "New words." in page
+    stale = as_tess.post(url, {"version": version, "title": "Older", "summary": ""})
+    assert "Someone else saved changes" in text(stale)
+    programme.refresh_from_db()
+    assert programme.title == "Justice programme"

@@ -15,8 +15,20 @@ from amends.training.models import (
     Course,
     EnrolmentStatus,
     Level,
+    Programme,
 )
 from amends.training.services import trainers_of
+
+
+class ProgrammeForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Programme
+        fields = ["title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"summary": "Shown at the top of the programme's public page."}
+        error_messages = {"title": {"required": "Enter the programme's title"}}
 
 
 class CourseForm(forms.ModelForm):

@@ -115,6 +115,18 @@ def programmes_seed(*, organisation: Organisation, by: User | None = None) -> li
     return list(Programme.objects.filter(organisation=organisation).order_by("pk"))
 
 
+def programme_update(
+    *, programme: Programme, by: User, loaded_version: str | None, title: str, summary: str
+) -> Programme:
+    with transaction.atomic():
+        current: Programme = lock_and_check(programme, loaded_version, ["title", "summary"])
+        current.title, current.summary, current.updated_by = title, summary, by
+        current.full_clean()
+        current.save()
+        _audit(by, AuditAction.UPDATE, current.organisation_id, current, "Changed the programme")
+    return current
+
+
 COURSE_FIELDS = [
     "title",
     "level",

@@ -9,6 +9,9 @@ urlpatterns = [
     path("training/", views.overview, name="overview"),
     path("training/programmes/set-up/", views.programmes_set_up, name="programmes_set_up"),
     path(
+        "training/programmes/<int:programme_pk>/edit/", views.programme_edit, name="programme_edit"
+    ),
+    path(
         "training/programmes/<int:programme_pk>/courses/add/", views.course_add, name="course_add"
     ),
     path("training/courses/<int:course_pk>/", views.course_detail, name="course_detail"),

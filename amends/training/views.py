@@ -30,6 +30,7 @@ from amends.training.forms import (
     CohortForm,
     CourseForm,
     EnrolmentForm,
+    ProgrammeForm,
     RegisterForm,
     ResultForm,
     RevokeForm,
@@ -65,6 +66,37 @@ def programmes_set_up(request: MemberRequest) -> HttpResponse:
     services.programmes_seed(organisation=request.membership.organisation, by=request.user)
     messages.success(request, "The four programmes are set up. Add their courses next.")
     return redirect("training:overview")
+
+
+@staff
+def programme_edit(request: MemberRequest, programme_pk: int) -> HttpResponse:
+    programme = get_visible_or_404(Programme, request.membership, pk=programme_pk)
+    form = ProgrammeForm(
+        form_data(request), instance=programme, initial={"version": version_of(programme)}
+    )
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                programme=programme,
+                by=request.user,
+                loaded_version=form.cleaned_data["version"] or None,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except EditConflict as exc:
+            problem = exc.messages[0]
+            form = ProgrammeForm(instance=exc.current, initial={"version": version_of(exc.current)})
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The programme is saved.")
+            return redirect("training:overview")
+    return render(
+        request,
+        "training/programme_form.html",
+        {"form": form, "programme": programme, "problem": problem},
+    )
 
 
 @staff
