@@ -658,3 +658,33 @@ def test_staff_reword_a_programme_for_its_public_page(meadowbank, as_tess):
     assert "Someone else saved changes" in text(stale)
     programme.refresh_from_db()
     assert programme.title == "Justice programme"
+
+
+def test_staff_pages_run_the_same_queries_for_few_or_many_people(meadowbank, tess, as_tess):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = CohortFactory(organisation=meadowbank, capacity=40)
+    ProgrammeFactory(organisation=meadowbank)
+    enrol(cohort, tess, "Amara Okafor")
+    urls = [
+        reverse("training:overview"),
+        reverse("training:cohort_detail", args=[cohort.pk]),
+        reverse("training:course_detail", args=[cohort.course_id]),
+        reverse("training:register", args=[cohort.days.first().pk]),
+        reverse("core:dashboard"),
+    ]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert as_tess.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    for n in range(12):
+        enrol(cohort, tess, f"Person {n}", f"person{n}@example.org")
+        CohortFactory(organisation=meadowbank, course=cohort.course)
+    assert counts() == few
