@@ -616,7 +616,8 @@ def _issue_certificate(enrolment: Enrolment, cohort: Cohort, by: User) -> Certif
 
 def _missing_for_completion(enrolment: Enrolment, cohort: Cohort, attended: int) -> list[str]:
     missing = []
-    days = cohort.course.days
+    # The cohort's own days: a course lengthened later does not change a cohort that ran.
+    days = CohortDay.objects.filter(cohort=cohort).count()
     if attended < days:
         missing.append(f"attended {attended} of {days} day{'s' if days != 1 else ''}")
     if enrolment.assessment == Assessment.NOT_YET:
