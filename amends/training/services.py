@@ -614,10 +614,13 @@ def _issue_certificate(enrolment: Enrolment, cohort: Cohort, by: User) -> Certif
     return certificate
 
 
-def _missing_for_completion(enrolment: Enrolment, cohort: Cohort, attended: int) -> list[str]:
-    missing = []
+def _cohort_days(cohort: Cohort) -> int:
     # The cohort's own days: a course lengthened later does not change a cohort that ran.
-    days = CohortDay.objects.filter(cohort=cohort).count()
+    return CohortDay.objects.filter(cohort=cohort).count()
+
+
+def _missing_for_completion(enrolment: Enrolment, days: int, attended: int) -> list[str]:
+    missing = []
     if attended < days:
         missing.append(f"attended {attended} of {days} day{'s' if days != 1 else ''}")
     if enrolment.assessment == Assessment.NOT_YET:
@@ -659,7 +662,7 @@ def enrolment_result(
         current.notes = notes
         if status == EnrolmentStatus.COMPLETED:
             attended = days_attended([current.pk]).get(current.pk, 0)
-            missing = _missing_for_completion(current, cohort, attended)
+            missing = _missing_for_completion(current, _cohort_days(cohort), attended)
             if missing:
                 raise ValidationError(
                     {"status": f"{current.name} cannot complete: they " + " and ".join(missing)}
@@ -695,9 +698,10 @@ def cohort_results(*, cohort: Cohort, by: User) -> Results:
         if not enrolled:
             raise ValidationError("Nobody is waiting for a result: every result is recorded.")
         attended = days_attended([e.pk for e in enrolled])
+        days = _cohort_days(cohort)
         done = Results(0, 0)
         for enrolment in enrolled:
-            if _missing_for_completion(enrolment, cohort, attended.get(enrolment.pk, 0)):
+            if _missing_for_completion(enrolment, days, attended.get(enrolment.pk, 0)):
                 enrolment.status = EnrolmentStatus.NOT_COMPLETED
                 done.not_completed += 1
             else:
