@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "amends.demo",
     "amends.outcomes",
     "amends.website",
+    "amends.training",
 ]
 
 MIDDLEWARE = [
@@ -356,3 +357,7 @@ AMENDS_PAGE_SIZE = 25
 AMENDS_WEBSITE_ORGANISATION = os.environ.get("AMENDS_WEBSITE_ORGANISATION", "")
 WEBSITE_FORM_MIN_SECONDS = 3
 ACCOUNT_RATE_LIMITS["website_form"] = "10/10m/ip"
+# Training: an offer of a place from the waiting list lasts this many days, then passes to
+# the next person; enrolled people get a reminder this many days before their course.
+TRAINING_OFFER_DAYS = int(os.environ.get("TRAINING_OFFER_DAYS", "5"))
+TRAINING_REMINDER_DAYS = int(os.environ.get("TRAINING_REMINDER_DAYS", "7"))

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("amends.agreements.urls")),
     path("", include("amends.outcomes.urls")),
     path("", include("amends.home.urls")),
+    path("", include("amends.training.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

@@ -436,3 +436,108 @@ class HelpRequestFactory(DjangoModelFactory):
             '"their_given_name": "", "their_family_name": ""}'
         )
     )
+# Training ---------------------------------------------------------------------------
+
+from amends.training.models import (  # noqa: E402
+    Certificate,
+    Cohort,
+    CohortDay,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Level,
+    Programme,
+)
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("organisation", "sector")
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    sector = Sector.JUSTICE
+    title = "Restorative justice in criminal and civil justice"
+    summary = "For police, probation and victim services."
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    programme = factory.SubFactory(ProgrammeFactory, organisation=_org())
+    title = "Restorative justice facilitator: conferencing and mediation"
+    level = Level.PRACTITIONER
+    days = 2
+    accredited_hours = 14
+    summary = "How to prepare and run a restorative conference."
+    learning_outcomes = "Assess whether a case is suitable\nFacilitate a conference"
+    is_published = True
+
+
+class CohortFactory(DjangoModelFactory):
+    """A cohort with a day for each of its course's days, starting `starts_on`
+    (a fortnight ahead unless told)."""
+
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    course = factory.SubFactory(CourseFactory, organisation=_org())
+    venue = "Meadowbank Training Centre, Harrogate"
+    capacity = 12
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+    @factory.post_generation
+    def days(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for number in range(1, obj.course.days + 1):
+            CohortDay.objects.create(
+                organisation=obj.organisation,
+                cohort=obj,
+                number=number,
+                date=obj.starts_on + datetime.timedelta(days=number - 1),
+            )
+        obj.ends_on = obj.starts_on + datetime.timedelta(days=obj.course.days - 1)
+        obj.save(update_fields=["ends_on"])
+
+
+class CohortDayFactory(DjangoModelFactory):
+    class Meta:
+        model = CohortDay
+        django_get_or_create = ("cohort", "number")
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    cohort = factory.SubFactory(CohortFactory, organisation=_org())
+    number = 1
+    date = factory.LazyAttribute(lambda o: o.cohort.starts_on)
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    cohort = factory.SubFactory(CohortFactory, organisation=_org())
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"trainee{n}@example.org")
+    organisation_name = "Northbridge Police"
+    status = EnrolmentStatus.ENROLLED
+
+
+class CertificateFactory(DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.CONSULTANCY)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, organisation=_org(), status=EnrolmentStatus.COMPLETED
+    )
+    holder_name = factory.SelfAttribute("enrolment.name")
+    course_title = factory.SelfAttribute("enrolment.cohort.course.title")
+    level = factory.SelfAttribute("enrolment.cohort.course.level")
+    sector = Sector.JUSTICE
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))

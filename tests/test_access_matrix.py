@@ -150,6 +150,28 @@ EXPECTED: dict[str, object] = {
     "website:enquiry_note": {C},
     "website:requests": {C},
     "website:request": {C},
+    # Training: trainers and coordinators; the public pages for anyone.
+    "training:overview": {C, T},
+    "training:programmes_set_up": {C, T},
+    "training:programme_edit": {C, T},
+    "training:course_add": {C, T},
+    "training:course_detail": {C, T},
+    "training:course_edit": {C, T},
+    "training:cohort_add": {C, T},
+    "training:cohort_detail": {C, T},
+    "training:cohort_edit": {C, T},
+    "training:enrol": {C, T},
+    "training:results": {C, T},
+    "training:register": {C, T},
+    "training:enrolment_detail": {C, T},
+    "training:enrolment_result": {C, T},
+    "training:withdraw": {C, T},
+    "training:certificate_pdf": {C, T},
+    "training:certificate_revoke": {C, T},
+    "training:figures": {C, T},
+    "training:figures_csv": {C, T},
+    "training:programmes_public": "anyone",
+    "training:certificate_check": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -166,6 +188,8 @@ NOT_IN_THE_MATRIX = {
     "website:page_edit": "site-wide content named by its page (test_website.py)",
     "website:page_history": "site-wide content named by its page (test_website.py)",
     "website:page_version": "site-wide content named by its page (test_website.py)",
+    "training:offer": "a one-time offer of a place, checked by hash (test_training.py)",
+    "training:programme_public": "a public page named by its sector (test_training.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -168,3 +168,21 @@ def test_a_demo_referrer_finds_their_referrals_at_every_stage(demo, db):
     page = signed_in(referrer).get("/", follow=True).content.decode()
     assert "You have not made any referrals yet" not in page
     assert "agreement reached" in page.lower()
+
+
+def test_demo_training_has_every_stage_of_a_course(demo, db):
+    from amends.training.models import Certificate, Enrolment, Programme
+    from amends.training.services import completed_training_for
+
+    consultancy = Organisation.objects.get(kind="consultancy")
+    assert Programme.objects.filter(organisation=consultancy).count() == 4
+    statuses = set(Enrolment.objects.values_list("status", flat=True))
+    assert {"enrolled", "waiting", "offered", "withdrawn", "completed", "not_completed"} <= statuses
+    assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
+    # Each demo facilitator completed the practitioner course of each sector they work in
+    # (this one works for the justice hub and the prison).
+    trained = completed_training_for("facilitator@justice.amends-demo.example")
+    assert {(t.sector, t.level) for t in trained} == {
+        ("justice", "practitioner"),
+        ("prisons", "practitioner"),
+    }

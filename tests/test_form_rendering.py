@@ -27,8 +27,16 @@ from amends.cases.models import PartyRole
 from amends.core.models import Membership
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
-from tests.factories import HarmTypeFactory, PartyFactory, PersonFactory
+from tests.factories import CourseFactory, HarmTypeFactory, PartyFactory, PersonFactory
 from tests.test_meetings import arranged_meeting
+
+
+def TrainerFactory(org: Any) -> None:
+    """A trainer of the organisation, so the cohort form offers someone to choose."""
+    from amends.core.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organisation=org, role=Role.TRAINER)
 
 
 def all_form_classes() -> dict[str, type[forms.BaseForm]]:
@@ -70,6 +78,8 @@ class World:
         self.parties = [harmed, responsible]
         self.meeting = arranged_meeting(case, harmed, responsible)
         HarmTypeFactory(organisation=org, name="Criminal damage")
+        self.course = CourseFactory(organisation=org)
+        TrainerFactory(org)
 
 
 # What each form needs to be built. A form that is not here fails the test.
@@ -162,6 +172,18 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.website.forms.NoteForm": lambda w: {},
     "amends.website.forms.RouteForm": lambda w: {},
     "amends.website.forms.RoutingRuleForm": lambda w: {},
+    # Training
+    "amends.training.forms.CourseForm": lambda w: {},
+    "amends.training.forms.ProgrammeForm": lambda w: {},
+    "amends.training.forms.CohortForm": lambda w: {"course": w.course},
+    "amends.training.forms.EnrolmentForm": lambda w: {},
+    "amends.training.forms.WithdrawForm": lambda w: {},
+    "amends.training.forms.RegisterForm": lambda w: {
+        "people": [(1, "Siân O'Brien"), (2, "Łukasz")]
+    },
+    "amends.training.forms.ResultForm": lambda w: {},
+    "amends.training.forms.RevokeForm": lambda w: {},
+    "amends.training.forms.CertificateCheckForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

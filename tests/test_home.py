@@ -384,16 +384,17 @@ def test_viewer_home_says_plainly_what_they_can_do(as_vera):
     assert "Those reports are not in Amends yet" in page
 
 
-def test_trainer_home_says_plainly_what_they_can_do(org):
+def test_trainer_home_is_their_training(org):
     trainer = _member(org, Role.TRAINER, "tomasz@northbridge.example", "Tomasz Wiśniewski")
     page = text(signed_in(trainer).get(reverse("core:dashboard")))
-    assert "Hello, Tomasz" in page and "Training is not in Amends yet" in page
+    assert "Hello, Tomasz" in page and "Set up training" in page
 
 
-def test_invitations_do_not_offer_viewer_or_trainer(as_alice, vera):
+def test_invitations_offer_trainer_but_not_viewer(as_alice, vera):
     page = text(as_alice.get(reverse("core:member_invite")))
     assert "Facilitator" in page and "Referrer" in page and "Coordinator" in page
-    assert "Viewer" not in page and "Trainer" not in page
+    assert "Trainer" in page
+    assert "Viewer" not in page
     response = as_alice.post(
         reverse("core:member_invite"), {"email": "val@northbridge.example", "role": "viewer"}
     )

@@ -26,8 +26,9 @@ NOT_RECORDS = {
     "uidb36": "allauth's password-reset user id, paired with its key",
     "page_slug": "a public web page's name: site-wide content, no organisation's record "
     "(tests/test_website.py)",
-    "sector": "a training programme's sector on the public site (tests/test_website.py)",
     "number": "a published version of a public web page (tests/test_website.py)",
+    "sector": "a public training programme page, named by its sector (tests/test_website.py, "
+    "tests/test_training.py)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
 }

@@ -26,6 +26,7 @@ from amends.core.length_limits import field_label
 from amends.core.models import Membership, Organisation
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
+from tests.factories import CourseFactory
 from tests.test_meetings import arranged_meeting
 
 DJANGO_WORDING = ("Ensure this value", "Ensure that there are")
@@ -84,6 +85,9 @@ def build_kwargs(org, alice, case, harmed, responsible):
         "question_set": question_set_current(org),
         "questions": question_set_current(org).questions,
         "measure": None,
+        # Training
+        "course": CourseFactory(organisation=org),
+        "people": [(1, "Siân O'Brien")],
         "instance": Authenticator(
             user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Security key"}
         ),

@@ -16,9 +16,9 @@ def role_choices() -> list[tuple[str, str]]:
     return [(value, f"{label} — {ROLE_DESCRIPTIONS[Role(value)]}") for value, label in Role.choices]
 
 
-# Viewers' reports and trainers' courses are not built yet, so nobody new is invited to wait for
-# them; members who already hold those roles keep them.
-INVITABLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER)
+# Viewers' reports are not built yet, so nobody new is invited to wait for them; members who
+# already hold that role keep it. Trainers run training (amends/training).
+INVITABLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.TRAINER)
 
 
 def invitable_role_choices() -> list[tuple[str, str]]:

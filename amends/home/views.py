@@ -17,6 +17,7 @@ from amends.home import queries, services
 from amends.home.calendar import calendar_for
 from amends.home.models import CalendarFeed
 from amends.meetings.models import Meeting
+from amends.training.queries import training_home
 
 CALENDAR_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 SESSION_NEW_FEED = "amends_new_calendar_feed"
@@ -43,6 +44,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         context.update(queries.facilitator_home(member, last_visit))
         context["has_calendar_feed"] = CalendarFeed.objects.filter(user=request.user).exists()
         template = "home/facilitator.html"
+    elif member.role == Role.TRAINER:
+        context.update(training_home(member))
+        template = "training/home.html"
     elif member.role == Role.REFERRER:
         page = Paginator(queries.referrer_referrals(member), REFERRALS_ON_HOME).get_page(
             request.GET.get("page")

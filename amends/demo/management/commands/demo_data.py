@@ -23,6 +23,7 @@ from amends.demo.cases import load_demo_cases
 from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
 from amends.demo.website import load_demo_website
+from amends.demo.training import load_demo_training
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -229,6 +230,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
         load_demo_website(organisations)
+        enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
+        self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from amends.core.concurrency import VersionField
+from amends.core.forms_govuk import DateField
+from amends.training.models import (
+    Assessment,
+    Audience,
+    Cohort,
+    Course,
+    EnrolmentStatus,
+    Level,
+    Programme,
+)
+from amends.training.services import trainers_of
+
+
+class ProgrammeForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Programme
+        fields = ["title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"summary": "Shown at the top of the programme's public page."}
+        error_messages = {"title": {"required": "Enter the programme's title"}}
+
+
+class CourseForm(forms.ModelForm):
+    version = VersionField()
+    days = forms.IntegerField(
+        label="Number of days",
+        min_value=1,
+        max_value=20,
+        help_text="For example, 3",
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "The number of days must be a whole number, like 3",
+        },
+    )
+    accredited_hours = forms.DecimalField(
+        label="Accredited hours",
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("500"),
+        decimal_places=1,
+        help_text="The hours of continuing development it counts for, like 21",
+        error_messages={"invalid": "Accredited hours must be a number, like 21"},
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "level",
+            "days",
+            "accredited_hours",
+            "summary",
+            "learning_outcomes",
+            "is_published",
+        ]
+        widgets = {
+            "level": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "learning_outcomes": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "summary": "What the course teaches, for the programme's public page.",
+            "learning_outcomes": "One on each line. By the end, people will be able to…",
+            "is_published": "Published courses, and their open cohorts, show on the website.",
+        }
+        error_messages = {
+            "title": {"required": "Enter the course title"},
+            "level": {
+                "required": "Select the course's level",
+                "invalid_choice": "Select a level from the list",
+            },
+            "summary": {"required": "Enter what the course teaches"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        level: Any = self.fields["level"]
+        level.choices = Level.choices  # no empty choice among the radios
+
+
+class CohortForm(forms.Form):
+    """A cohort of a course: a date for each of the course's days, where, who and how many."""
+
+    version = VersionField()
+    audience = forms.ChoiceField(
+        label="Who is it for?",
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.OPEN,
+        error_messages={
+            "required": "Select who the cohort is for",
+            "invalid_choice": "Select who the cohort is for from the list",
+        },
+    )
+    client_organisation = forms.CharField(
+        label="Client organisation",
+        required=False,
+        max_length=200,
+        help_text="For an in-house cohort: the organisation it is run for.",
+    )
+    venue = forms.CharField(
+        label="Venue", required=False, max_length=300, help_text="Name and address of the venue."
+    )
+    online_link = forms.URLField(
+        label="Online meeting link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="If it runs online, the link people join by.",
+        error_messages={"invalid": "Enter the link in full, like https://meet.example.org/abc"},
+    )
+    capacity = forms.IntegerField(
+        label="Places",
+        min_value=1,
+        max_value=200,
+        help_text="The most people who can take part, like 16",
+        error_messages={
+            "required": "Enter the number of places",
+            "invalid": "Places must be a whole number, like 16",
+        },
+    )
+    price = forms.DecimalField(
+        label="Price in pounds",
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("100000"),
+        decimal_places=2,
+        help_text="Per place for an open cohort; the whole fee for an in-house cohort. "
+        "Leave empty if not set.",
+        error_messages={"invalid": "The price must be a number, like 450.00"},
+    )
+    trainers = forms.ModelMultipleChoiceField(
+        label="Trainers",
+        queryset=Cohort.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one trainer",
+            "invalid_choice": "Select trainers from the list",
+        },
+    )
+    joining_instructions = forms.CharField(
+        label="Joining instructions",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Sent to each person when they are enrolled: arrival time, parking, what to "
+        "bring.",
+    )
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        trainers: Any = self.fields["trainers"]
+        trainers.queryset = trainers_of(course.organisation_id)
+        trainers.label_from_instance = lambda user: user.get_full_name() or user.email
+        self.day_names = []
+        for number in range(1, course.days + 1):
+            name = f"day_{number}"
+            self.fields[name] = DateField(
+                label=f"Day {number}" if course.days > 1 else "Date",
+                help_text="For example, 14 3 2027",
+                error_messages={"required": f"Enter the date of day {number}"},
+            )
+            self.day_names.append(name)
+        # The days first, as the page asks for them.
+        order = [*self.day_names, *[n for n in self.fields if n not in self.day_names]]
+        self.order_fields(order)
+
+    def dates(self) -> list[datetime.date]:
+        return [self.cleaned_data[name] for name in self.day_names]
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("day_")}
+        data.pop("version", None)
+        data["trainers"] = list(data["trainers"])
+        data["dates"] = self.dates()
+        return data
+
+
+class EnrolmentForm(forms.Form):
+    name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="Joining instructions and any offer of a place are sent here.",
+        error_messages={
+            "required": "Enter their e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+    )
+    organisation_name = forms.CharField(
+        label="Organisation", required=False, max_length=200, help_text="Where they work."
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are they withdrawing?",
+        max_length=200,
+        error_messages={"required": "Enter why they are withdrawing"},
+    )
+
+
+class RegisterForm(forms.Form):
+    """One day's register: a tick for each person there."""
+
+    present = forms.MultipleChoiceField(
+        label="Who is here", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    # The marks as the page showed them ("id:1,id:0"): only marks changed here are saved.
+    shown = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        present: Any = self.fields["present"]
+        present.choices = [(str(pk), name) for pk, name in people]
+
+    def shown_marks(self) -> dict[int, bool]:
+        marks: dict[int, bool] = {}
+        for item in (self.cleaned_data.get("shown") or "").split(","):
+            pk, _, mark = item.partition(":")
+            if pk.isdigit() and mark in ("0", "1"):
+                marks[int(pk)] = mark == "1"
+        return marks
+
+
+RESULT_CHOICES = [
+    (EnrolmentStatus.COMPLETED.value, "Completed: issue their certificate"),
+    (EnrolmentStatus.NOT_COMPLETED.value, "Did not complete"),
+]
+
+
+class ResultForm(forms.Form):
+    version = VersionField()
+    status = forms.ChoiceField(
+        label="Did they complete the course?",
+        choices=RESULT_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether they completed the course",
+            "invalid_choice": "Select whether they completed the course",
+        },
+    )
+    assessment = forms.ChoiceField(
+        label="Assessment result",
+        choices=Assessment.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select an assessment result from the list"},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the training team only; never on the certificate.",
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the certificate revoked?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the certificate and in the audit log. The public check shows only "
+        "that it is revoked.",
+        error_messages={"required": "Enter why the certificate is revoked"},
+    )
+
+
+class CertificateCheckForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=40,
+        help_text="It is printed on the certificate: 4 groups of 4 letters, like KHMT-PQRA-WXCE-FDNY",
+        error_messages={"required": "Enter the verification code from the certificate"},
+    )
