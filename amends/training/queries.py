@@ -146,8 +146,11 @@ def cohort_page(cohort: Cohort) -> dict[str, Any]:
 
 
 def consultancy() -> Organisation | None:
-    """The organisation whose training the public pages show: the consultancy."""
-    return Organisation.objects.filter(kind=OrganisationKind.CONSULTANCY).order_by("pk").first()
+    """The organisation whose training the public pages show: the one the public website
+    belongs to (AMENDS_WEBSITE_ORGANISATION, or else the first consultancy)."""
+    from amends.website.access import website_owner
+
+    return website_owner()
 
 
 def public_programmes() -> list[Programme]:
@@ -163,7 +166,16 @@ def public_programme(sector: str) -> dict[str, Any] | None:
         return None
     programme = Programme.objects.filter(organisation=organisation, sector=sector).first()
     if programme is None:
-        return None
+        # Programmes not set up yet: the page still says what the programme is, with no dates.
+        from amends.training.services import PROGRAMMES
+
+        title, summary = PROGRAMMES[sector]
+        return {
+            "programme": Programme(
+                organisation=organisation, sector=sector, title=title, summary=summary
+            ),
+            "courses": [],
+        }
     today = timezone.localdate()
     open_cohorts = cohorts_with_places(
         Cohort.objects.filter(organisation=organisation, audience="open", starts_on__gt=today)

@@ -56,7 +56,7 @@ def test_a_visitor_without_javascript_asks_for_training_and_for_help(
     expect(visitor.get_by_role("link", name="Staff sign in").first).to_be_visible()
 
     visitor.get_by_role("link", name="Schools", exact=True).click()
-    expect(visitor.get_by_role("heading", name="Schools", exact=True)).to_be_visible()
+    expect(visitor.get_by_role("heading", name="Restorative practice in schools")).to_be_visible()
     visitor.get_by_role("button", name="Ask about this programme").click()
     expect(visitor.get_by_label("Schools", exact=True)).to_be_checked()
     visitor.get_by_label("Organisation", exact=True).fill("Kingsmead Academy")
