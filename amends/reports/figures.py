@@ -427,13 +427,15 @@ def funnel(orgs: list[int], f: ReportFilter) -> Table:
     held = Meeting.objects.filter(case__referral=OuterRef("pk"), status=MeetingStatus.HELD)
     agreed = Agreement.objects.filter(case__referral=OuterRef("pk"), agreed_on__isnull=False)
     accepted = Q(status=ReferralStatus.ACCEPTED, case__isnull=False)
-    stage_consented = accepted & Q(consented=True)
-    stage_held = stage_consented & Q(held=True)
-    stage_agreed = stage_held & Q(agreed=True)
+    stage_consented = accepted & Q(has_consents=True)
+    stage_held = stage_consented & Q(has_meeting=True)
+    stage_agreed = stage_held & Q(has_agreement=True)
     stage_completed = stage_agreed & Q(case__closure_outcome=ClosureOutcome.AGREEMENT_COMPLETED)
     totals = (
         referrals(orgs, f)
-        .annotate(consented=_all_consented(), held=Exists(held), agreed=Exists(agreed))
+        .annotate(
+            has_consents=_all_consented(), has_meeting=Exists(held), has_agreement=Exists(agreed)
+        )
         .aggregate(
             referred=Count("pk"),
             accepted=Count("pk", filter=accepted),
@@ -633,7 +635,7 @@ def _distribution(
     key: str, title: str, field: str, choices: Any, figure: str, orgs: list[int], f: ReportFilter
 ) -> Table:
     found = _feedback(orgs, f).aggregate(
-        **{value: Count("pk", filter=Q(**{field: value})) for value in choices.values}
+        **{f"n_{value}": Count("pk", filter=Q(**{field: value})) for value in choices.values}
     )
     total = sum(found.values())
     return Table(
@@ -645,7 +647,7 @@ def _distribution(
             Column("Per cent", PERCENT),
         ],
         rows=[
-            [text(label), count(found[value]), percent(found[value], total)]
+            [text(label), count(found[f"n_{value}"]), percent(found[f"n_{value}"], total)]
             for value, label in choices.choices
         ],
         total=[text("Total"), count(total), percent(total, total)],
@@ -796,13 +798,13 @@ def cost(orgs: list[int], f: ReportFilter) -> Table:
     )
     found = (
         closed_cases(orgs, f)
-        .annotate(minutes=Coalesce(Subquery(minutes, output_field=IntegerField()), 0))
+        .annotate(case_minutes=Coalesce(Subquery(minutes, output_field=IntegerField()), 0))
         .aggregate(
             cases=Count("pk"),
-            minutes=Sum("minutes"),
+            minutes=Sum("case_minutes"),
             priced=Sum(
                 ExpressionWrapper(
-                    F("minutes") * F(RATE),
+                    F("case_minutes") * F(RATE),
                     output_field=DecimalField(max_digits=14, decimal_places=2),
                 )
             ),
@@ -864,7 +866,7 @@ def pcc_return(orgs: list[int], f: ReportFilter) -> Table:
         ContactLogEntry.objects.filter(organisation_id__in=orgs)
         .filter(f.case_q("case__"), f.during("contact_on"))
         .aggregate(
-            minutes=Sum("minutes"),
+            total_minutes=Sum("minutes"),
             priced=Sum(
                 ExpressionWrapper(
                     F("minutes") * F(RATE),
@@ -885,7 +887,7 @@ def pcc_return(orgs: list[int], f: ReportFilter) -> Table:
             [text("Victims supported"), count(supported)],
             [text("Victims giving feedback"), count(feedback["n"])],
             [text("Victims satisfied"), percent(feedback["satisfied"], feedback["n"])],
-            [text("Facilitator hours"), Cell(Decimal(time["minutes"] or 0) / 60, HOURS)],
+            [text("Facilitator hours"), Cell(Decimal(time["total_minutes"] or 0) / 60, HOURS)],
             [text("Spend on facilitation"), Cell(spend, MONEY)],
         ],
         figures=["referrals", "victims_supported", "victim_satisfaction", "spend"],
@@ -896,15 +898,19 @@ def pcc_return(orgs: list[int], f: ReportFilter) -> Table:
 
 
 def yjb_measure(orgs: list[int], f: ReportFilter) -> Table:
-    party = Party.objects.filter(
-        case__referral=OuterRef("referral"), person=OuterRef("person"), role=PartyRole.HARMED
-    )
+    def same_person(party: str) -> Q:
+        return Q(
+            **{
+                f"{party}__case__referral": OuterRef("referral"),
+                f"{party}__person": OuterRef("person"),
+                f"{party}__role": PartyRole.HARMED,
+            }
+        )
+
     attended = MeetingAttendee.objects.filter(
-        party__in=party.values("pk"), attended=True, meeting__status=MeetingStatus.HELD
+        same_person("party"), attended=True, meeting__status=MeetingStatus.HELD
     )
-    exchanged = IndirectMessage.objects.filter(
-        Q(from_party__in=party.values("pk")) | Q(to_party__in=party.values("pk"))
-    )
+    exchanged = IndirectMessage.objects.filter(same_person("from_party") | same_person("to_party"))
     found = (
         ReferralPerson.objects.filter(
             organisation_id__in=orgs, role=PartyRole.HARMED, agreed_to_contact=Agreed.YES
@@ -943,7 +949,7 @@ def feedback_items(orgs: list[int], f: ReportFilter) -> Table:
     ]
     found = _feedback(orgs, f).aggregate(
         n=Count("pk"),
-        **{field: Count("pk", filter=Q(**{f"{field}__in": yes})) for _, field, yes in items},
+        **{f"n_{field}": Count("pk", filter=Q(**{f"{field}__in": yes})) for _, field, yes in items},
     )
     n = found["n"]
     return Table(
@@ -955,7 +961,7 @@ def feedback_items(orgs: list[int], f: ReportFilter) -> Table:
             Column("Per cent of responses", PERCENT),
         ],
         rows=[
-            [text(label), count(found[field]), percent(found[field], n)]
+            [text(label), count(found[f"n_{field}"]), percent(found[f"n_{field}"], n)]
             for label, field, _ in items
         ],
         total=[text("Responses"), count(n), percent(n, n)],
