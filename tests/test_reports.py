@@ -394,7 +394,7 @@ def test_feedback_and_harm_tables_count_what_was_answered(org, quarter):
                 rating=rating,
             )
     table = harm_repaired([org.pk], Q1)
-    # Repaired: A 7, B 0, D 5 → bands: no change 1, 5–6 1, 7–10 1; median 5.
+    # Repaired: A 7, B 0, D 5 → bands: no change 1, 5-6 1, 7-10 1; median 5.
     assert [row[1].value for row in table.rows] == [0, 1, 0, 0, 1, 1]
     assert table.summary[0][1].value == 5
     assert suppress(table).summary[0][1].display() == FEWER_THAN_5
