@@ -723,6 +723,10 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
             code=f"{CLOSED_FROM}{previous_status}",
             summary=f"Case closed: {case.get_closure_outcome_display()}",
         )
+        # Outcomes builds on cases, so it is imported here rather than at the top.
+        from amends.outcomes.services import reoffending_check_on_close
+
+        reoffending_check_on_close(case=case, by=by)
     return case
 
 
@@ -772,4 +776,7 @@ def case_reopen(*, case: Case, reason: str, by: User) -> Case:
             code="case_reopened",
             summary=f"Case reopened, back to {case.get_status_display().lower()}: {reason}",
         )
+        from amends.outcomes.services import reoffending_check_on_reopen
+
+        reoffending_check_on_reopen(case=case)
     return case

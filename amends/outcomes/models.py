@@ -1,15 +1,19 @@
 """Outcome measures: harm ratings, feedback by one-time link, and the Victims' Code record.
 
 The figures reports use are defined here once, as QuerySet annotations:
-*harm repaired* (`harm_repaired_annotations`) and *days from report to
-information* (`VictimsCodeRecordQuerySet.with_days_to_information`).
+*harm repaired* (`harm_repaired_annotations`), *days from report to
+information* (`VictimsCodeRecordQuerySet.with_days_to_information`) and
+*reoffending checks due* (`ReoffendingCheckQuerySet.due`). The repeat-incident
+rule, which needs no model of its own, is in `prevented.py`.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any, Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -25,7 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseChildQuerySet, Party, PartyRole
+from amends.cases.models import Case, CaseChildQuerySet, CaseStatus, Party, PartyRole
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Organisation, OrganisationOwned, OrganisationQuerySet
 
@@ -395,3 +399,98 @@ class VictimsCodeRecord(OrganisationOwned):
         """Days from report to information, from `with_days_to_information()`."""
         gap = getattr(self, "report_to_information", None)
         return None if gap is None else gap.days
+
+
+# Prevented: the reoffending check ---------------------------------------------------
+
+
+class ReoffendingAnswer(models.TextChoices):
+    YES = "yes", "Yes, they have offended again"
+    NO = "no", "No, they have not offended again"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+# How long after closure a justice case's reoffending check falls due, and the
+# window in which a later case counts as a repeat incident (see prevented.py).
+FOLLOW_UP_MONTHS = 12
+
+
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same date a year later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class ReoffendingCheckQuerySet(CaseChildQuerySet):
+    """Checks are read only while their case is closed: reopening a case sets its check aside."""
+
+    def of_closed_cases(self) -> Self:
+        return self.filter(case__status=CaseStatus.CLOSED)
+
+    def due(self, today: datetime.date | None = None) -> Self:
+        """*Reoffending checks due*: checks of closed cases whose due date (twelve
+        months after closure) has come, with no answer recorded yet."""
+        today = today or timezone.localdate()
+        return self.of_closed_cases().filter(answer="", due_on__lte=today)
+
+    def answered(self) -> Self:
+        """Checks of closed cases with an answer recorded (yes, no or not known)."""
+        return self.of_closed_cases().exclude(answer="")
+
+
+class ReoffendingCheck(OrganisationOwned):
+    """The twelve-month follow-up of a closed justice-sector case: did the person
+    responsible offend again in the twelve months after the case closed?
+
+    One per case. Made when a case in the justice sector closes, due twelve
+    months after the date it closed (`due_on`). The answer is *yes*, *no* or
+    *not known*, with its source (for example a Police National Computer check
+    or the youth offending team). While the case is reopened the check is set
+    aside: an unanswered one is removed, and closing again makes it anew.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reoffending_check")
+    due_on = models.DateField("Due on")
+    answer = models.CharField(
+        "Have they offended again in the twelve months after closure?",
+        max_length=20,
+        choices=ReoffendingAnswer.choices,
+        blank=True,
+    )
+    source = models.CharField(
+        "Where the answer came from",
+        max_length=200,
+        blank=True,
+        help_text="For example, Police National Computer check, or the youth offending team.",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReoffendingCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer="") | ~Q(source=""), name="reoffending_answer_has_source"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "answer", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Reoffending check of case {self.case_id}, due {self.due_on}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+    def is_due(self, today: datetime.date | None = None) -> bool:
+        return not self.answer and self.due_on <= (today or timezone.localdate())

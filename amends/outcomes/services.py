@@ -25,7 +25,7 @@ from amends.cases.models import Case, CaseStatus, Party, PartyRole
 from amends.cases.services import case_lock_open, event_record
 from amends.core.audit import audit_record
 from amends.core.concurrency import EditConflict, lock_and_check
-from amends.core.models import AuditAction, Organisation
+from amends.core.models import AuditAction, Membership, Organisation, Role, Sector
 from amends.meetings.models import MeetingStatus
 from amends.outcomes.models import (
     AUDIENCE_OF_ROLE,
@@ -36,8 +36,11 @@ from amends.outcomes.models import (
     HarmMeasure,
     HarmQuestionSet,
     HarmRating,
+    ReoffendingAnswer,
+    ReoffendingCheck,
     Stage,
     VictimsCodeRecord,
+    one_year_after,
     question_set_current,
 )
 from amends.people.models import ContactMethod, Person
@@ -466,3 +469,81 @@ def victims_code_save(
             summary=f"Victims' Code information recorded for {party.person.full_name}",
         )
     return record
+
+
+# Prevented: the reoffending check ------------------------------------------------------
+
+REOFFENDING_FIELDS = ["answer", "source"]
+
+
+def reoffending_check_on_close(*, case: Case, by: User) -> ReoffendingCheck | None:
+    """A justice-sector case has just closed: its reoffending check falls due twelve
+    months after the date it closed. Other sectors have none. An answer already
+    recorded (before a reopening) is kept as it was. Call inside the closing transaction."""
+    if case.sector != Sector.JUSTICE or case.closed_at is None:
+        return None
+    due_on = one_year_after(timezone.localdate(case.closed_at))
+    check = ReoffendingCheck.objects.filter(case=case).first()
+    if check is not None:
+        if not check.is_answered:
+            check.due_on = due_on
+            check.updated_by = by
+            check.save(update_fields=["due_on", "updated_by", "updated_at"])
+        return check
+    return ReoffendingCheck.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        due_on=due_on,
+        created_by=by,
+        updated_by=by,
+    )
+
+
+def reoffending_check_on_reopen(*, case: Case) -> None:
+    """A reopened case has no follow-up to make: an unanswered check is removed (closing
+    again makes it anew). An answered one stays, set aside while the case is open."""
+    ReoffendingCheck.objects.filter(case=case, answer="").delete()
+
+
+def reoffending_check_record(
+    *, check: ReoffendingCheck, answer: str, source: str, by: User, loaded_version: str | None
+) -> ReoffendingCheck:
+    """Record (or correct) the answer to a case's reoffending check. Coordinators only."""
+    errors = {}
+    if answer not in ReoffendingAnswer.values:
+        errors["answer"] = "Choose whether they have offended again, or that it is not known"
+    source = source.strip()
+    if not source:
+        errors["source"] = "Enter where the answer came from"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=check.case_id)
+        if case.status != CaseStatus.CLOSED:
+            raise ValidationError(
+                f"{case.reference} has been reopened, so its reoffending check is set aside "
+                "until it closes again."
+            )
+        if (
+            not Membership.objects.active()
+            .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
+            .exists()
+        ):
+            raise ValidationError("Only a coordinator can record a reoffending check.")
+        check.answer, check.source = answer, source
+        check = lock_and_check(check, loaded_version, REOFFENDING_FIELDS)
+        was_answered = check.is_answered
+        check.answer, check.source = answer, source
+        check.recorded_at = timezone.now()
+        check.recorded_by = by
+        check.updated_by = by
+        check.full_clean()
+        check.save()
+        event_record(
+            case=case,
+            by=by,
+            code="reoffending_check",
+            summary=f"Reoffending check {'changed' if was_answered else 'recorded'}: "
+            f"{check.get_answer_display().lower()}",
+        )
+    return check
