@@ -398,3 +398,61 @@ def test_feedback_and_harm_tables_count_what_was_answered(org, quarter):
     assert [row[1].value for row in table.rows] == [0, 1, 0, 0, 1, 1]
     assert table.summary[0][1].value == 5
     assert suppress(table).summary[0][1].display() == FEWER_THAN_5
+
+
+def test_reoffending_and_repeat_incident_rates(org):
+    from amends.outcomes.models import ReoffendingCheck
+    from amends.reports.figures import prevented
+
+    def closed_case(day, harmed=None, responsible=None):
+        case = CaseFactory(
+            organisation=org,
+            status=CaseStatus.CLOSED,
+            closed_at=at(day),
+            closure_outcome=ClosureOutcome.AGREEMENT_COMPLETED,
+        )
+        h = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.HARMED,
+            **({"person": harmed} if harmed else {}),
+        )
+        r = PartyFactory(
+            organisation=org,
+            case=case,
+            role=PartyRole.RESPONSIBLE,
+            **({"person": responsible} if responsible else {}),
+        )
+        return case, h, r
+
+    # Closed in the first quarter of 2025: followed for twelve months by the end of Q1 2026.
+    first, harmed, responsible = closed_case(D(2025, 2, 1))
+    others = [closed_case(D(2025, 3, n))[0] for n in range(1, 6)]
+    later = CaseFactory(
+        organisation=org,
+        referral=ReferralFactory(organisation=org, received_on=D(2025, 6, 1)),
+        opened_on=D(2025, 6, 1),
+    )
+    PartyFactory(organisation=org, case=later, role=PartyRole.HARMED, person=harmed.person)
+    PartyFactory(
+        organisation=org, case=later, role=PartyRole.RESPONSIBLE, person=responsible.person
+    )
+    closed_case(D(2025, 6, 1))  # closed outside the window: not followed in this period
+    answers = ["yes", "no", "no", "no", "no", "no"]
+    for case, answer in zip([first, *others], answers, strict=True):
+        ReoffendingCheck.objects.create(
+            organisation=org, case=case, due_on=D(2026, 2, 1), answer=answer, source="PNC check"
+        )
+    unknown, _, _ = closed_case(D(2025, 1, 20))
+    ReoffendingCheck.objects.create(
+        organisation=org, case=unknown, due_on=D(2026, 1, 20), answer="not_known", source="YOT"
+    )
+    table = prevented([org.pk], Q1)
+    raw = [[c.value for c in row[1:]] for row in table.rows]
+    assert raw[0] == [1, pytest.approx(1 / 6)]  # reoffended: 1 of 6 answered yes or no
+    assert raw[1] == [5, pytest.approx(5 / 6)]
+    assert raw[2][0] == 1  # not known, shown apart
+    assert raw[4][0] == 7  # closed in Q1 2025: first, five others, and the not-known one
+    assert raw[5] == [1, pytest.approx(1 / 7)]
+    suppress(table)
+    assert table.rows[5][2].display() == FEWER_THAN_5

@@ -55,12 +55,15 @@ from amends.outcomes.models import (
     STAGE_ORDER,
     FeedbackResponse,
     HarmRating,
+    ReoffendingAnswer,
+    ReoffendingCheck,
     Satisfaction,
     Stage,
     YesNotSureNo,
     YesPartlyNo,
     harm_repaired_annotations,
 )
+from amends.outcomes.prevented import repeat_incident_exists
 from amends.referrals.models import Agreed, DeclineReason, Referral, ReferralPerson, ReferralStatus
 from amends.reports.filters import ReportFilter
 from amends.reports.sql import DaysBetween, percentiles
@@ -227,6 +230,27 @@ _figure(
     "those people; safer means a higher rating after than before.",
     "one person harmed",
     CLOSED,
+)
+_figure(
+    "reoffending_rate",
+    "Reoffending rate",
+    "Twelve-month reoffending checks of closed justice cases answered “yes” ÷ those "
+    "answered “yes” or “no”. Checks answered “not known” are counted and shown separately, "
+    "and left out of the rate; checks not yet answered are left out altogether.",
+    "one closed case (its person responsible)",
+    "on the date the check fell due, twelve months after the case closed",
+)
+_figure(
+    "repeat_incident_rate",
+    "Repeat-incident rate",
+    "Closed cases followed within twelve months of closing by a later case of the same "
+    "organisation involving at least one of the same people harmed and one of the same "
+    "people responsible (either way round) ÷ all those closed cases. Only cases closed at "
+    "least twelve months before the end of the period count, so every case has had its "
+    "full twelve months.",
+    "one closed case",
+    "twelve months after the date the case was closed (cases closed between twelve months "
+    "before the period's start and twelve months before its end)",
 )
 _figure(
     "hours_per_case",
@@ -783,6 +807,71 @@ def feeling_safe(orgs: list[int], f: ReportFilter) -> Table:
     )
 
 
+# Prevented: reoffending and repeat incidents ----------------------------------------
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def prevented(orgs: list[int], f: ReportFilter) -> Table:
+    checks = (
+        ReoffendingCheck.objects.filter(organisation_id__in=orgs)
+        .of_closed_cases()
+        .filter(f.case_q("case__"), f.during("due_on"))
+        .aggregate(
+            yes=Count("pk", filter=Q(answer=ReoffendingAnswer.YES)),
+            no=Count("pk", filter=Q(answer=ReoffendingAnswer.NO)),
+            not_known=Count("pk", filter=Q(answer=ReoffendingAnswer.NOT_KNOWN)),
+            waiting=Count("pk", filter=Q(answer="")),
+        )
+    )
+    window = ReportFilter(start=_year_before(f.start), end=_year_before(f.end))
+    repeats = (
+        cases(orgs, f)
+        .filter(status=CaseStatus.CLOSED)
+        .filter(window.during("closed_at__date"))
+        .annotate(repeat=repeat_incident_exists())
+        .aggregate(n=Count("pk"), repeated=Count("pk", filter=Q(repeat=True)))
+    )
+    answered = checks["yes"] + checks["no"]
+    return Table(
+        key="prevented",
+        title="Reoffending and repeat incidents",
+        columns=[Column("Figure"), Column("Cases"), Column("Rate", PERCENT)],
+        rows=[
+            [
+                text("Reoffended (checks answered yes)"),
+                count(checks["yes"]),
+                percent(checks["yes"], answered),
+            ],
+            [
+                text("Did not reoffend (checks answered no)"),
+                count(checks["no"]),
+                percent(checks["no"], answered),
+            ],
+            [text("Not known"), count(checks["not_known"]), Cell(None, PERCENT)],
+            [text("Checks due, not yet answered"), count(checks["waiting"]), Cell(None, PERCENT)],
+            [
+                text("Closed cases followed for twelve months"),
+                count(repeats["n"]),
+                Cell(None, PERCENT),
+            ],
+            [
+                text("Of those, with a repeat incident"),
+                count(repeats["repeated"]),
+                percent(repeats["repeated"], repeats["n"]),
+            ],
+        ],
+        figures=["reoffending_rate", "repeat_incident_rate"],
+        note="The reoffending rate is the rate beside “Reoffended”; the repeat-incident rate is "
+        "the rate beside “with a repeat incident”.",
+    )
+
+
 # Facilitator time and cost ---------------------------------------------------------
 
 RATE = "organisation__report_settings__hourly_rate"
@@ -1013,6 +1102,12 @@ REPORTS: dict[str, Report] = {
             "Outcomes",
             "Satisfaction, recommendation, harm repaired and feeling of safety.",
             (satisfaction, would_recommend, harm_repaired, feeling_safe),
+        ),
+        Report(
+            "prevented",
+            "Reoffending and repeat incidents",
+            "Reoffending twelve months after closure, and repeat incidents between the same people.",
+            (prevented,),
         ),
         Report("cost", "Time and cost", "Facilitator hours and cost per case.", (cost,)),
         Report(
