@@ -122,6 +122,26 @@ EXPECTED: dict[str, object] = {
     "outcomes:feedback_by_phone": CASE_TEAM,
     "outcomes:questions": {C},
     "outcomes:feedback_thanks": "anyone",
+    **{
+        f"reports:{name}": {C, V}
+        for name in [
+            "index",
+            "dictionary",
+            "download",
+            "pdf",
+            "referrals",
+            "funnel",
+            "timeliness",
+            "actions",
+            "outcomes",
+            "prevented",
+            "cost",
+            "pcc",
+            "yjb",
+            "rjc",
+        ]
+    },
+    "reports:settings": {C},
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -133,6 +153,9 @@ NOT_IN_THE_MATRIX = {
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
     "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
+    "reports:sharing_agree": "POST only, acts on the user's own organisation (test_reports_sharing.py)",
+    "reports:sharing_withdraw": "POST only, acts on the user's own organisation's sharing "
+    "(test_reports_sharing.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

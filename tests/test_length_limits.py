@@ -7,6 +7,8 @@ field by its label and give the limit, never Django's "Ensure this value...".
 
 from __future__ import annotations
 
+import datetime
+
 import decimal
 import importlib
 import inspect
@@ -84,6 +86,9 @@ def build_kwargs(org, alice, case, harmed, responsible):
         "question_set": question_set_current(org),
         "questions": question_set_current(org).questions,
         "measure": None,
+        "org_ids": [org.pk],
+        "scope_choices": [],
+        "today": datetime.date(2026, 11, 27),
         "instance": Authenticator(
             user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Security key"}
         ),

@@ -95,24 +95,25 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportSettingsForm(forms.ModelForm):
+    hourly_rate = forms.DecimalField(
+        label="Hourly cost of a facilitator (£)",
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        help_text="Salary, on-costs and overheads for one hour of a facilitator's time.",
+        error_messages={
+            "invalid": "Hourly cost must be an amount in pounds, like 32.50",
+            "max_digits": "Hourly cost must be less than £100,000",
+            "max_decimal_places": "Hourly cost must have no more than 2 figures after the point",
+            "max_whole_digits": "Hourly cost must be less than £100,000",
+            "min_value": "Hourly cost must be £0 or more",
+        },
+    )
+
     class Meta:
         model = ReportSettings
         fields = ["hourly_rate"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rate: Any = self.fields["hourly_rate"]
-        rate.min_value = 0
-        rate.widget.attrs.update({"inputmode": "decimal", "class": "govuk-input--width-5"})
-        rate.error_messages.update(
-            {
-                "invalid": "Hourly cost must be an amount in pounds, like 32.50",
-                "max_digits": "Hourly cost must be less than £100,000",
-                "max_decimal_places": "Hourly cost must have no more than 2 figures after the point",
-                "max_whole_digits": "Hourly cost must be less than £100,000",
-                "min_value": "Hourly cost must be £0 or more",
-            }
-        )
 
 
 class ShareWithForm(forms.Form):

@@ -172,9 +172,10 @@ def tables_xlsx(tables: list[Table], f: ReportFilter, scope: Scope) -> bytes:
 
 @member_required(*READERS)
 def download(request: MemberRequest) -> HttpResponse:
-    """One table as CSV or XLSX (?table=…&format=…), or a whole report as XLSX (?report=…)."""
+    """One table as CSV or XLSX (?table=…&format=…), a whole report as XLSX (?report=…),
+    or without either, every table of every report as XLSX."""
     _form, f, scope = _filters(request)
-    kind = request.GET.get("format", "csv")
+    kind = request.GET.get("format", "csv" if "table" in request.GET else "xlsx")
     if kind not in ("csv", "xlsx"):
         raise Http404
     if "report" in request.GET:
@@ -183,6 +184,12 @@ def download(request: MemberRequest) -> HttpResponse:
             raise Http404
         tables = build(report, scope.org_ids, f)
         name = f"{slugify(report.title)}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
+    elif "table" not in request.GET:
+        if kind != "xlsx":
+            raise Http404
+        by_key = {t.key: t for r in REPORTS.values() for t in build(r, scope.org_ids, f)}
+        tables = list(by_key.values())
+        name = f"amends-reports-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     else:
         function = table_by_key(request.GET.get("table", ""))
         if function is None:
