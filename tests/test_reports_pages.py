@@ -69,10 +69,10 @@ def test_a_viewer_reads_a_report_with_its_chart_and_table(org, as_vera):
     page = as_vera.get(f"/reports/referrals/?{QUARTER}").content.decode()
     assert "<svg" in page and 'role="img"' in page
     assert "Referrals by month" in page
-    assert (
-        "January 2026" in page
-        and "fewer than 5" not in page.split("Referrals by month")[1].split("</table>")[0]
-    )
+    table = page.split('id="table-referrals_by_month"')[1].split("</table>")[0]
+    assert "January 2026" in table and ">7<" in table and "fewer than 5" not in table
+    chart = page.split('id="chart-referrals_by_month-title"')[1].split("</svg>")[0]
+    assert "January 2026" in chart and "<rect" in chart
 
 
 def test_bad_dates_are_answered_at_the_field(org, as_alice):
