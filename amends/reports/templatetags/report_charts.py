@@ -10,8 +10,8 @@ from amends.reports.tables import Table
 
 register = template.Library()
 
-WIDTH = 640
-BAR_AREA = 440
+WIDTH = 360
+BAR_AREA = 250
 ROW_HEIGHT = 44
 
 

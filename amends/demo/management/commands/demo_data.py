@@ -21,6 +21,7 @@ from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
 from amends.demo.names import email_local_part, person_name
+from amends.demo.reports import load_demo_report_settings
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -212,6 +213,7 @@ class Command(BaseCommand):
                 rng=rng,
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
+        load_demo_report_settings(organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(
