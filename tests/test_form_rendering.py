@@ -8,7 +8,6 @@ question can slip past as radios that let you pick only one.
 from __future__ import annotations
 
 import datetime
-
 import importlib
 import inspect
 import pkgutil

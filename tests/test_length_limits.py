@@ -8,7 +8,6 @@ field by its label and give the limit, never Django's "Ensure this value...".
 from __future__ import annotations
 
 import datetime
-
 import decimal
 import importlib
 import inspect

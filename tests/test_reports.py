@@ -456,3 +456,46 @@ def test_reoffending_and_repeat_incident_rates(org):
     assert raw[5] == [1, pytest.approx(1 / 7)]
     suppress(table)
     assert table.rows[5][2].display() == FEWER_THAN_5
+
+
+def test_yjb_victims_measure_engaged_over_consented_to_contact(org):
+    from amends.meetings.models import MeetingAttendee
+    from amends.reports.figures import yjb_measure
+    from tests.factories import PersonFactory, ReferralPersonFactory
+
+    referral = ReferralFactory(
+        organisation=org, received_on=D(2026, 2, 1), status=ReferralStatus.ACCEPTED
+    )
+    case = CaseFactory(organisation=org, referral=referral)
+    met, written, declined = (PersonFactory(organisation=org) for _ in range(3))
+    for person, agreed in ((met, "yes"), (written, "yes"), (declined, "no")):
+        ReferralPersonFactory(
+            organisation=org,
+            referral=referral,
+            person=person,
+            role="harmed",
+            agreed_to_contact=agreed,
+        )
+    met_party = PartyFactory(organisation=org, case=case, person=met, role=PartyRole.HARMED)
+    PartyFactory(organisation=org, case=case, person=written, role=PartyRole.HARMED)
+    meeting = MeetingFactory(
+        organisation=org, case=case, status=MeetingStatus.HELD, held_at=at(D(2026, 3, 1))
+    )
+    MeetingAttendee.objects.create(
+        organisation=org, meeting=meeting, case=case, party=met_party, attended=True
+    )
+    table = yjb_measure([org.pk], Q1)
+    assert [row[1].value for row in table.rows] == [2, 1, 0.5]
+
+
+def test_pcc_return(org, quarter):
+    from amends.reports.figures import pcc_return
+
+    ReportSettings.objects.create(organisation=org, hourly_rate=Decimal("30.00"))
+    table = pcc_return([org.pk], Q1)
+    values = [row[1].value for row in table.rows]
+    # 9 referrals; 5 harmed people reached (A to E); no feedback; contacts in the
+    # quarter 120 + 60 + 30 + 45 + 15 + 5 = 275 minutes; at £30 an hour, £137.50.
+    assert values[0] == 9 and values[1] == 5 and values[2] == 0
+    assert values[4] == Decimal(275) / 60
+    assert values[5] == Decimal("137.50")

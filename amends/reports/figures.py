@@ -1005,8 +1005,10 @@ def yjb_measure(orgs: list[int], f: ReportFilter) -> Table:
             organisation_id__in=orgs, role=PartyRole.HARMED, agreed_to_contact=Agreed.YES
         )
         .filter(f.referral_q("referral__"), f.during("referral__received_on"))
-        .annotate(engaged=Exists(attended) | Exists(exchanged))
-        .aggregate(consented=Count("pk"), engaged=Count("pk", filter=Q(engaged=True)))
+        .aggregate(
+            consented=Count("pk"),
+            engaged=Count("pk", filter=Q(Exists(attended)) | Q(Exists(exchanged))),
+        )
     )
     return Table(
         key="yjb_measure",
