@@ -10,8 +10,8 @@ from amends.reports.tables import Table
 
 register = template.Library()
 
-WIDTH = 360
-BAR_AREA = 250
+WIDTH = 320
+BAR_AREA = 220
 ROW_HEIGHT = 44
 
 
