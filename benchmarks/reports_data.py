@@ -67,7 +67,9 @@ def _batches(items: list[Any]) -> Any:
 
 
 def fill_outcomes(organisation: Organisation) -> None:
-    """Everything the reports count, for the organisation's cases (run once)."""
+    """Everything the reports count, for the organisation's cases (once only)."""
+    if ContactLogEntry.objects.filter(organisation=organisation).exists():
+        return
     now = timezone.now()
     cases = list(
         Case.objects.filter(organisation=organisation).values_list("pk", "opened_on", "status")

@@ -57,8 +57,10 @@ PROCESSES = list(ProcessType.values)
 
 def client_for(user: User) -> Client:
     """A signed-in client past the second factor, as after a real sign-in."""
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
+    Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(generate_totp_secret())}},
     )
     client = Client()
     client.force_login(user)
@@ -151,22 +153,26 @@ def measure(client: Client, url: str) -> tuple[float, int]:
     return statistics.median(timings), queries
 
 
+def bench_user(organisation: Organisation, local: str, name: str, role: str) -> User:
+    user = User.objects.filter(email=f"{local}@bench.example").first()
+    if user is None:
+        user = User.objects.create_user(
+            email=f"{local}@bench.example", password=None, full_name=name
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
-    organisation = Organisation.objects.create(
-        name="Bench Service", kind="justice_service", sectors=["justice"]
+    # BENCH_DATABASE_URL may name a database an earlier run filled: it is used as it is.
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Bench Service", defaults={"kind": "justice_service", "sectors": ["justice"]}
     )
-    coordinator = User.objects.create_user(
-        email="coordinator@bench.example", password=None, full_name="Coordinator"
-    )
-    Membership.objects.create(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
-    facilitators = []
-    for n in range(10):
-        user = User.objects.create_user(
-            email=f"f{n}@bench.example", password=None, full_name=f"Facilitator {n}"
-        )
-        Membership.objects.create(user=user, organisation=organisation, role=Role.FACILITATOR)
-        facilitators.append(user)
+    coordinator = bench_user(organisation, "coordinator", "Coordinator", Role.COORDINATOR)
+    facilitators = [
+        bench_user(organisation, f"f{n}", f"Facilitator {n}", Role.FACILITATOR) for n in range(10)
+    ]
     as_coordinator = client_for(coordinator)
     as_facilitator = client_for(facilitators[0])
 
@@ -192,10 +198,10 @@ def main() -> None:
             results[name].append(f"{ms:8.1f} ms, {queries:2d} queries")
     for name, cells in results.items():
         print(f"{name:<26}" + "".join(f"{cell:>24}" for cell in cells))
-    bench_reports(organisation, facilitators, as_coordinator)
+    bench_reports(organisation, facilitators, coordinator)
 
 
-def bench_reports(organisation: Organisation, facilitators: list[User], client: Client) -> None:
+def bench_reports(organisation: Organisation, facilitators: list[User], user: User) -> None:
     """Each report page at REPORT_CASES cases, beside the plain SQL it runs."""
     if not REPORT_CASES:
         return
@@ -208,6 +214,7 @@ def bench_reports(organisation: Organisation, facilitators: list[User], client: 
     fill_outcomes(organisation)
     analyse()
     print(f"\nReports at {REPORT_CASES:,} cases (filled in {time.perf_counter() - started:.1f} s)")
+    client = client_for(user)  # a fresh sign-in: filling can outlast an idle session
     print(f"{'report':<26}{'page':>12}{'plain SQL':>12}{'ratio':>8}{'queries':>9}")
     # A quarterly return: the last complete quarter, as a coordinator would ask for it.
     _, start, end = recent_quarters(timezone.localdate(), 1)[0]
