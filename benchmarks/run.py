@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
-os.environ["AMENDS_VAR_DIR"] = tempfile.mkdtemp(prefix="amends-bench-")
+os.environ["AMENDS_VAR_DIR"] = os.environ.get("BENCH_VAR_DIR") or tempfile.mkdtemp(
+    prefix="amends-bench-"
+)
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"sqlite:///{os.environ['AMENDS_VAR_DIR']}/bench.sqlite3"
 )
