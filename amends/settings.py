@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "amends.outcomes",
     "amends.website",
     "amends.training",
+    "amends.reports",
 ]
 
 MIDDLEWARE = [

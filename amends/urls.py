@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("amends.meetings.urls")),
     path("", include("amends.agreements.urls")),
     path("", include("amends.outcomes.urls")),
+    path("reports/", include("amends.reports.urls")),
     path("", include("amends.home.urls")),
     path("", include("amends.training.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),

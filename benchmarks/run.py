@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
-os.environ["AMENDS_VAR_DIR"] = tempfile.mkdtemp(prefix="amends-bench-")
+os.environ["AMENDS_VAR_DIR"] = os.environ.get("BENCH_VAR_DIR") or tempfile.mkdtemp(
+    prefix="amends-bench-"
+)
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"sqlite:///{os.environ['AMENDS_VAR_DIR']}/bench.sqlite3"
 )
@@ -44,8 +46,12 @@ from amends.cases.models import Case, CaseStatus, Party, PartyRole, ProcessType,
 from amends.core.fields import encrypt  # noqa: E402
 from amends.core.models import Membership, Organisation, Role  # noqa: E402
 from amends.people.models import Person  # noqa: E402
+from amends.reports.figures import REPORTS  # noqa: E402
+from amends.reports.filters import recent_quarters  # noqa: E402
+from benchmarks.reports_data import fill_outcomes, plain_sql_ms, referrals_for  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,20000").split(",")]
+REPORT_CASES = int(os.environ.get("BENCH_REPORT_CASES", "100000"))
 REPEATS = 5
 STATUSES = list(CaseStatus.values)
 PROCESSES = list(ProcessType.values)
@@ -53,8 +59,10 @@ PROCESSES = list(ProcessType.values)
 
 def client_for(user: User) -> Client:
     """A signed-in client past the second factor, as after a real sign-in."""
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(generate_totp_secret())}
+    Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(generate_totp_secret())}},
     )
     client = Client()
     client.force_login(user)
@@ -83,10 +91,12 @@ def fill(organisation: Organisation, facilitators: list[User], count: int) -> No
                 for n in range(start * 2, stop * 2)
             ]
         )
+        referrals = referrals_for(organisation, start, stop)
         cases = Case.objects.bulk_create(
             [
                 Case(
                     organisation=organisation,
+                    referral=referrals[n - start],
                     reference=f"RJ-2026-{n + 1:06d}",
                     sector="justice",
                     harm_summary="Bench case",
@@ -145,22 +155,26 @@ def measure(client: Client, url: str) -> tuple[float, int]:
     return statistics.median(timings), queries
 
 
+def bench_user(organisation: Organisation, local: str, name: str, role: str) -> User:
+    user = User.objects.filter(email=f"{local}@bench.example").first()
+    if user is None:
+        user = User.objects.create_user(
+            email=f"{local}@bench.example", password=None, full_name=name
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
-    organisation = Organisation.objects.create(
-        name="Bench Service", kind="justice_service", sectors=["justice"]
+    # BENCH_DATABASE_URL may name a database an earlier run filled: it is used as it is.
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Bench Service", defaults={"kind": "justice_service", "sectors": ["justice"]}
     )
-    coordinator = User.objects.create_user(
-        email="coordinator@bench.example", password=None, full_name="Coordinator"
-    )
-    Membership.objects.create(user=coordinator, organisation=organisation, role=Role.COORDINATOR)
-    facilitators = []
-    for n in range(10):
-        user = User.objects.create_user(
-            email=f"f{n}@bench.example", password=None, full_name=f"Facilitator {n}"
-        )
-        Membership.objects.create(user=user, organisation=organisation, role=Role.FACILITATOR)
-        facilitators.append(user)
+    coordinator = bench_user(organisation, "coordinator", "Coordinator", Role.COORDINATOR)
+    facilitators = [
+        bench_user(organisation, f"f{n}", f"Facilitator {n}", Role.FACILITATOR) for n in range(10)
+    ]
     as_coordinator = client_for(coordinator)
     as_facilitator = client_for(facilitators[0])
 
@@ -186,6 +200,45 @@ def main() -> None:
             results[name].append(f"{ms:8.1f} ms, {queries:2d} queries")
     for name, cells in results.items():
         print(f"{name:<26}" + "".join(f"{cell:>24}" for cell in cells))
+    bench_reports(organisation, facilitators, coordinator)
+
+
+def bench_reports(organisation: Organisation, facilitators: list[User], user: User) -> None:
+    """Each report page at REPORT_CASES cases, beside the plain SQL it runs."""
+    if not REPORT_CASES:
+        return
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    fill(organisation, facilitators, REPORT_CASES)
+    fill_outcomes(organisation)
+    analyse()
+    print(f"\nReports at {REPORT_CASES:,} cases (filled in {time.perf_counter() - started:.1f} s)")
+    client = client_for(user)  # a fresh sign-in: filling can outlast an idle session
+    print(f"{'report':<26}{'page':>12}{'plain SQL':>12}{'ratio':>8}{'queries':>9}")
+    # A quarterly return: the last complete quarter, as a coordinator would ask for it.
+    _, start, end = recent_quarters(timezone.localdate(), 1)[0]
+    period = "&".join(
+        f"{part}_{i}={value}"
+        for part, day in (("start", start), ("end", end))
+        for i, value in enumerate((day.day, day.month, day.year))
+    )
+    print(f"  (period {start} to {end})")
+    for key in REPORTS:
+        url = f"/reports/{key}/?{period}"
+        page_ms, queries = measure(client, url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        sql_ms = plain_sql_ms([q["sql"] for q in captured.captured_queries])
+        print(f"{key:<26}{page_ms:10.1f}ms{sql_ms:10.1f}ms{page_ms / sql_ms:8.2f}{queries:9d}")
+    for label, url in [
+        ("every table, XLSX", f"/reports/download/?{period}"),
+        ("quarterly PDF", f"/reports/quarterly.pdf?{period}"),
+    ]:
+        ms, queries = measure(client, url)
+        print(f"{label:<26}{ms:10.1f}ms{'':>12}{'':>8}{queries:9d}")
 
 
 if __name__ == "__main__":

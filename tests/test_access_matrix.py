@@ -172,6 +172,26 @@ EXPECTED: dict[str, object] = {
     "training:figures_csv": {C, T},
     "training:programmes_public": "anyone",
     "training:certificate_check": "anyone",
+    **{
+        f"reports:{name}": {C, V}
+        for name in [
+            "index",
+            "dictionary",
+            "download",
+            "pdf",
+            "referrals",
+            "funnel",
+            "timeliness",
+            "actions",
+            "outcomes",
+            "prevented",
+            "cost",
+            "pcc",
+            "yjb",
+            "rjc",
+        ]
+    },
+    "reports:settings": {C},
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -190,6 +210,9 @@ NOT_IN_THE_MATRIX = {
     "website:page_version": "site-wide content named by its page (test_website.py)",
     "training:offer": "a one-time offer of a place, checked by hash (test_training.py)",
     "training:programme_public": "a public page named by its sector (test_training.py)",
+    "reports:sharing_agree": "POST only, acts on the user's own organisation (test_reports_sharing.py)",
+    "reports:sharing_withdraw": "POST only, acts on the user's own organisation's sharing "
+    "(test_reports_sharing.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -7,6 +7,7 @@ question can slip past as radios that let you pick only one.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -84,6 +85,13 @@ class World:
 
 # What each form needs to be built. A form that is not here fails the test.
 FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "amends.reports.forms.ReportFilterForm": lambda w: {
+        "org_ids": [w.member.organisation_id],
+        "scope_choices": [],
+        "today": datetime.date(2026, 11, 27),
+    },
+    "amends.reports.forms.ReportSettingsForm": lambda w: {},
+    "amends.reports.forms.ShareWithForm": lambda w: {"organisation": w.member.organisation},
     "amends.agreements.forms.ActionForm": lambda w: {"case": w.case},
     "amends.agreements.forms.AcceptanceForm": lambda w: {"case": w.case, "accepted": set()},
     "amends.agreements.forms.ConfirmForm": lambda w: {},

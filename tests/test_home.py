@@ -377,11 +377,11 @@ def test_referrer_sees_only_their_own_referrals(as_rita, org, rita, alice):
 # Viewer and trainer -----------------------------------------------------------------
 
 
-def test_viewer_home_says_plainly_what_they_can_do(as_vera):
-    page = text(as_vera.get(reverse("core:dashboard")))
-    assert "Hello, Vera" in page
-    assert "You are a viewer at Northbridge RJ Hub" in page
-    assert "Those reports are not in Amends yet" in page
+def test_viewer_home_leads_to_the_reports(as_vera):
+    response = as_vera.get(reverse("core:dashboard"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:index")
+    page = text(response)
+    assert "Reports" in page and "Returns for funders" in page
 
 
 def test_trainer_home_is_their_training(org):

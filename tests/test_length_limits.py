@@ -7,6 +7,7 @@ field by its label and give the limit, never Django's "Ensure this value...".
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import importlib
 import inspect
@@ -88,6 +89,9 @@ def build_kwargs(org, alice, case, harmed, responsible):
         # Training
         "course": CourseFactory(organisation=org),
         "people": [(1, "Siân O'Brien")],
+        "org_ids": [org.pk],
+        "scope_choices": [],
+        "today": datetime.date(2026, 11, 27),
         "instance": Authenticator(
             user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Security key"}
         ),

@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/"),
     ("Website", "website:dashboard", (), "/site-admin/"),
+    ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/"),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it

@@ -55,6 +55,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             {"page_obj": page, "rows": queries.referral_rows(page), "querystring_prefix": ""}
         )
         template = "home/referrer.html"
+    elif member.role == Role.VIEWER:
+        return redirect("reports:index")  # a viewer sees reports and nothing else
     else:
         context["role_description"] = ROLE_DESCRIPTIONS[Role(member.role)]
         template = "home/not_yet.html"

@@ -24,6 +24,7 @@ from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
 from amends.demo.website import load_demo_website
 from amends.demo.training import load_demo_training
+from amends.demo.reports import load_demo_report_settings
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -232,6 +233,7 @@ class Command(BaseCommand):
         load_demo_website(organisations)
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
+        load_demo_report_settings(organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(
