@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "amends.home",
     "amends.demo",
     "amends.outcomes",
+    "amends.practitioners",
 ]
 
 MIDDLEWARE = [

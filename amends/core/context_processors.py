@@ -18,6 +18,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/"),
     ("Organisation", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/"),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/"),
+    ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/"),
+    ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/"),
 ]
 
 
