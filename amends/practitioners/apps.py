@@ -6,4 +6,7 @@ class PractitionersConfig(AppConfig):
     label = "practitioners"
 
     def ready(self) -> None:
-        from amends.practitioners import audit_names  # noqa: F401  (registers the audit log's namers)
+        from amends.practitioners import (  # noqa: F401
+            audit_names,  # registers the audit log's namers
+            receivers,  # a certificate's file goes with its record
+        )

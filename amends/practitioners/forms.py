@@ -64,7 +64,10 @@ class TrainingForm(forms.Form):
     evidence = forms.FileField(
         label="Certificate",
         help_text="A PDF, PNG or JPEG, smaller than 10MB.",
-        error_messages={"required": "Select the certificate", "empty": "The selected file is empty"},
+        error_messages={
+            "required": "Select the certificate",
+            "empty": "The selected file is empty",
+        },
     )
     version = VersionField()
 

@@ -123,8 +123,7 @@ def record_update(
             member=member,
             action=AuditAction.UPDATE,
             record=record,
-            summary=f"Changed {KIND_WORDS[type(record)]} for "
-            f"{record.practitioner.get_full_name()}",
+            summary=f"Changed {KIND_WORDS[type(record)]} for {record.practitioner.get_full_name()}",
         )
     return record
 
@@ -143,10 +142,7 @@ def record_remove(*, record: PractitionerRecord, member: Membership, by: User) -
             summary=f"Removed {KIND_WORDS[model]} from the record of "
             f"{record.practitioner.get_full_name()}",
         )
-        locked.delete()
-    if isinstance(locked, TrainingRecord):
-        path = locked.evidence_path
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        locked.delete()  # a certificate's file follows (receivers.py)
 
 
 def training_add(

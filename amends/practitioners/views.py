@@ -116,9 +116,7 @@ def practitioner_list(request: MemberRequest) -> HttpResponse:
 def practitioner_detail(request: MemberRequest, membership_pk: int) -> HttpResponse:
     membership = _practitioner(request, membership_pk)
     mine = membership.user_id == request.user.pk
-    return render(
-        request, "practitioners/record.html", _record_context(request, membership, mine)
-    )
+    return render(request, "practitioners/record.html", _record_context(request, membership, mine))
 
 
 @member_required(*PRACTICE_ROLES)
@@ -247,7 +245,11 @@ def _edit(request: MemberRequest, model: type[PractitionerRecord], pk: int) -> H
                 **values,
             )
         return services.record_update(
-            record=record, member=request.membership, by=request.user, loaded_version=loaded, **values
+            record=record,
+            member=request.membership,
+            by=request.user,
+            loaded_version=loaded,
+            **values,
         )
 
     return _form_page(
