@@ -21,6 +21,7 @@ from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
 from amends.demo.names import email_local_part, person_name
+from amends.demo.practitioners import load_demo_practitioners
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -170,6 +171,8 @@ class Command(BaseCommand):
         )
         for user in users.values():
             give_demo_authenticator(user)
+        # Before the demo cases are allocated: allocation asks for the training each case needs.
+        load_demo_practitioners(users=users, organisations=organisations)
         # The platform administrator enrols a passkey at first sign-in (a passkey
         # cannot be made from the command line); see README.
         User.objects.create_user(
