@@ -100,5 +100,5 @@ def test_allocation_refused_then_overridden_with_a_reason(
     )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The training is recorded.")).to_be_visible()
-    expect(page.get_by_role("cell", name="Restorative practice in schools")).to_be_visible()
+    expect(page.locator("dt", has_text="Restorative practice in schools")).to_be_visible()
     assert Membership.objects.filter(user=bob, organisation=org).exists()
