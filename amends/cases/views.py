@@ -244,7 +244,10 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     # The reason is asked for once a lead is refused for want of training, or was given.
     ask_reason = form.is_bound and (
         bool(form.data.get("override_reason"))
-        or any(m.endswith(services.ALLOCATE_ANYWAY) for m in form.errors.get("lead_facilitator", []))
+        or any(
+            str(m).endswith(services.ALLOCATE_ANYWAY)
+            for m in form.errors.get("lead_facilitator", [])
+        )
     )
     return render(
         request,

@@ -32,7 +32,7 @@ CERTIFICATE = (
     b"trailer <</Root 1 0 R>>\n%%EOF\n"
 )
 
-COURSES = {
+COURSES: dict[tuple[str, str], str] = {
     ("justice", TrainingLevel.PRACTITIONER): "Restorative justice facilitator skills (3 days)",
     ("justice", TrainingLevel.ADVANCED): "Advanced practice: sensitive and complex cases",
     ("schools", TrainingLevel.PRACTITIONER): "Restorative practice in schools: facilitator",
@@ -95,7 +95,9 @@ DEVELOPMENT = [
 SUPERVISORS = ["Dr Helen Marsh", "Colin Achterberg", "Mairead Quinlan"]
 
 
-def load_demo_practitioners(*, users: dict[str, User], organisations: dict[str, Organisation]):
+def load_demo_practitioners(
+    *, users: dict[str, User], organisations: dict[str, Organisation]
+) -> None:
     today = timezone.localdate()
     for n, (who, (org_key, training, expires_in, weeks, hours)) in enumerate(RECORDS.items()):
         user = next(u for email, u in users.items() if email.startswith(who + "."))
@@ -127,9 +129,7 @@ def load_demo_practitioners(*, users: dict[str, User], organisations: dict[str, 
                 **common,
                 held_on=today - datetime.timedelta(weeks=weeks + 10 * k),
                 supervisor=SUPERVISORS[n % len(SUPERVISORS)],
-                notes="Reflected on preparation and endings; no concerns."
-                if k == 0
-                else "",
+                notes="Reflected on preparation and endings; no concerns." if k == 0 else "",
             )
         for k, spent in enumerate(hours):
             DevelopmentActivity.objects.create(

@@ -26,9 +26,7 @@ KINDS: list[tuple[type[PractitionerRecord], str]] = [
 def _namer(model: type[PractitionerRecord], kind: str):  # type: ignore[no-untyped-def]
     def name(member: Membership, ids: list[int]) -> dict[int, RecordName]:
         records = list(
-            model.objects.visible_to(member)  # type: ignore[attr-defined]
-            .filter(pk__in=ids)
-            .select_related("practitioner")
+            model.objects.visible_to(member).filter(pk__in=ids).select_related("practitioner")
         )
         pages = dict(
             practitioners_of(member)

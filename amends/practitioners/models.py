@@ -10,7 +10,7 @@ decided by the practitioner's current memberships (`visible_to`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -46,7 +46,7 @@ def practitioners_of(member: Membership) -> models.QuerySet[Membership]:
     )
 
 
-class PractitionerRecordQuerySet(models.QuerySet["PractitionerRecord"]):
+class PractitionerRecordQuerySet(models.QuerySet[Any]):
     def visible_to(self, member: Membership | None) -> Self:
         """A coordinator sees the records of their organisation's practitioners; anyone
         who can take cases sees their own; nobody else sees any."""

@@ -65,9 +65,9 @@ def _practitioner(request: MemberRequest, membership_pk: int) -> Membership:
     )
 
 
-def _record(request: MemberRequest, model: type[PractitionerRecord], pk: int) -> Any:
+def _record(request: MemberRequest, model: Any, pk: int) -> Any:
     return get_visible_or_404(
-        model.objects.select_related("practitioner"),  # type: ignore[attr-defined]
+        model.objects.select_related("practitioner"),
         request.membership,
         pk=pk,
     )
@@ -167,7 +167,7 @@ def _form_page(
     )
 
 
-def _add(request: MemberRequest, model: type[PractitionerRecord], membership: Membership) -> Any:
+def _add(request: MemberRequest, model: Any, membership: Membership) -> Any:
     form_class, fields, word = FORMS[model]
     user = membership.user
     back = _record_page(request, user.pk)
@@ -216,10 +216,10 @@ def my_development_add(request: MemberRequest) -> HttpResponse:
     return _add(request, DevelopmentActivity, request.membership)
 
 
-def _edit(request: MemberRequest, model: type[PractitionerRecord], pk: int) -> HttpResponse:
+def _edit(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
     record = _record(request, model, pk)
     form_class, fields, word = FORMS[model]
-    editing = {"editing": True} if model is TrainingRecord else {}
+    editing: dict[str, Any] = {"editing": True} if model is TrainingRecord else {}
 
     def saved_form(saved: Any) -> forms.Form:
         initial = {name: getattr(saved, name) for name in fields}
@@ -285,7 +285,7 @@ def development_edit(request: MemberRequest, developmentactivity_pk: int) -> Htt
     return _edit(request, DevelopmentActivity, developmentactivity_pk)
 
 
-def _remove(request: MemberRequest, model: type[PractitionerRecord], pk: int) -> HttpResponse:
+def _remove(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
     record = _record(request, model, pk)
     back = _record_page(request, record.practitioner_id)
     error = ""
