@@ -400,6 +400,8 @@ def test_a_coordinator_records_training_with_its_certificate(as_alice, org, alic
     ).exists()
     detail = text(as_alice.get(reverse("practitioners:detail", args=[page.pk])))
     assert "Restorative practice in schools" in detail and "Kingsmead Teaching School Hub" in detail
+    log = text(as_alice.get(reverse("core:audit_log"), {"record_type": "trainingrecord"}))
+    assert "Ursula Underwood: Restorative practice in schools" in log
     download = as_alice.get(reverse("practitioners:training_evidence", args=[record.pk]))
     assert b"".join(download.streaming_content) == SMALL_PDF
     assert download["Content-Type"] == "application/pdf"
