@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "amends.website",
     "amends.training",
     "amends.reports",
+    "amends.practitioners",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("reports/", include("amends.reports.urls")),
     path("", include("amends.home.urls")),
     path("", include("amends.training.urls")),
+    path("", include("amends.practitioners.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

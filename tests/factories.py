@@ -8,6 +8,7 @@ gives a consistent set (the isolation walk relies on it).
 from __future__ import annotations
 
 import datetime
+import secrets
 import time
 
 import factory
@@ -21,6 +22,14 @@ from amends.accounts.models import User
 from amends.core.fields import decrypt, encrypt
 from amends.core.models import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
 from amends.people.models import IdentifierKind, Person, PersonIdentifier
+from amends.practitioners.models import (
+    PRACTITIONER_ROLES,
+    DevelopmentActivity,
+    Registration,
+    SupervisionSession,
+    TrainingLevel,
+    TrainingRecord,
+)
 
 _fake_gb = Faker("en_GB")
 
@@ -97,12 +106,41 @@ def totp_code(user, *, offset: int = 0) -> str:
 
 
 class MembershipFactory(DjangoModelFactory):
+    """A member. A facilitator or coordinator holds practitioner-level training in each of
+    the organisation's sectors, so cases can be given to them; MembershipFactory(trained=False)
+    for one without."""
+
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.FACILITATOR
+
+    @factory.post_generation
+    def trained(obj, create, extracted, **kwargs):
+        if not create or extracted is False or obj.role not in PRACTITIONER_ROLES:
+            return
+        have = set(
+            TrainingRecord.objects.filter(practitioner=obj.user).values_list("sector", flat=True)
+        )
+        TrainingRecord.objects.bulk_create(
+            TrainingRecord(
+                organisation=obj.organisation,
+                practitioner=obj.user,
+                title=f"Restorative practice: {Sector(sector).label.lower()}",
+                provider="Meadowbank Restorative Consultancy",
+                sector=sector,
+                level=TrainingLevel.PRACTITIONER,
+                completed_on=datetime.date(2025, 3, 14),
+                evidence_stored_name=secrets.token_hex(16),
+                evidence_content_type="application/pdf",
+                evidence_size=0,
+            )
+            for sector in obj.organisation.sectors
+            if sector not in have
+        )
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -541,3 +579,68 @@ class CertificateFactory(DjangoModelFactory):
     level = factory.SelfAttribute("enrolment.cohort.course.level")
     sector = Sector.JUSTICE
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+# Practitioners -----------------------------------------------------------------------
+
+
+def _practitioner_of(organisation_path="organisation"):
+    """A facilitator of the record's organisation, whose record it is."""
+    return factory.LazyAttribute(
+        lambda o: MembershipFactory(organisation=getattr(o, organisation_path)).user
+    )
+
+
+class TrainingRecordFactory(DjangoModelFactory):
+    """Training recorded from elsewhere, with its certificate written under MEDIA_ROOT."""
+
+    class Meta:
+        model = TrainingRecord
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    practitioner = _practitioner_of()
+    title = "Advanced restorative practice: harmful behaviour"
+    provider = "Restorative Justice Council"
+    sector = "justice"
+    level = TrainingLevel.ADVANCED
+    completed_on = datetime.date(2025, 9, 1)
+    evidence_stored_name = factory.LazyFunction(lambda: secrets.token_hex(16))
+    evidence_content_type = "application/pdf"
+    evidence_size = len(SMALL_PDF)
+
+    @factory.post_generation
+    def evidence(obj, create, extracted, **kwargs):
+        if create:
+            obj.evidence_path.parent.mkdir(parents=True, exist_ok=True)
+            obj.evidence_path.write_bytes(extracted or SMALL_PDF)
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    practitioner = _practitioner_of()
+    body = "Restorative Justice Council"
+    number = factory.Sequence(lambda n: f"RJC{n:05d}")
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class SupervisionSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = SupervisionSession
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    practitioner = _practitioner_of()
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=14))
+    supervisor = "Dr Helen Marsh"
+
+
+class DevelopmentActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = DevelopmentActivity
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    practitioner = _practitioner_of()
+    done_on = factory.LazyFunction(timezone.localdate)
+    activity = "Peer observation of a conference"
+    hours = 3

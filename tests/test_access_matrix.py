@@ -35,12 +35,14 @@ ROLES = [C, F, R, V, T, ADMIN, ANONYMOUS]
 #   ("their people",)  coordinators; facilitators only for people in their own cases
 #   ("coordinators",)  coordinators only
 #   ("own referrals",) coordinators; referrers only their own referrals
+#   ("own record",)    coordinators; facilitators only their own practitioner record
 #   "anyone"           public pages, signed out too
 #   "signed in"        anyone signed in, with or without a membership
 #   "platform admin"   platform administrators only
 CASE_TEAM = ("case team",)
 THEIR_PEOPLE = ("their people",)
 OWN_REFERRALS = ("own referrals",)
+OWN_RECORD = ("own record",)  # coordinators; a facilitator only their own practitioner record
 EXPECTED: dict[str, object] = {
     "core:home": "anyone",
     "core:accessibility": "anyone",
@@ -192,6 +194,23 @@ EXPECTED: dict[str, object] = {
         ]
     },
     "reports:settings": {C},
+    "referrals:harm_type_advanced": {C},
+    "practitioners:list": {C},
+    "practitioners:settings": {C},
+    "practitioners:detail": {C},
+    "practitioners:training_add": {C},
+    "practitioners:registration_add": {C},
+    "practitioners:supervision_add": {C},
+    "practitioners:development_add": {C},
+    "practitioners:training_edit": {C},
+    "practitioners:training_remove": {C},
+    "practitioners:registration_edit": {C},
+    "practitioners:supervision_edit": {C},
+    "practitioners:training_evidence": OWN_RECORD,
+    "practitioners:development_edit": OWN_RECORD,
+    "practitioners:development_remove": OWN_RECORD,
+    "practitioners:mine": {C, F},
+    "practitioners:mine_development_add": {C, F},
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -250,7 +269,7 @@ def allowed(rule: object, role: str, scenario: str) -> bool:
         return role == ADMIN
     if scenario == "elsewhere" or role == ADMIN:
         return False
-    if rule in (CASE_TEAM, THEIR_PEOPLE):
+    if rule in (CASE_TEAM, THEIR_PEOPLE, OWN_RECORD):
         return role == C or (role == F and scenario == "mine")
     if rule == OWN_REFERRALS:
         return role == C or (role == R and scenario == "mine")
@@ -306,6 +325,10 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
         if case is not None and scenario != "elsewhere":
             case.lead_facilitator = bob if scenario == "mine" else alice
             case.save()
+        if hasattr(obj, "practitioner_id") and scenario != "elsewhere":
+            # A facilitator's own practitioner record, or a colleague's.
+            obj.practitioner = bob if scenario == "mine" else alice
+            obj.save()
         if obj._meta.model_name == "referral" and scenario != "elsewhere":
             obj.referred_by = rita if scenario == "mine" else alice
             obj.save()

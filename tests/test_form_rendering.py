@@ -98,7 +98,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.agreements.forms.ResolveForm": lambda w: {},
     "amends.agreements.forms.PaymentForm": lambda w: {},
     "amends.cases.forms.CaseFilterForm": lambda w: {"member": w.member},
-    "amends.cases.forms.AllocateForm": lambda w: {"member": w.member},
+    "amends.cases.forms.AllocateForm": lambda w: {"member": w.member, "case": w.case},
     "amends.cases.forms.CaseDetailsForm": lambda w: {"instance": w.case},
     "amends.cases.forms.PartyAddForm": lambda w: {
         "case": w.case,
@@ -192,6 +192,11 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.training.forms.ResultForm": lambda w: {},
     "amends.training.forms.RevokeForm": lambda w: {},
     "amends.training.forms.CertificateCheckForm": lambda w: {},
+    "amends.practitioners.forms.TrainingForm": lambda w: {},
+    "amends.practitioners.forms.RegistrationForm": lambda w: {},
+    "amends.practitioners.forms.SupervisionForm": lambda w: {},
+    "amends.practitioners.forms.DevelopmentForm": lambda w: {},
+    "amends.practitioners.forms.PracticeSettingsForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

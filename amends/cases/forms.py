@@ -29,6 +29,7 @@ from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
 from amends.core.models import Membership, Role, Sector
 from amends.people.models import Person
+from amends.practitioners.standing import standing_notes
 from amends.referrals.models import HarmType
 
 
@@ -170,22 +171,38 @@ class AllocateForm(forms.Form):
         empty_label="No co-facilitator",
         error_messages={"invalid_choice": "Choose a facilitator from the list"},
     )
+    override_reason = forms.CharField(
+        label="Reason to allocate anyway",
+        help_text="Only if the lead facilitator does not hold the training this case needs. "
+        "It shows on the case and in the audit log: do not name the people in the case.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, member: Membership, case: Case | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         facilitators = facilitators_with_caseload(member)
         read: list[list[Any]] = []
+        # What each facilitator lacks to lead this case ("no schools training"), read with them.
+        notes: dict[int, str] = {}
 
         def read_once() -> list[Any]:
             if not read:
                 read.append(list(facilitators))
+                if case is not None:
+                    notes.update(standing_notes(read[0], case))
             return read[0]
+
+        def label(user: Any) -> str:
+            note = notes.get(user.pk)
+            return caseload_label(user) + (f" ({note})" if note else "")
 
         for name in ("lead_facilitator", "co_facilitator"):
             field: Any = self.fields[name]
             field.iterator = lambda f: _SharedChoices(f, read_once)
             field.queryset = facilitators  # checks a posted choice; the lists use read_once
-            field.label_from_instance = caseload_label
+            field.label_from_instance = label
 
 
 class CaseDetailsForm(forms.ModelForm):

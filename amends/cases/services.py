@@ -46,6 +46,8 @@ from amends.core.concurrency import (
     version_of,
 )
 from amends.core.models import AuditAction, Membership, Organisation, Role
+from amends.practitioners.models import AllocationOverride
+from amends.practitioners.standing import allocation_gap
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -201,12 +203,23 @@ def _facilitator_membership(organisation: Organisation, user: User | None) -> Me
     )
 
 
-def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
+ALLOCATE_ANYWAY = "Record their training, or give a reason to allocate anyway."
+
+
+def case_allocate(
+    *, case: Case, lead: User, co: User | None, by: User, override_reason: str = ""
+) -> Case:
+    """Give the case to a lead (and co-) facilitator. The lead must hold the training the
+    case needs (amends.practitioners.standing), unless a coordinator gives a reason."""
+    override_reason = " ".join(override_reason.split())
     with transaction.atomic():
         current = case_lock_open(case)
         errors: dict[str, str] = {}
+        gap = None
         if _facilitator_membership(case.organisation, lead) is None:
             errors["lead_facilitator"] = "Choose a facilitator or coordinator of this service"
+        elif (gap := allocation_gap(lead, case)) and not override_reason:
+            errors["lead_facilitator"] = f"{gap} {ALLOCATE_ANYWAY}"
         if co is not None:
             if co == lead:
                 errors["co_facilitator"] = "The co-facilitator must be someone other than the lead"
@@ -234,6 +247,28 @@ def case_allocate(*, case: Case, lead: User, co: User | None, by: User) -> Case:
         case.save()
         names = lead.get_full_name() + (f" with {co.get_full_name()}" if co else "")
         event_record(case=case, by=by, code="allocated", summary=f"Allocated to {names}")
+        if gap:
+            override = AllocationOverride(
+                organisation_id=case.organisation_id,
+                case=case,
+                facilitator=lead,
+                missing=gap,
+                reason=override_reason,
+                created_by=by,
+                updated_by=by,
+            )
+            override.full_clean()
+            override.save()
+            summary = (
+                f"Allocated without the training the case needs ({gap.rstrip('.')}). "
+                f"Reason: {override_reason}"
+            )
+            event_record(
+                case=case,
+                by=by,
+                code="allocation_override",
+                summary=summary if len(summary) <= 300 else summary[:299] + "…",
+            )
     return case
 
 

@@ -224,6 +224,7 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     form = AllocateForm(
         form_data(request),
         member=request.membership,
+        case=case,
         initial={"lead_facilitator": case.lead_facilitator, "co_facilitator": case.co_facilitator},
     )
     if request.method == "POST" and form.is_valid():
@@ -233,13 +234,26 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
                 lead=form.cleaned_data["lead_facilitator"],
                 co=form.cleaned_data["co_facilitator"],
                 by=request.user,
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"{case.reference} is allocated.")
             return redirect("cases:detail", case_pk=case.pk)
-    return render(request, "cases/case_allocate.html", {"case": case, "form": form})
+    # The reason is asked for once a lead is refused for want of training, or was given.
+    ask_reason = form.is_bound and (
+        bool(form.data.get("override_reason"))
+        or any(
+            str(m).endswith(services.ALLOCATE_ANYWAY)
+            for m in form.errors.get("lead_facilitator", [])
+        )
+    )
+    return render(
+        request,
+        "cases/case_allocate.html",
+        {"case": case, "form": form, "ask_reason": ask_reason},
+    )
 
 
 @member_required(*CASE_ROLES)

@@ -21,6 +21,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/"),
     ("Website", "website:dashboard", (), "/site-admin/"),
     ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/"),
+    ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/"),
+    ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/"),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it

@@ -28,8 +28,26 @@ DEFAULT_HARM_TYPES = [
     "Harassment or bullying",
     "Neighbour dispute or anti-social behaviour",
     "Online harm",
+    "Domestic abuse",
+    "Sexual harm",
+    "Stalking",
+    "Serious violence",
     "Other",
 ]
+
+# Kinds of harm that need extra care: a lead facilitator needs advanced training for them.
+NEEDS_ADVANCED_TRAINING = {
+    "domestic abuse",
+    "sexual harm",
+    "stalking",
+    "hate crime",
+    "hate incident",
+    "serious violence",
+}
+
+
+def needs_advanced_training(name: str) -> bool:
+    return " ".join(name.split()).lower() in NEEDS_ADVANCED_TRAINING
 
 
 class HarmTypeQuerySet(OrganisationQuerySet):
@@ -40,7 +58,12 @@ class HarmTypeQuerySet(OrganisationQuerySet):
         if not self.model.objects.filter(organisation=organisation).exists():
             self.model.objects.bulk_create(
                 [
-                    self.model(organisation=organisation, name=name, position=i)
+                    self.model(
+                        organisation=organisation,
+                        name=name,
+                        position=i,
+                        needs_advanced_training=needs_advanced_training(name),
+                    )
                     for i, name in enumerate(DEFAULT_HARM_TYPES)
                 ],
                 ignore_conflicts=True,  # two first requests at once
@@ -54,6 +77,11 @@ class HarmType(OrganisationOwned):
     name = models.CharField(max_length=80)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    needs_advanced_training = models.BooleanField(
+        "Needs advanced training",
+        default=False,
+        help_text="A lead facilitator needs advanced training for the case's sector.",
+    )
 
     objects = HarmTypeQuerySet.as_manager()
 

@@ -31,6 +31,7 @@ from amends.referrals.models import (
     ReferralSource,
     ReferralStatus,
     Risk,
+    needs_advanced_training,
     referral_problems,
 )
 
@@ -413,6 +414,7 @@ def harm_type_add(*, organisation: Organisation, name: str, by: User) -> HarmTyp
             organisation=organisation,
             name=name,
             position=(last.position + 1) if last else 0,
+            needs_advanced_training=needs_advanced_training(name),
             created_by=by,
             updated_by=by,
         )
@@ -437,6 +439,23 @@ def harm_type_set_active(*, harm_type: HarmType, active: bool, by: User) -> Harm
             organisation=harm_type.organisation,
             record=harm_type,
             summary=("Restored" if active else "Retired") + f" the harm type “{harm_type.name}”",
+        )
+    return harm_type
+
+
+def harm_type_set_needs_advanced(*, harm_type: HarmType, needed: bool, by: User) -> HarmType:
+    """Say whether a lead facilitator needs advanced training for this kind of harm."""
+    with transaction.atomic():
+        harm_type.needs_advanced_training = needed
+        harm_type.updated_by = by
+        harm_type.save(update_fields=["needs_advanced_training", "updated_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            organisation=harm_type.organisation,
+            record=harm_type,
+            summary=f"“{harm_type.name}” "
+            + ("needs advanced training" if needed else "no longer needs advanced training"),
         )
     return harm_type
 

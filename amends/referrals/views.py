@@ -291,3 +291,17 @@ def harm_type_toggle(request: MemberRequest, harm_type_pk: int) -> HttpResponse:
             f"“{harm_type.name}” is {'back in' if harm_type.is_active else 'retired from'} the list.",
         )
     return redirect("referrals:harm_types")
+
+
+@member_required(Role.COORDINATOR)
+def harm_type_advanced(request: MemberRequest, harm_type_pk: int) -> HttpResponse:
+    harm_type = get_visible_or_404(HarmType, request.membership, pk=harm_type_pk)
+    if request.method == "POST":
+        needed = not harm_type.needs_advanced_training
+        services.harm_type_set_needs_advanced(harm_type=harm_type, needed=needed, by=request.user)
+        messages.success(
+            request,
+            f"Cases of “{harm_type.name}” {'need' if needed else 'no longer need'} a lead "
+            "facilitator with advanced training.",
+        )
+    return redirect("referrals:harm_types")

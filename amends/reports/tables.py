@@ -2,7 +2,7 @@
 
 A table is built from aggregate rows; `suppress()` then hides what could identify
 someone, and the page, the CSV, the XLSX and the PDF all render the same
-suppressed table. See docs/decisions/0012-report-figures-and-suppression.md.
+suppressed table. See docs/decisions/0014-report-figures-and-suppression.md.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from amends.demo.names import email_local_part, person_name
 from amends.demo.website import load_demo_website
 from amends.demo.training import load_demo_training
 from amends.demo.reports import load_demo_report_settings
+from amends.demo.practitioners import load_demo_practitioners
 from amends.people.models import (
     AgeBand,
     ContactMethod,
@@ -174,6 +175,8 @@ class Command(BaseCommand):
         )
         for user in users.values():
             give_demo_authenticator(user)
+        # Before the demo cases are allocated: allocation asks for the training each case needs.
+        load_demo_practitioners(users=users, organisations=organisations)
         # The platform administrator enrols a passkey at first sign-in (a passkey
         # cannot be made from the command line); see README.
         User.objects.create_user(
