@@ -122,6 +122,13 @@ EXPECTED: dict[str, object] = {
     "outcomes:feedback_by_phone": CASE_TEAM,
     "outcomes:questions": {C},
     "outcomes:feedback_thanks": "anyone",
+    "api_keys:list": {C},
+    "api_keys:new": {C},
+    "api_keys:revoke": {C},
+    "deliveries:list": {C},
+    "deliveries:try_again": {C},
+    "api:openapi-json": "anyone",
+    "api:openapi-view": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -133,6 +140,12 @@ NOT_IN_THE_MATRIX = {
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
     "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
+    "api:api-root": "the API's own root, answered by the API (test_api.py)",
+    "api:harm_types": "an API key, not a session, opens it (test_api.py, test_api_contract.py)",
+    "api:referral_create": "an API key, not a session, opens it (test_api.py)",
+    "api:referral_list": "an API key, not a session, opens it (test_api.py)",
+    "api:referral_detail": "an API key, not a session, opens it; another organisation's or "
+    "another key's referral is a 404 (test_api.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

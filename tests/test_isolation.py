@@ -24,6 +24,8 @@ NOT_RECORDS = {
     "token": "a one-time secret token (invitations), checked by hash",
     "key": "allauth's password-reset key",
     "uidb36": "allauth's password-reset user id, paired with its key",
+    "referral_id": "the API's referral id, read with an API key rather than a session "
+    "(tests/test_api.py: another organisation's referral, or another key's, is a 404)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
 }
