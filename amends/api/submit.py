@@ -190,9 +190,11 @@ def _make(api_key: ApiKey, body: dict[str, Any]) -> Referral:
     people = people_forms(data, len(people_given))
     form_ok = form.is_valid()
     people_ok = [p.is_valid() for p in people]
-    errors += _form_errors(form)
+    written_wrong = {e["field"] for e in errors}
+    found = _form_errors(form)
     for n, person in enumerate(people):
-        errors += _form_errors(person, f"people[{n}].")
+        found += _form_errors(person, f"people[{n}].")
+    errors += [e for e in found if e["field"] not in written_wrong]
     for problem in errors:
         if problem["field"] == "harm_type":
             problem["detail"] += ": " + ", ".join(h.name for h in harm_types.values())
