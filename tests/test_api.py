@@ -351,3 +351,8 @@ def test_every_call_is_audited_and_the_key_marked_used(system, made):
     )
     made.api_key.refresh_from_db()
     assert made.api_key.last_used_at is not None
+
+
+@pytest.mark.parametrize("referral_id", ["abc", "99999999999999999999999", "-1"])
+def test_a_referral_id_that_is_no_referral_is_404(system, referral_id):
+    problem(system.get(f"/referrals/{referral_id}"), 404)

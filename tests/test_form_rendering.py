@@ -150,6 +150,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.referrals.forms.AcceptForm": lambda w: {},
     "amends.referrals.forms.DeclineForm": lambda w: {},
     "amends.referrals.forms.HarmTypeForm": lambda w: {},
+    "amends.api.forms.ApiKeyForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

@@ -70,6 +70,7 @@ Errors are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `de
 {RECEIVER_GUIDE}
 """.strip()
 
+BIGGEST_ID = 2**63 - 1
 ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 429: Problem}
 
 
@@ -363,7 +364,7 @@ def _cursor(value: str | None) -> int | None:
         number = int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
     except (ValueError, binascii.Error, UnicodeDecodeError):
         number = -1
-    if number <= 0:
+    if not 0 < number <= BIGGEST_ID:
         raise invalid(
             [{"field": "cursor", "detail": "Use the next_cursor of the page before, unchanged"}]
         )
@@ -411,12 +412,15 @@ def referral_list(request: HttpRequest, page: Query[PageQuery]) -> HttpResponse:
     url_name="referral_detail",
     tags=["referrals"],
 )
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     key = require(request, Scope.READ_REFERRALS)
+    # Anything that is not the id of a referral this key submitted is simply not found.
+    if not referral_id.isdigit() or int(referral_id) > BIGGEST_ID:
+        raise Http404
     submission = (
         ApiSubmission.objects.of_key(key)
         .select_related("referral__case")
-        .filter(referral_id=referral_id)
+        .filter(referral_id=int(referral_id))
         .first()
     )
     if submission is None:
