@@ -65,7 +65,8 @@ class KeyClient:
 
     def __init__(self, key: str | None):
         self.key = key
-        self.client = Client()
+        # As a real client: no session, and Django's CSRF check on.
+        self.client = Client(enforce_csrf_checks=True)
 
     def _headers(self, headers):
         sent = {} if self.key is None else {"Authorization": f"Bearer {self.key}"}
