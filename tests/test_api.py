@@ -356,3 +356,13 @@ def test_every_call_is_audited_and_the_key_marked_used(system, made):
 @pytest.mark.parametrize("referral_id", ["abc", "99999999999999999999999", "-1"])
 def test_a_referral_id_that_is_no_referral_is_404(system, referral_id):
     problem(system.get(f"/referrals/{referral_id}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"), [("{not json", 400), ("[1, 2]", 422), ('"a referral"', 422)]
+)
+def test_a_body_that_is_not_a_json_object_is_refused(system, body, status):
+    response = system.post("/referrals", body)
+
+    problem(response, status)
+    assert Referral.objects.count() == 0

@@ -80,6 +80,8 @@ def test_every_documented_status_of_every_operation(
     assert call(referrals, "POST", conflict).status_code == 409
     invalid = system.post("/referrals", referral_body(incident_summary=""), idempotency_key="k2")
     assert call(referrals, "POST", invalid).status_code == 422
+    unreadable = system.post("/referrals", "{not json", idempotency_key="k3")
+    assert call(referrals, "POST", unreadable).status_code == 400
     assert call(referrals, "POST", nobody.post("/referrals", referral_body())).status_code == 401
     assert call(referrals, "POST", reader.post("/referrals", referral_body())).status_code == 403
 

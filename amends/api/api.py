@@ -49,8 +49,8 @@ answer is 429 with a `Retry-After` header saying how many seconds to wait.
 
 ## Submitting a referral once
 
-Send an `Idempotency-Key` header (any text up to 100 characters, unique to the referral, such
-as your crime reference and a sequence number) with each `POST /referrals`. If the answer does
+Send an `Idempotency-Key` header (up to 100 characters, unique to the referral: a UUID your
+system makes for it is best; put no personal details in it) with each `POST /referrals`. If the answer does
 not reach you, send the same request again with the same key: you get the referral the first
 request made (200, `Idempotent-Replayed: true`), never a second one. The same key with a
 different body is refused with 409.
@@ -224,6 +224,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # the only one raised by the API itself: a body it cannot read
+        return problem_response(
+            request,
+            ApiProblem(400, "unreadable", "Body cannot be read", "The body must be a JSON object."),
+        )
     return problem_response(request, ApiProblem(exc.status_code, "error", str(exc), str(exc)))
 
 
@@ -330,7 +335,14 @@ def harm_types(request: HttpRequest) -> HttpResponse:
 
 @api.post(
     "/referrals",
-    response={201: ReferralOut, 200: ReferralOut, 409: Problem, 422: Problem, **ERRORS},
+    response={
+        201: ReferralOut,
+        200: ReferralOut,
+        400: Problem,
+        409: Problem,
+        422: Problem,
+        **ERRORS,
+    },
     summary="Submit a referral",
     description="The same checks as the referral form. Send an `Idempotency-Key` header: the "
     "same key and body again returns the referral already made (200) rather than making "

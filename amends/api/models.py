@@ -30,9 +30,6 @@ class Scope(models.TextChoices):
 class ApiKeyQuerySet(OrganisationQuerySet):
     readable_by = (Role.COORDINATOR,)
 
-    def usable(self) -> Self:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
 
 class ApiKey(OrganisationOwned):
     name = models.CharField(max_length=100)
