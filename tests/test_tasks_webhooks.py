@@ -147,6 +147,18 @@ def test_a_failing_receiver_is_tried_again_waiting_longer_each_time(made, alice,
     assert len(set(receiver.ids())) == 1 and len(receiver.requests) == 3
 
 
+def test_a_redirect_is_not_followed_but_tried_again_later(made, alice, receiver):
+    receiver.answers = [302]
+    referral_accept(referral=submitted(made), by=alice, planned_process="mediation_direct")
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.last_error) == (
+        DeliveryStatus.PENDING,
+        "The receiver answered 302",
+    )
+    assert len(receiver.requests) == 1  # no GET to the address it named
+
+
 def test_a_receiver_that_cannot_be_reached_is_retried(made, alice, receiver):
     receiver.close()  # nobody is listening
     referral_accept(referral=submitted(made), by=alice, planned_process="mediation_direct")

@@ -39,9 +39,16 @@ class Receiver:
                 status = receiver.answers.pop(0) if receiver.answers else 200
                 try:
                     self.send_response(status)
+                    if 300 <= status < 400:
+                        self.send_header("Location", "/somewhere-else")
                     self.end_headers()
                 except OSError:
                     pass  # the sender is gone
+
+            def do_GET(self):
+                receiver.requests.append({"headers": dict(self.headers), "body": b"", "get": True})
+                self.send_response(200)
+                self.end_headers()
 
             def log_message(self, *args):
                 pass

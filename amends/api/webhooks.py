@@ -74,6 +74,16 @@ that the delivery is shown to the service's coordinators as failed, and they can
 """.strip()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: following it would turn the POST into a GET."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"{SIGNATURE_VERSION}={digest.hexdigest()}"
@@ -130,9 +140,7 @@ def send_webhook(delivery: Delivery) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310  (the scheme is checked above)
-            request, timeout=settings.AMENDS_WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
+        with _OPENER.open(request, timeout=settings.AMENDS_WEBHOOK_TIMEOUT_SECONDS) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryFailed(f"The receiver answered {exc.code}") from None
