@@ -10,8 +10,12 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-postgres lint bench setup python-env frontend migrate demo check-deploy clean
 
-## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000
+## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000,
+## with a background worker beside the web server (Ctrl-C stops both)
 run: setup migrate demo
+	DEBUG=true $(PY) manage.py requeue_deliveries
+	DEBUG=true $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite, browser tests included (SQLite; set DATABASE_URL for PostgreSQL)

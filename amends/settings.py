@@ -98,6 +98,12 @@ INSTALLED_APPS = [
     "amends.training",
     "amends.reports",
     "amends.practitioners",
+    # Background work and the API for agency systems (docs/decisions/0008).
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",  # serves its documentation page's scripts from our own static files
+    "amends.tasks",
+    "amends.api",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +125,7 @@ MIDDLEWARE = [
     "amends.core.middleware.CurrentMembershipMiddleware",
     "amends.home.middleware.RecordElsewhereMiddleware",
     "amends.core.middleware.NoStoreMiddleware",
+    "amends.api.middleware.ApiCallAuditMiddleware",
 ]
 
 ROOT_URLCONF = "amends.urls"
@@ -363,3 +370,21 @@ ACCOUNT_RATE_LIMITS["website_form"] = "10/10m/ip"
 # the next person; enrolled people get a reminder this many days before their course.
 TRAINING_OFFER_DAYS = int(os.environ.get("TRAINING_OFFER_DAYS", "5"))
 TRAINING_REMINDER_DAYS = int(os.environ.get("TRAINING_REMINDER_DAYS", "7"))
+# Background work: django-tasks with its database back end; `manage.py db_worker` runs the
+# tasks (`make run` starts one beside the web server). See docs/decisions/0008.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often a failing delivery is tried, and how long to wait between tries (doubling).
+AMENDS_TASK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_TASK_MAX_ATTEMPTS", "8"))
+AMENDS_TASK_FIRST_RETRY_SECONDS = int(os.environ.get("AMENDS_TASK_FIRST_RETRY_SECONDS", "30"))
+
+# The API for agency systems (amends/api): requests a minute for each key, and how long
+# a webhook receiver has to answer.
+AMENDS_API_RATE = os.environ.get("AMENDS_API_RATE", "120/min")
+AMENDS_WEBHOOK_TIMEOUT_SECONDS = 10
+# Plain http:// webhook addresses, for trying the API on one machine only.
+AMENDS_WEBHOOK_ALLOW_HTTP = env_bool("AMENDS_WEBHOOK_ALLOW_HTTP", DEBUG)

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from amends.api.api import api
 from amends.core import urls as core_urls
 from amends.home import urls as home_urls
 
@@ -21,5 +22,8 @@ urlpatterns = [
     path("", include("amends.home.urls")),
     path("", include("amends.training.urls")),
     path("", include("amends.practitioners.urls")),
+    path("api/v1/", api.urls),
+    path("organisation/api-keys/", include("amends.api.urls")),
+    path("organisation/deliveries/", include("amends.tasks.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

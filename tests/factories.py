@@ -644,3 +644,39 @@ class DevelopmentActivityFactory(DjangoModelFactory):
     done_on = factory.LazyFunction(timezone.localdate)
     activity = "Peer observation of a conference"
     hours = 3
+# The API and background work ------------------------------------------------------
+
+from amends.api.models import ApiKey, Scope  # noqa: E402
+from amends.tasks.models import Delivery, DeliveryStatus  # noqa: E402
+
+
+class ApiKeyFactory(DjangoModelFactory):
+    """A key whose secret is its name's test value: `ApiKeyFactory(key="…")` to call with it."""
+
+    class Meta:
+        model = ApiKey
+
+    class Params:
+        key = factory.Sequence(lambda n: f"amends_test{n}_secret-part-{n}")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Crime system {n}")
+    prefix = factory.LazyAttribute(lambda o: o.key.rsplit("_", 1)[0])
+    key_hash = factory.LazyAttribute(lambda o: ApiKey.hash_key(o.key))
+    scopes = factory.LazyFunction(lambda: list(Scope.values))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=90))
+
+
+class DeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "webhook"
+    event = "referral.accepted"
+    sender_type = "apikey"
+    sender_id = "0"
+    destination = "https://crime-system.example/amends"
+    status = DeliveryStatus.FAILED
+    attempts = 8
+    last_error = "The receiver answered 503"

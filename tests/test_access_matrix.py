@@ -211,6 +211,13 @@ EXPECTED: dict[str, object] = {
     "practitioners:development_remove": OWN_RECORD,
     "practitioners:mine": {C, F},
     "practitioners:mine_development_add": {C, F},
+    "api_keys:list": {C},
+    "api_keys:new": {C},
+    "api_keys:revoke": {C},
+    "deliveries:list": {C},
+    "deliveries:try_again": {C},
+    "api:openapi-json": "anyone",
+    "api:openapi-view": "anyone",
 }
 
 # URLs outside the matrix, and where they are covered instead.
@@ -232,6 +239,12 @@ NOT_IN_THE_MATRIX = {
     "reports:sharing_agree": "POST only, acts on the user's own organisation (test_reports_sharing.py)",
     "reports:sharing_withdraw": "POST only, acts on the user's own organisation's sharing "
     "(test_reports_sharing.py)",
+    "api:api-root": "the API's own root, answered by the API (test_api.py)",
+    "api:harm_types": "an API key, not a session, opens it (test_api.py, test_api_contract.py)",
+    "api:referral_create": "an API key, not a session, opens it (test_api.py)",
+    "api:referral_list": "an API key, not a session, opens it (test_api.py)",
+    "api:referral_detail": "an API key, not a session, opens it; another organisation's or "
+    "another key's referral is a 404 (test_api.py)",
 }
 # allauth's sign-in, password and second-factor pages act on the signed-in user's own
 # account only (tests/test_mfa.py, test_lockout.py, test_enumeration.py).

@@ -29,6 +29,8 @@ NOT_RECORDS = {
     "number": "a published version of a public web page (tests/test_website.py)",
     "sector": "a public training programme page, named by its sector (tests/test_website.py, "
     "tests/test_training.py)",
+    "referral_id": "the API's referral id, read with an API key rather than a session "
+    "(tests/test_api.py: another organisation's referral, or another key's, is a 404)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from amends.cases.models import Case, Party, PartyRole
@@ -37,6 +38,10 @@ from amends.referrals.models import (
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
+
+# Sent inside the transaction that accepts or declines a referral, with `referral=`: the API
+# records a webhook for the key that submitted it (amends/api/webhooks.py).
+referral_decided = Signal()
 
 PARTY_ROLE_FOR = {
     ProposedRole.HARMED: PartyRole.HARMED,
@@ -343,6 +348,7 @@ def referral_accept(
         locked.save(
             update_fields=["status", "decided_at", "decided_by", "updated_by", "updated_at"]
         )
+        referral_decided.send(sender=Referral, referral=locked)
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
@@ -393,6 +399,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
         locked.updated_by = by
         locked.full_clean()
         locked.save()
+        referral_decided.send(sender=Referral, referral=locked)
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
