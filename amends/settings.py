@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "amends.core.middleware.SessionLimitsMiddleware",
     "amends.accounts.middleware.SecondFactorRequiredMiddleware",
     "amends.core.middleware.CurrentMembershipMiddleware",
+    "amends.core.vocabulary.SectorWordsMiddleware",
     "amends.home.middleware.RecordElsewhereMiddleware",
     "amends.core.middleware.NoStoreMiddleware",
 ]
@@ -132,8 +133,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "amends.core.context_processors.amends",
+                "amends.core.context_processors.words",
             ],
-            "builtins": ["amends.core.templatetags.govuk"],
+            "builtins": ["amends.core.templatetags.govuk", "amends.core.templatetags.words"],
         },
     }
 ]
