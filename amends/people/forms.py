@@ -8,7 +8,8 @@ from django import forms
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
-from amends.people.models import AgeBand, IdentifierKind, Person
+from amends.core.vocabulary import current_words, identifier_choices
+from amends.people.models import AgeBand, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -131,7 +132,7 @@ def _age_in_band(age: int, band: str) -> bool:
 class IdentifierForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of identifier",
-        choices=IdentifierKind.choices,
+        choices=identifier_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the kind of identifier",
@@ -141,13 +142,16 @@ class IdentifierForm(forms.Form):
     value = forms.CharField(
         label="Identifier",
         max_length=30,
-        help_text="Police reference like 41/12345/26; unique pupil number like A123456789012; "
-        "tenancy reference like TEN-004512; prisoner number like A1234BC.",
         error_messages={
             "required": "Enter the identifier",
             "max_length": "The identifier must be 30 characters or fewer",
         },
     )
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value"].help_text = current_words().identifier_hint()
 
 
 class PersonSearchForm(forms.Form):

@@ -17,31 +17,20 @@ from amends.core.models import (
     Role,
     Sector,
 )
+from amends.core.vocabulary import current_words, harm_type_defaults
 from amends.people.models import AgeBand, IdentifierKind, Person
-
-DEFAULT_HARM_TYPES = [
-    "Violence",
-    "Burglary",
-    "Criminal damage",
-    "Theft",
-    "Hate incident",
-    "Harassment or bullying",
-    "Neighbour dispute or anti-social behaviour",
-    "Online harm",
-    "Other",
-]
 
 
 class HarmTypeQuerySet(OrganisationQuerySet):
     readable_by = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER)
 
     def for_organisation(self, organisation: Organisation) -> Self:
-        """The organisation's list, starting it with the standard harm types the first time."""
+        """The organisation's list, starting it the first time with its sectors' harm types."""
         if not self.model.objects.filter(organisation=organisation).exists():
             self.model.objects.bulk_create(
                 [
                     self.model(organisation=organisation, name=name, position=i)
-                    for i, name in enumerate(DEFAULT_HARM_TYPES)
+                    for i, name in enumerate(harm_type_defaults(organisation.sectors))
                 ],
                 ignore_conflicts=True,  # two first requests at once
             )
@@ -49,7 +38,7 @@ class HarmTypeQuerySet(OrganisationQuerySet):
 
 
 class HarmType(OrganisationOwned):
-    """A kind of harm. Each organisation keeps its own list, starting from the standard one."""
+    """A kind of harm. Each organisation keeps its own list, starting from its sectors' one."""
 
     name = models.CharField(max_length=80)
     position = models.PositiveSmallIntegerField(default=0)
@@ -87,17 +76,19 @@ class DeclineReason(models.TextChoices):
     DUPLICATE = "duplicate", "Already referred"
     NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information"
     OTHER_SERVICE = "other_service", "Better met by another service"
+    # Each sector says this in its own words (core.vocabulary), e.g. the behaviour policy.
+    HANDLED_OTHERWISE = "handled_otherwise", "Better dealt with another way"
 
 
 class ProposedRole(models.TextChoices):
-    HARMED = "harmed", "Harmed person"
-    RESPONSIBLE = "responsible", "Responsible person"
-    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the harmed person"
-    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the responsible person"
-    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the harmed person"
-    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the responsible person"
+    HARMED = "harmed", "Person harmed"
+    RESPONSIBLE = "responsible", "Person responsible"
+    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the person harmed"
+    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the person responsible"
+    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the person harmed"
+    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the person responsible"
     COMMUNITY = "community", "Community member"
-    PROFESSIONAL = "professional", "Professional, such as a teacher, social worker or officer"
+    PROFESSIONAL = "professional", "Professional, such as a social worker or officer"
     OTHER = "other", "Someone else affected"
 
 
@@ -278,6 +269,9 @@ class Referral(OrganisationOwned):
     def __str__(self) -> str:
         return f"Referral {self.pk} from {self.source_agency}"
 
+    def get_decline_reason_display(self) -> str:
+        return current_words().decline_label(self.decline_reason)
+
     @property
     def risk_codes(self) -> list[str]:
         return _codes(self.risks)
@@ -329,6 +323,9 @@ class ReferralPerson(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.get_role_display()})"
+
+    def get_role_display(self) -> str:
+        return current_words().role_label(self.role)
 
     @property
     def need_codes(self) -> list[str]:
