@@ -162,7 +162,7 @@ def test_the_coordinator_sees_every_detail_but_no_contact_details(as_alice, org)
     page = page_text(as_alice.get(reverse("referrals:detail", args=[referral.pk])))
     for _, given, family, _ in FIVE:
         assert f"{given} {family}" in page
-    assert "Supporter of the harmed person" in page and "Community member" in page
+    assert "Supporter of the person harmed" in page and "Community member" in page
     assert "Language: Polish" in page and "An interpreter" in page
     assert "Violence" in page and "Threats or intimidation" in page
     assert "Łukasz's brother has threatened Siân since." in page
@@ -255,7 +255,7 @@ def test_a_supporter_needs_the_person_they_support(as_alice, org):
     for name in [k for k in data if k.startswith("person2-")]:
         data[name.replace("person2-", "person3-")] = data.pop(name)
     response = as_alice.post(reverse("referrals:new"), data)
-    message = "Add the responsible person that José Álvarez-Núñez supports"
+    message = "Add the person responsible that José Álvarez-Núñez supports"
     assert message in response.context["people"][2].errors["role"][0]
     assert f'<a href="#id_person3-role_0">{message}' in page_text(response)
     assert not Referral.objects.exists()

@@ -159,6 +159,11 @@ class OrganisationSettingsForm(OrganisationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         versioned_initial(self, self.instance)
+        # One is always chosen; a form sent without it keeps the words the organisation has.
+        self.fields["side_words"].required = False
+
+    def clean_side_words(self) -> str:
+        return str(self.cleaned_data.get("side_words") or self.instance.side_words)
 
 
 class NewOrganisationForm(OrganisationForm):
