@@ -131,10 +131,10 @@ class Case(OrganisationOwned):
         return self.reference
 
     # Stored codes shown in the words of the page's sector (core.vocabulary).
-    def get_planned_process_display(self) -> str:
+    def get_planned_process_display(self) -> str:  # type: ignore[no-redef]
         return current_words().process_label(self.planned_process)
 
-    def get_closure_outcome_display(self) -> str:
+    def get_closure_outcome_display(self) -> str:  # type: ignore[no-redef]
         return current_words().closure_label(self.closure_outcome)
 
     @property
@@ -225,10 +225,10 @@ class Party(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.person.full_name} ({self.get_role_display()})"
 
-    def get_role_display(self) -> str:
+    def get_role_display(self) -> str:  # type: ignore[no-redef]
         return current_words().role_label(self.role)
 
-    def get_side_display(self) -> str:
+    def get_side_display(self) -> str:  # type: ignore[no-redef]
         return current_words().side_label(self.side)
 
     @property

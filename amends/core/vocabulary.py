@@ -458,13 +458,11 @@ def words_for(organisation: Organisation | None, sector: str | None = None) -> W
     return Words(SECTOR_WORDS[sector_of(organisation, sector)], side_words)
 
 
-
-
 def words_for_request(request: HttpRequest) -> Words:
     sector = getattr(request, "amends_sector", None)
     cached = getattr(request, "_amends_words", None)
     if cached is not None and cached[0] == sector:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     member = getattr(request, "membership", None)
     organisation = member.organisation if member is not None else None
     words = words_for(organisation, sector)

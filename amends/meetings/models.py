@@ -108,7 +108,7 @@ class Meeting(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.get_process_display()} on {self.scheduled_at:%d %b %Y}"
 
-    def get_process_display(self) -> str:
+    def get_process_display(self) -> str:  # type: ignore[no-redef]
         return current_words().process_label(self.process)
 
 

@@ -148,7 +148,6 @@ class IdentifierForm(forms.Form):
         },
     )
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["value"].help_text = current_words().identifier_hint()

@@ -269,7 +269,7 @@ class Referral(OrganisationOwned):
     def __str__(self) -> str:
         return f"Referral {self.pk} from {self.source_agency}"
 
-    def get_decline_reason_display(self) -> str:
+    def get_decline_reason_display(self) -> str:  # type: ignore[no-redef]
         return current_words().decline_label(self.decline_reason)
 
     @property
@@ -324,7 +324,7 @@ class ReferralPerson(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.get_role_display()})"
 
-    def get_role_display(self) -> str:
+    def get_role_display(self) -> str:  # type: ignore[no-redef]
         return current_words().role_label(self.role)
 
     @property
