@@ -69,6 +69,7 @@ class Organisation(models.Model):
         max_length=20,
         choices=SideWords.choices,
         default=SideWords.PERSON_HARMED,
+        db_default=SideWords.PERSON_HARMED,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

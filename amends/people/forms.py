@@ -9,7 +9,7 @@ from django import forms
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
 from amends.core.vocabulary import current_words, identifier_choices
-from amends.people.models import AgeBand, Person
+from amends.people.models import AgeBand, IdentifierKind, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -129,8 +129,16 @@ def _age_in_band(age: int, band: str) -> bool:
     return low <= age <= high
 
 
+class IdentifierKindField(forms.ChoiceField):
+    """Offers the sector's kinds of identifier (a school, the unique pupil number) and accepts
+    any kind Amends knows, so a service may still record one its sector rarely uses."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in IdentifierKind.values
+
+
 class IdentifierForm(forms.Form):
-    kind = forms.ChoiceField(
+    kind = IdentifierKindField(
         label="Kind of identifier",
         choices=identifier_choices,
         widget=forms.RadioSelect,

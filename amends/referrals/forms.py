@@ -15,6 +15,7 @@ from amends.core.vocabulary import (
     process_choices,
     proposed_role_choices,
 )
+from amends.people.forms import IdentifierKindField
 from amends.people.forms import _age_in_band as age_in_band
 from amends.people.models import AgeBand, Person
 from amends.people.services import normalise_identifier
@@ -244,7 +245,7 @@ class ProposedPersonForm(ErrorsInPageOrder):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example, British Sign Language, large print, a wheelchair user.",
     )
-    identifier_kind = forms.ChoiceField(
+    identifier_kind = IdentifierKindField(
         label="Reference you know them by",
         choices=lambda: [("", "None"), *identifier_choices()],
         required=False,
