@@ -596,7 +596,7 @@ def test_the_service_refuses_what_does_not_add_up(org, alice, overrides, field):
 
 
 def test_the_service_refuses_a_stage_for_a_school(school, alice):
-    harm = HarmType.objects.for_organisation(school).get(name="Harassment or bullying")
+    harm = HarmType.objects.for_organisation(school).get(name="Bullying")
     with pytest.raises(ValidationError) as refused:
         services.referral_create(
             organisation=school,
