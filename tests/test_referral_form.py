@@ -397,7 +397,7 @@ def test_a_bad_police_reference_is_refused_at_the_field(as_alice, org, typed, me
 
 
 def school_data(org, **overrides):
-    harm = HarmType.objects.for_organisation(org).get(name="Harassment or bullying")
+    harm = HarmType.objects.for_organisation(org).get(name="Bullying")
     school = {
         "source_agency": "Kingsmead Academy",
         "harm_type": harm.pk,
