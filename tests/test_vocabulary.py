@@ -11,6 +11,7 @@ from amends.cases.models import ProcessType
 from amends.core.concurrency import version_of
 from amends.core.models import AuditEvent, Membership, Sector
 from amends.core.vocabulary import harm_type_defaults, words_for
+from amends.people.models import IdentifierKind
 from amends.referrals.models import HarmType
 from tests.conftest import signed_in
 from tests.factories import (
@@ -206,8 +207,9 @@ def test_each_sector_is_offered_its_own_closure_and_decline_reasons(db, sector, 
 
 def test_a_prison_speaks_of_prison_numbers_and_wing_circles(db, org):
     words = words_for(org, "prisons")
-    assert words.identifier_choices()[0] == ("prisoner", "Prison number")
-    assert all(code != "pupil" for code, _ in words.identifier_choices())
+    kinds = words.identifier_choices(dict(IdentifierKind.choices))
+    assert kinds[0] == ("prisoner", "Prison number")
+    assert all(code != "pupil" for code, _ in kinds)
     assert words.process_label(ProcessType.RESPONSIVE_CIRCLE) == "Wing circle"
     assert words_for(org, "schools").process_label(ProcessType.RESPONSIVE_CIRCLE) == "Class circle"
 

@@ -20,6 +20,7 @@ from amends.cases.models import (
     ContactKind,
     ContactOutcome,
     Party,
+    PartyRole,
     RiskDecision,
 )
 from amends.core.concurrency import VersionField, versioned_initial
@@ -28,7 +29,6 @@ from amends.core.models import Membership, Role, Sector
 from amends.core.vocabulary import (
     closure_choices,
     current_words,
-    party_role_choices,
     process_choices,
     words_for,
 )
@@ -233,7 +233,7 @@ class CaseDetailsForm(forms.ModelForm):
 class PartyAddForm(forms.Form):
     role = forms.ChoiceField(
         label="Their part in the case",
-        choices=party_role_choices,
+        choices=lambda: current_words().role_choices(PartyRole.values),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose their part in the case",

@@ -55,6 +55,8 @@ class SectorWords:
     place: str  # where the service works
     sub_place: str  # the smaller place within it
     person_identifier: str  # the identifier a person is known by
+    identifier_example: str  # it, with an example
+    incident_reference: str  # what the reference of an incident is called
     identifier_kinds: tuple[str, ...]  # codes in people.IdentifierKind offered, the sector's first
     professional_example: str
     harm_types: tuple[str, ...]
@@ -105,6 +107,8 @@ SECTOR_WORDS: dict[str, SectorWords] = {
         place="area",
         sub_place="neighbourhood",
         person_identifier="police reference",
+        identifier_example="police reference 41/12345/26",
+        incident_reference="Police crime reference",
         identifier_kinds=("police", "prisoner"),
         professional_example="Professional, such as a police officer, social worker or probation officer",
         harm_types=(
@@ -152,6 +156,8 @@ SECTOR_WORDS: dict[str, SectorWords] = {
         place="school",
         sub_place="class",
         person_identifier="unique pupil number",
+        identifier_example="unique pupil number A123456789012",
+        incident_reference="School incident number",
         identifier_kinds=("pupil",),
         professional_example="Member of staff, such as a teacher, head of year or learning mentor",
         harm_types=(
@@ -197,6 +203,8 @@ SECTOR_WORDS: dict[str, SectorWords] = {
         place="address",
         sub_place="estate",
         person_identifier="tenancy reference",
+        identifier_example="tenancy reference TEN-004512",
+        incident_reference="Anti-social behaviour case reference",
         identifier_kinds=("tenancy", "police"),
         professional_example="Professional, such as a housing officer, support worker or social worker",
         harm_types=(
@@ -243,6 +251,8 @@ SECTOR_WORDS: dict[str, SectorWords] = {
         place="establishment",
         sub_place="wing",
         person_identifier="prison number",
+        identifier_example="prison number A1234BC",
+        incident_reference="Prison incident reference",
         identifier_kinds=("prisoner", "police"),
         professional_example="Professional, such as a prison officer, chaplain or probation officer",
         harm_types=(
@@ -308,13 +318,6 @@ class Words:
     def sector(self) -> str:
         return self.of.sector
 
-    @property
-    def incident_reference(self) -> str:
-        """What the sector calls the reference of an incident, e.g. "Police crime reference"."""
-        from amends.referrals.models import INCIDENT_REFERENCES
-
-        return INCIDENT_REFERENCES[self.sector].label
-
     def _fill(self, text: str) -> str:
         return text.format(harmed=self.harmed, responsible=self.responsible)
 
@@ -341,18 +344,13 @@ class Words:
     def role_label(self, code: str) -> str:
         return self.role_labels().get(code, code)
 
-    def proposed_role_choices(self) -> list[tuple[str, str]]:
-        from amends.referrals.models import ProposedRole
-
+    def role_choices(self, codes: list[str], *, long: bool = False) -> list[tuple[str, str]]:
+        """`codes` (of cases.PartyRole or referrals.ProposedRole) with this sector's labels;
+        `long` explains who counts as a professional here."""
         labels = self.role_labels()
-        labels["professional"] = self.of.professional_example
-        return [(code, labels.get(code, str(label))) for code, label in ProposedRole.choices]
-
-    def party_role_choices(self) -> list[tuple[str, str]]:
-        from amends.cases.models import PartyRole
-
-        labels = self.role_labels()
-        return [(code, labels.get(code, str(label))) for code, label in PartyRole.choices]
+        if long:
+            labels["professional"] = self.of.professional_example
+        return [(code, labels.get(code, code)) for code in codes]
 
     def side_label(self, code: str) -> str:
         return {
@@ -363,35 +361,10 @@ class Words:
 
     # Identifiers ------------------------------------------------------------------------
 
-    def identifier_choices(self, current: str = "") -> list[tuple[str, str]]:
-        """The kinds of identifier a person is known by in this sector (and `current`)."""
-        from amends.people.models import IdentifierKind
-
-        labels = dict(IdentifierKind.choices)
-        codes = [*self.of.identifier_kinds]
-        if current and current not in codes and current in labels:
-            codes.append(current)
-        return [(code, str(labels[code])) for code in codes]
-
-    def identifier_hint(self) -> str:
-        """For example, "Police reference like 41/12345/26; prison number like A1234BC."."""
-        from amends.people.models import IDENTIFIER_FORMATS
-
-        return (
-            "; ".join(
-                f"{label if i == 0 else label.lower()} like {IDENTIFIER_FORMATS[code][1]}"
-                for i, (code, label) in enumerate(self.identifier_choices())
-            )
-            + "."
-        )
-
-    @property
-    def identifier_example(self) -> str:
-        """The sector's own identifier with an example, e.g. "unique pupil number A123456789012"."""
-        from amends.people.models import IDENTIFIER_FORMATS
-
-        code = self.of.identifier_kinds[0]
-        return f"{self.of.person_identifier} {IDENTIFIER_FORMATS[code][1]}"
+    def identifier_choices(self, labels: dict[str, str]) -> list[tuple[str, str]]:
+        """The kinds of identifier a person is known by in this sector, from `labels`
+        (people.IdentifierKind's)."""
+        return [(code, labels[code]) for code in self.of.identifier_kinds if code in labels]
 
     # Processes, closures and declines ------------------------------------------------
 
@@ -506,18 +479,6 @@ def closure_choices() -> list[tuple[str, str]]:
 
 def decline_choices() -> list[tuple[str, str]]:
     return current_words().decline_choices()
-
-
-def proposed_role_choices() -> list[tuple[str, str]]:
-    return current_words().proposed_role_choices()
-
-
-def party_role_choices() -> list[tuple[str, str]]:
-    return current_words().party_role_choices()
-
-
-def identifier_choices() -> list[tuple[str, str]]:
-    return current_words().identifier_choices()
 
 
 def speak_sector_of_record(record: object) -> None:

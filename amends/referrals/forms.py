@@ -10,12 +10,11 @@ from django.utils import timezone
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
 from amends.core.vocabulary import (
+    current_words,
     decline_choices,
-    identifier_choices,
     process_choices,
-    proposed_role_choices,
 )
-from amends.people.forms import IdentifierKindField
+from amends.people.forms import IdentifierKindField, identifier_choices
 from amends.people.forms import _age_in_band as age_in_band
 from amends.people.models import AgeBand, Person
 from amends.people.services import normalise_identifier
@@ -25,6 +24,7 @@ from amends.referrals.models import (
     HarmType,
     JusticeStage,
     Need,
+    ProposedRole,
     ReferralPerson,
     Risk,
     referral_problems,
@@ -204,7 +204,7 @@ class ReferralForm(ErrorsInPageOrder):
 class ProposedPersonForm(ErrorsInPageOrder):
     role = forms.ChoiceField(
         label="Their part",
-        choices=proposed_role_choices,
+        choices=lambda: current_words().role_choices(ProposedRole.values, long=True),
         widget=forms.RadioSelect,
     )
     given_name = forms.CharField(label="First name", max_length=100)

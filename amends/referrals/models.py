@@ -17,7 +17,7 @@ from amends.core.models import (
     Role,
     Sector,
 )
-from amends.core.vocabulary import current_words, harm_type_defaults
+from amends.core.vocabulary import SECTOR_WORDS, current_words, harm_type_defaults
 from amends.people.models import AgeBand, IdentifierKind, Person
 
 
@@ -144,25 +144,25 @@ class IncidentReference:
 # characters and the length are checked.
 INCIDENT_REFERENCES: dict[str, IncidentReference] = {
     Sector.JUSTICE: IncidentReference(
-        "Police crime reference",
+        SECTOR_WORDS[Sector.JUSTICE].incident_reference,
         "41/12345/26",
         r"^[A-Z0-9][A-Z0-9/-]{3,29}$",
         "letters, numbers, slashes and hyphens (at least 4 characters)",
     ),
     Sector.SCHOOLS: IncidentReference(
-        "School incident number",
+        SECTOR_WORDS[Sector.SCHOOLS].incident_reference,
         "INC-2026-0412",
         r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
         "letters, numbers, spaces, full stops, slashes and hyphens",
     ),
     Sector.COMMUNITIES: IncidentReference(
-        "Anti-social behaviour case reference",
+        SECTOR_WORDS[Sector.COMMUNITIES].incident_reference,
         "ASB/004512",
         r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
         "letters, numbers, spaces, full stops, slashes and hyphens",
     ),
     Sector.PRISONS: IncidentReference(
-        "Prison incident reference",
+        SECTOR_WORDS[Sector.PRISONS].incident_reference,
         "2026-004512",
         r"^[A-Z0-9][A-Z0-9/-]{2,29}$",
         "letters, numbers, slashes and hyphens (at least 3 characters)",
