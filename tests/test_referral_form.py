@@ -64,7 +64,10 @@ def person_data(n: int, role: str, given: str, family: str, **more) -> dict[str,
 
 
 def referral_data(org, *, people=FIVE, **overrides) -> dict:
-    harm = HarmType.objects.for_organisation(org).get(name="Criminal damage")
+    # A justice service's harm type, unless another sector's is given.
+    harm = overrides.get("harm_type") or HarmType.objects.for_organisation(org).get(
+        name="Criminal damage"
+    )
     data = {
         "source_agency": "West Yorkshire Police",
         "referrer_name": "PC Amy Holt",
@@ -73,7 +76,7 @@ def referral_data(org, *, people=FIVE, **overrides) -> dict:
         "received_on_2": TODAY.year,
         "incident_summary": "The windows of the corner shop were broken on a Friday night.",
         "incident_reference": "41/12345/26",
-        "harm_type": harm.pk,
+        "harm_type": getattr(harm, "pk", harm),
         "justice_stage": "out_of_court",
         "sector": "justice",
         "risks": ["violence", "threats"],
@@ -550,7 +553,8 @@ def service_fields(org, **overrides):
         "referrer_name": "PC Amy Holt",
         "received_on": TODAY,
         "incident_summary": "Shop window broken.",
-        "harm_type": HarmType.objects.for_organisation(org).get(name="Criminal damage"),
+        "harm_type": overrides.get("harm_type")
+        or HarmType.objects.for_organisation(org).get(name="Criminal damage"),
         "sector": "justice",
         "justice_stage": "out_of_court",
         "incident_reference": "41/12345/26",
