@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "amends.core.middleware.SessionLimitsMiddleware",
     "amends.accounts.middleware.SecondFactorRequiredMiddleware",
     "amends.core.middleware.CurrentMembershipMiddleware",
+    "amends.core.vocabulary.SectorWordsMiddleware",
     "amends.home.middleware.RecordElsewhereMiddleware",
     "amends.core.middleware.NoStoreMiddleware",
     "amends.api.middleware.ApiCallAuditMiddleware",
@@ -144,8 +145,9 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "amends.core.context_processors.amends",
                 "amends.website.context_processors.website",
+                "amends.core.context_processors.words",
             ],
-            "builtins": ["amends.core.templatetags.govuk"],
+            "builtins": ["amends.core.templatetags.govuk", "amends.core.templatetags.words"],
         },
     }
 ]

@@ -474,6 +474,8 @@ class HelpRequestFactory(DjangoModelFactory):
             '"their_given_name": "", "their_family_name": ""}'
         )
     )
+
+
 # Training ---------------------------------------------------------------------------
 
 from amends.training.models import (  # noqa: E402
@@ -579,6 +581,8 @@ class CertificateFactory(DjangoModelFactory):
     level = factory.SelfAttribute("enrolment.cohort.course.level")
     sector = Sector.JUSTICE
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+
 # Practitioners -----------------------------------------------------------------------
 
 
@@ -644,6 +648,8 @@ class DevelopmentActivityFactory(DjangoModelFactory):
     done_on = factory.LazyFunction(timezone.localdate)
     activity = "Peer observation of a conference"
     hours = 3
+
+
 # The API and background work ------------------------------------------------------
 
 from amends.api.models import ApiKey, Scope  # noqa: E402

@@ -727,7 +727,7 @@ def test_no_acceptance_once_consent_is_withdrawn(as_bob, case, agreement, action
     response = accept(as_bob, case, responsible)
     assert response.status_code == 200
     message = (
-        "The agreement cannot be accepted: consent is missing from Siân (harmed person). "
+        "The agreement cannot be accepted: consent is missing from Siân (person harmed). "
         "Record their consent first."
     )
     assert response.context["accept_form"].non_field_errors() == [message]
@@ -744,8 +744,8 @@ def test_no_confirmation_once_consent_is_withdrawn(
     consent(harmed, decision="declined")
     response = confirm(as_bob, case)
     assert response.context["confirm_form"].non_field_errors() == [
-        "The agreement cannot be confirmed: consent is missing from Siân (harmed person) and "
-        "Łukasz (responsible person). Record their consent first."
+        "The agreement cannot be confirmed: consent is missing from Siân (person harmed) and "
+        "Łukasz (person responsible). Record their consent first."
     ]
     agreement.refresh_from_db()
     case.refresh_from_db()

@@ -246,8 +246,8 @@ def test_the_meeting_forms_offer_everyone_as_checkboxes(world):
     arrange = all_form_classes()["amends.meetings.forms.MeetingArrangeForm"](case=world.case)
     html = FIELD.render({"field": arrange["attendees"]})
     assert html.count('type="checkbox"') == 2
-    assert "Siân O&#x27;Brien (harmed person)" in html
-    assert "Łukasz Nowak (responsible person)" in html
+    assert "Siân O&#x27;Brien (person harmed)" in html
+    assert "Łukasz Nowak (person responsible)" in html
     held = all_form_classes()["amends.meetings.forms.MarkHeldForm"](
         meeting=world.meeting, invited=world.parties
     )

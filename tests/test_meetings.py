@@ -1176,7 +1176,7 @@ def test_people_sharing_a_first_name_are_told_apart_in_facilitation_mode(
     taking_part = page.split('id="taking-part"')[1].split("</ul>")[0]
     assert "Sam O. (supporter)" in taking_part
     assert "Sam N. (parent or carer)" in taking_part
-    assert escape(f"{harmed.first_name} (harmed person)") in taking_part
+    assert escape(f"{harmed.first_name} (person harmed)") in taking_part
     draft = page.split('id="draft-form"')[1]
     assert "Sam O. (supporter)" in draft
     assert "Sam N. (parent or carer)" in draft

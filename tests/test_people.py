@@ -222,7 +222,7 @@ def test_identifiers_are_checked_for_format_and_duplicates(as_bob, bob, org):
 
     response = as_bob.post(url, {"kind": "prisoner", "value": "12345"})
     assert (
-        "Enter a prisoner number in the correct format, like A1234BC"
+        "Enter a prison number in the correct format, like A1234BC"
         in response.context["form"].errors["value"][0]
     )
 

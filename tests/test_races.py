@@ -159,7 +159,7 @@ def test_confirming_and_a_withdrawal_of_consent_do_not_both_win(alice, bob, peop
         assert confirmation is not None and confirmation.pk < withdrawal.pk
         assert case.status == CaseStatus.MONITORING
     else:
-        assert "consent is missing from Siân (harmed person)" in str(results[0])
+        assert "consent is missing from Siân (person harmed)" in str(results[0])
         assert confirmation is None
         assert case.status == CaseStatus.MEETING_ARRANGED
 

@@ -64,7 +64,10 @@ def person_data(n: int, role: str, given: str, family: str, **more) -> dict[str,
 
 
 def referral_data(org, *, people=FIVE, **overrides) -> dict:
-    harm = HarmType.objects.for_organisation(org).get(name="Criminal damage")
+    # A justice service's harm type, unless another sector's is given.
+    harm = overrides.get("harm_type") or HarmType.objects.for_organisation(org).get(
+        name="Criminal damage"
+    )
     data = {
         "source_agency": "West Yorkshire Police",
         "referrer_name": "PC Amy Holt",
@@ -73,7 +76,7 @@ def referral_data(org, *, people=FIVE, **overrides) -> dict:
         "received_on_2": TODAY.year,
         "incident_summary": "The windows of the corner shop were broken on a Friday night.",
         "incident_reference": "41/12345/26",
-        "harm_type": harm.pk,
+        "harm_type": getattr(harm, "pk", harm),
         "justice_stage": "out_of_court",
         "sector": "justice",
         "risks": ["violence", "threats"],
@@ -162,7 +165,7 @@ def test_the_coordinator_sees_every_detail_but_no_contact_details(as_alice, org)
     page = page_text(as_alice.get(reverse("referrals:detail", args=[referral.pk])))
     for _, given, family, _ in FIVE:
         assert f"{given} {family}" in page
-    assert "Supporter of the harmed person" in page and "Community member" in page
+    assert "Supporter of the person harmed" in page and "Community member" in page
     assert "Language: Polish" in page and "An interpreter" in page
     assert "Violence" in page and "Threats or intimidation" in page
     assert "Łukasz's brother has threatened Siân since." in page
@@ -255,7 +258,7 @@ def test_a_supporter_needs_the_person_they_support(as_alice, org):
     for name in [k for k in data if k.startswith("person2-")]:
         data[name.replace("person2-", "person3-")] = data.pop(name)
     response = as_alice.post(reverse("referrals:new"), data)
-    message = "Add the responsible person that José Álvarez-Núñez supports"
+    message = "Add the person responsible that José Álvarez-Núñez supports"
     assert message in response.context["people"][2].errors["role"][0]
     assert f'<a href="#id_person3-role_0">{message}' in page_text(response)
     assert not Referral.objects.exists()
@@ -397,7 +400,7 @@ def test_a_bad_police_reference_is_refused_at_the_field(as_alice, org, typed, me
 
 
 def school_data(org, **overrides):
-    harm = HarmType.objects.for_organisation(org).get(name="Harassment or bullying")
+    harm = HarmType.objects.for_organisation(org).get(name="Bullying")
     school = {
         "source_agency": "Kingsmead Academy",
         "harm_type": harm.pk,
@@ -550,7 +553,8 @@ def service_fields(org, **overrides):
         "referrer_name": "PC Amy Holt",
         "received_on": TODAY,
         "incident_summary": "Shop window broken.",
-        "harm_type": HarmType.objects.for_organisation(org).get(name="Criminal damage"),
+        "harm_type": overrides.get("harm_type")
+        or HarmType.objects.for_organisation(org).get(name="Criminal damage"),
         "sector": "justice",
         "justice_stage": "out_of_court",
         "incident_reference": "41/12345/26",
@@ -596,7 +600,7 @@ def test_the_service_refuses_what_does_not_add_up(org, alice, overrides, field):
 
 
 def test_the_service_refuses_a_stage_for_a_school(school, alice):
-    harm = HarmType.objects.for_organisation(school).get(name="Harassment or bullying")
+    harm = HarmType.objects.for_organisation(school).get(name="Bullying")
     with pytest.raises(ValidationError) as refused:
         services.referral_create(
             organisation=school,

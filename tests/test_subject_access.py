@@ -52,7 +52,7 @@ def test_the_export_holds_the_persons_data_and_none_of_anyone_elses(
             assert marker in text, f"{marker} missing from the export"
         for marker in [*markers(their_tag), f"First{their_tag}"]:
             assert marker not in text, f"{marker} of another party leaked into the export"
-    other_role = "Responsible person" if mine == "harmed" else "Harmed person"
+    other_role = "Person responsible" if mine == "harmed" else "Person harmed"
     assert data["cases"][0]["others_in_the_case"] == [other_role]
     assert AuditEvent.objects.filter(
         record_type="person", record_id=str(person.pk), action="export"

@@ -14,7 +14,6 @@ from amends.cases.models import (
     Acknowledgement,
     Case,
     CaseStatus,
-    ClosureOutcome,
     ConsentDecision,
     ConsentMethod,
     ConsentScope,
@@ -22,12 +21,17 @@ from amends.cases.models import (
     ContactOutcome,
     Party,
     PartyRole,
-    ProcessType,
     RiskDecision,
 )
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
 from amends.core.models import Membership, Role, Sector
+from amends.core.vocabulary import (
+    closure_choices,
+    current_words,
+    process_choices,
+    words_for,
+)
 from amends.people.models import Person
 from amends.practitioners.standing import standing_notes
 from amends.referrals.models import HarmType
@@ -76,7 +80,9 @@ class CaseFilterForm(forms.Form):
         label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices]
     )
     process = forms.ChoiceField(
-        label="Planned process", required=False, choices=[("", "Any process"), *ProcessType.choices]
+        label="Planned process",
+        required=False,
+        choices=lambda: [("", "Any process"), *process_choices()],
     )
     facilitator = forms.ModelChoiceField(
         label="Facilitator", required=False, queryset=User.objects.none(), empty_label="Anyone"
@@ -234,14 +240,17 @@ class CaseDetailsForm(forms.ModelForm):
         harm_type: Any = self.fields["harm_type"]
         harm_type.queryset = HarmType.objects.for_organisation(self.instance.organisation)
         harm_type.empty_label = "Not given"
-        _choices_without_blank(self.fields["planned_process"])
+        planned_process: Any = self.fields["planned_process"]
+        planned_process.choices = words_for(
+            self.instance.organisation, self.instance.sector
+        ).process_choices(current=self.instance.planned_process)
         versioned_initial(self, self.instance)
 
 
 class PartyAddForm(forms.Form):
     role = forms.ChoiceField(
         label="Their part in the case",
-        choices=PartyRole.choices,
+        choices=lambda: current_words().role_choices(PartyRole.values),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose their part in the case",
@@ -352,12 +361,9 @@ class RiskAssessmentForm(forms.Form):
     # The version of the case's current assessment when the page was loaded.
     version = VersionField()
     acknowledgement = forms.ChoiceField(
-        label="Does the responsible person acknowledge responsibility?",
+        label="Does the person responsible acknowledge responsibility?",
         choices=Acknowledgement.choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how far the responsible person acknowledges responsibility"
-        },
     )
     narrative = forms.CharField(
         label="Assessment",
@@ -386,6 +392,12 @@ class RiskAssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        responsible = current_words().responsible
+        acknowledgement = self.fields["acknowledgement"]
+        acknowledgement.label = f"Does the {responsible} acknowledge responsibility?"
+        acknowledgement.error_messages["required"] = (
+            f"Choose how far the {responsible} acknowledges responsibility"
+        )
         for name, question in RISK_CONCERNS:
             self.fields[name] = forms.BooleanField(label=question, required=False)
         self.fields["assessed_on"].initial = timezone.localdate()
@@ -462,7 +474,7 @@ class PartyNotesForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label="How did the case end?",
-        choices=ClosureOutcome.choices,
+        choices=closure_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose how the case ended",

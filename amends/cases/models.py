@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
+from amends.core.vocabulary import current_words
 
 
 class ProcessType(models.TextChoices):
-    MEDIATION_DIRECT = "mediation_direct", "Victim–offender mediation (direct)"
+    MEDIATION_DIRECT = "mediation_direct", "Direct mediation (face to face)"
     SHUTTLE = "shuttle", "Shuttle mediation"
     LETTER_EXCHANGE = "letter_exchange", "Letter exchange"
     CONFERENCE = "conference", "Restorative conference"
@@ -44,10 +45,14 @@ class ClosureOutcome(models.TextChoices):
         "completed_without_agreement",
         "Process completed without an agreement",
     )
-    HARMED_DECLINED = "harmed_declined", "Not proceeded: harmed person declined"
-    RESPONSIBLE_DECLINED = "responsible_declined", "Not proceeded: responsible person declined"
+    HARMED_DECLINED = "harmed_declined", "Not proceeded: person harmed declined"
+    RESPONSIBLE_DECLINED = "responsible_declined", "Not proceeded: person responsible declined"
     NOT_SUITABLE = "not_suitable", "Not proceeded: not suitable after risk assessment"
     NO_CONTACT = "no_contact", "Not proceeded: could not be contacted"
+    # Each sector says these in its own words (core.vocabulary): a pupil left the school,
+    # a household moved away, a prisoner was transferred or released.
+    MOVED_ON = "moved_on", "Not proceeded: someone moved away"
+    HANDLED_OTHERWISE = "handled_otherwise", "Not proceeded: dealt with another way"
     WITHDRAWN = "withdrawn", "Not proceeded: withdrawn"
 
 
@@ -56,6 +61,8 @@ NOT_PROCEEDED = {
     ClosureOutcome.RESPONSIBLE_DECLINED,
     ClosureOutcome.NOT_SUITABLE,
     ClosureOutcome.NO_CONTACT,
+    ClosureOutcome.MOVED_ON,
+    ClosureOutcome.HANDLED_OTHERWISE,
     ClosureOutcome.WITHDRAWN,
 }
 
@@ -123,6 +130,13 @@ class Case(OrganisationOwned):
     def __str__(self) -> str:
         return self.reference
 
+    # Stored codes shown in the words of the page's sector (core.vocabulary).
+    def get_planned_process_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().process_label(self.planned_process)
+
+    def get_closure_outcome_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().closure_label(self.closure_outcome)
+
     @property
     def is_closed(self) -> bool:
         return self.status == CaseStatus.CLOSED
@@ -157,8 +171,8 @@ class CaseReferenceCounter(models.Model):
 
 
 class PartyRole(models.TextChoices):
-    HARMED = "harmed", "Harmed person"
-    RESPONSIBLE = "responsible", "Responsible person"
+    HARMED = "harmed", "Person harmed"
+    RESPONSIBLE = "responsible", "Person responsible"
     SUPPORTER = "supporter", "Supporter"
     PARENT_CARER = "parent_carer", "Parent or carer"
     COMMUNITY = "community", "Community member"
@@ -166,8 +180,8 @@ class PartyRole(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    HARMED = "harmed", "Harmed person's side"
-    RESPONSIBLE = "responsible", "Responsible person's side"
+    HARMED = "harmed", "Side of the person harmed"
+    RESPONSIBLE = "responsible", "Side of the person responsible"
     COMMUNITY = "community", "Community and professionals"
 
 
@@ -210,6 +224,12 @@ class Party(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.person.full_name} ({self.get_role_display()})"
+
+    def get_role_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().role_label(self.role)
+
+    def get_side_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().side_label(self.side)
 
     @property
     def first_name(self) -> str:
@@ -309,7 +329,7 @@ class RiskAssessment(OrganisationOwned):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
     acknowledgement = models.CharField(
-        "Does the responsible person acknowledge responsibility?",
+        "Does the person responsible acknowledge responsibility?",
         max_length=20,
         choices=Acknowledgement.choices,
     )

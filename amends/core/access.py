@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from amends.core.models import Membership
+from amends.core.vocabulary import speak_sector_of_record
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -80,6 +81,9 @@ def get_visible_or_404(model: type[M] | QuerySet[M], member: Membership, **looku
     """One record through the model's access path: someone else's is a 404.
 
     Pass a QuerySet (of the model's own QuerySet class) to add select_related.
+    A record of one sector (a case, a referral) makes the page speak that sector's words.
     """
     source: Any = model if isinstance(model, QuerySet) else model._default_manager
-    return get_object_or_404(source.visible_to(member), **lookup)
+    record: M = get_object_or_404(source.visible_to(member), **lookup)
+    speak_sector_of_record(record)
+    return record

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from amends.core.models import Membership, OrganisationKind, Role
+from amends.core.vocabulary import words_for_request
 
 # (label, url name, roles that see it, path prefix that marks it current)
 NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
@@ -75,3 +76,8 @@ def amends(request: HttpRequest) -> dict[str, Any]:
         return {"navigation": [], "switchable_memberships": []}
     memberships = getattr(request, "memberships", [])
     return {"navigation": navigation_for(request), "switchable_memberships": memberships}
+
+
+def words(request: HttpRequest) -> dict[str, Any]:
+    """`words`: the sector's words for the current organisation (see core.vocabulary)."""
+    return {"words": words_for_request(request)}

@@ -139,9 +139,31 @@ class OrganisationSettingsForm(OrganisationForm):
 
     version = VersionField()
 
+    class Meta(OrganisationForm.Meta):
+        fields = [*OrganisationForm.Meta.fields, "side_words"]
+        labels = {**OrganisationForm.Meta.labels, "side_words": "Words for the two sides"}
+        help_texts = {
+            **OrganisationForm.Meta.help_texts,
+            "side_words": "What every page, letter and report calls the people on each side "
+            "of a harm.",
+        }
+        widgets = {**OrganisationForm.Meta.widgets, "side_words": forms.RadioSelect}
+        error_messages = {
+            **OrganisationForm.Meta.error_messages,
+            "side_words": {
+                "required": "Select the words for the two sides",
+                "invalid_choice": "Select the words for the two sides from the list",
+            },
+        }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         versioned_initial(self, self.instance)
+        # One is always chosen; a form sent without it keeps the words the organisation has.
+        self.fields["side_words"].required = False
+
+    def clean_side_words(self) -> str:
+        return str(self.cleaned_data.get("side_words") or self.instance.side_words)
 
 
 class NewOrganisationForm(OrganisationForm):

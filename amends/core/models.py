@@ -17,6 +17,14 @@ class Sector(models.TextChoices):
     PRISONS = "prisons", "Prisons"
 
 
+class SideWords(models.TextChoices):
+    """What an organisation calls the two sides of a harm (see core.vocabulary)."""
+
+    PERSON_HARMED = "person_harmed", "Person harmed and person responsible"
+    VICTIM_OFFENDER = "victim_offender", "Victim and offender"
+    HARMED_HARMER = "harmed_harmer", "Harmed person and harmer"
+
+
 class OrganisationKind(models.TextChoices):
     JUSTICE_SERVICE = "justice_service", "Justice service"
     SCHOOL = "school", "School"
@@ -55,6 +63,13 @@ class Organisation(models.Model):
     case_reference_prefix = models.CharField(max_length=6, default="RJ")
     retention_years = models.PositiveSmallIntegerField(
         default=7, help_text="Years a closed case is kept before it is anonymised."
+    )
+    side_words = models.CharField(
+        "Words for the two sides",
+        max_length=20,
+        choices=SideWords.choices,
+        default=SideWords.PERSON_HARMED,
+        db_default=SideWords.PERSON_HARMED,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

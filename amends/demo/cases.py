@@ -61,31 +61,31 @@ STORIES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "schools": [
         (
-            "Harassment or bullying",
+            "Bullying",
             "Name-calling in the Year 9 corridor over several weeks.",
             "not_a_crime",
             ProcessType.CONVERSATION,
         ),
         (
-            "Online harm",
+            "Online harm or messages",
             "Embarrassing photo shared in a class group chat.",
             "not_a_crime",
             ProcessType.CONFERENCE,
         ),
         (
-            "Violence",
+            "Fighting or physical harm",
             "Fight on the playing field at lunchtime.",
             "not_a_crime",
             ProcessType.RESPONSIVE_CIRCLE,
         ),
         (
-            "Criminal damage",
+            "Damage to property",
             "Graffiti on the science block.",
             "not_a_crime",
             ProcessType.CONFERENCE,
         ),
         (
-            "Theft",
+            "Taking belongings",
             "Phone taken from a PE changing room.",
             "not_a_crime",
             ProcessType.MEDIATION_DIRECT,
@@ -93,31 +93,31 @@ STORIES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "communities": [
         (
-            "Neighbour dispute or anti-social behaviour",
+            "Noise",
             "Loud music late at night from the flat above.",
             "not_a_crime",
             ProcessType.MEDIATION_DIRECT,
         ),
         (
-            "Neighbour dispute or anti-social behaviour",
+            "Parking or boundary dispute",
             "Dispute over a shared driveway and parking.",
             "not_a_crime",
             ProcessType.SHUTTLE,
         ),
         (
-            "Criminal damage",
+            "Damage to property",
             "Communal door damaged during an argument.",
             "out_of_court",
             ProcessType.COMMUNITY_CONFERENCE,
         ),
         (
-            "Harassment or bullying",
+            "Young people on the estate",
             "Children from two families falling out on the estate.",
             "not_a_crime",
             ProcessType.FAMILY_GROUP_CONFERENCE,
         ),
         (
-            "Other",
+            "Rubbish or shared spaces",
             "Rubbish repeatedly left outside a neighbour's door.",
             "not_a_crime",
             ProcessType.CONVERSATION,
@@ -125,25 +125,35 @@ STORIES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "prisons": [
         (
-            "Violence",
+            "Violence on the wing",
             "Fight between two men on B wing over a debt.",
             "in_custody",
             ProcessType.MEDIATION_DIRECT,
         ),
-        ("Violence", "Officer pushed during a cell search.", "in_custody", ProcessType.CONFERENCE),
         (
-            "Burglary",
+            "Assault on staff",
+            "Officer pushed during a cell search.",
+            "in_custody",
+            ProcessType.CONFERENCE,
+        ),
+        (
+            "Harm done before custody",
             "Burglary of a family home; the family asked to hear from him.",
             "in_custody",
             ProcessType.LETTER_EXCHANGE,
         ),
         (
-            "Harassment or bullying",
+            "Threats or intimidation",
             "Ongoing threats between two men in the workshop.",
             "in_custody",
             ProcessType.RESPONSIVE_CIRCLE,
         ),
-        ("Theft", "Canteen items taken from a cell.", "in_custody", ProcessType.CONVERSATION),
+        (
+            "Theft from a cell",
+            "Canteen items taken from a cell.",
+            "in_custody",
+            ProcessType.CONVERSATION,
+        ),
     ],
 }
 
@@ -152,7 +162,7 @@ STORIES: dict[str, list[tuple[str, str, str, str]]] = {
 # station or a community venue. {org} and {town} are the organisation's own.
 VENUES: dict[str, list[str]] = {
     "justice": [
-        "{town} Police Station, Victim Suite",
+        "{town} Police Station, Family Room",
         "{town} Community Centre, Room 2",
         "St Aidan's Church Hall, {town}",
         "{town} Central Library, Meeting Room 1",

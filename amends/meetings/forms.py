@@ -13,9 +13,10 @@ from amends.cases.forms import (
     PartyMultipleChoiceField,
     case_parties,
 )
-from amends.cases.models import Case, Party, ProcessType
+from amends.cases.models import Case, Party
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField, TimeField
+from amends.core.vocabulary import process_choices, words_for
 from amends.meetings.models import Meeting
 from amends.meetings.services import LONGEST_MEETING, SHORTEST_MEETING
 
@@ -28,7 +29,7 @@ def at(date: datetime.date, time: datetime.time) -> datetime.datetime:
 class MeetingArrangeForm(forms.Form):
     process = forms.ChoiceField(
         label="Process",
-        choices=ProcessType.choices,
+        choices=process_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the process",
@@ -90,6 +91,10 @@ class MeetingArrangeForm(forms.Form):
         fields["co_facilitator"].queryset = facilitators
         fields["attendees"].queryset = case_parties(case)
         self.initial.setdefault("process", case.planned_process)
+        process: Any = self.fields["process"]
+        process.choices = words_for(case.organisation, case.sector).process_choices(
+            current=case.planned_process
+        )
         self.initial.setdefault("facilitator", case.lead_facilitator_id)
         if not case.facilitator_ids():
             fields["facilitator"].help_text = "Allocate a facilitator to the case first."

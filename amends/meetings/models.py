@@ -8,6 +8,7 @@ from django.db import models
 from amends.cases.models import Case, CaseChildQuerySet, Party, ProcessType
 from amends.core.fields import EncryptedTextField
 from amends.core.models import OrganisationOwned
+from amends.core.vocabulary import current_words
 
 
 class MeetingStatus(models.TextChoices):
@@ -106,6 +107,9 @@ class Meeting(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.get_process_display()} on {self.scheduled_at:%d %b %Y}"
+
+    def get_process_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().process_label(self.process)
 
 
 class MeetingAttendee(OrganisationOwned):

@@ -46,8 +46,8 @@ STAGE_ORDER = [Stage.FIRST_CONTACT, Stage.AFTER_MEETING, Stage.CLOSURE]
 
 
 class Audience(models.TextChoices):
-    HARMED = "harmed", "Harmed people"
-    RESPONSIBLE = "responsible", "Responsible people"
+    HARMED = "harmed", "People harmed"
+    RESPONSIBLE = "responsible", "People responsible"
 
 
 AUDIENCE_OF_ROLE: dict[str, str] = {

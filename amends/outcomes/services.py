@@ -26,6 +26,7 @@ from amends.cases.services import case_lock_open, event_record
 from amends.core.audit import audit_record
 from amends.core.concurrency import EditConflict, lock_and_check
 from amends.core.models import AuditAction, Membership, Organisation, Role, Sector
+from amends.core.vocabulary import words_for
 from amends.meetings.models import MeetingStatus
 from amends.outcomes.models import (
     AUDIENCE_OF_ROLE,
@@ -158,7 +159,10 @@ def harm_measure_record(
     case = party.case
     audience = AUDIENCE_OF_ROLE.get(party.role)
     if audience is None:
-        raise ValidationError("Harm measures are for harmed and responsible people only.")
+        words = words_for(case.organisation, case.sector)
+        raise ValidationError(
+            f"Harm measures are for {words.harmed_plural} and {words.responsible_plural} only."
+        )
     if stage not in Stage.values:
         raise ValidationError({"stage": "Choose when these answers were given"})
     if answered_on > timezone.localdate():
@@ -431,7 +435,8 @@ def victims_code_save(
     if unknown:
         raise ValueError(f"victims_code_save cannot change {sorted(unknown)}")
     if party.role != PartyRole.HARMED:
-        raise ValidationError("The Victims' Code record is for harmed people only.")
+        harmed = words_for(party.case.organisation, party.case.sector).harmed_plural
+        raise ValidationError(f"The Victims' Code record is for {harmed} only.")
     today = timezone.localdate()
     errors = {}
     reported, informed = fields.get("crime_reported_on"), fields.get("informed_on")

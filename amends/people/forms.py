@@ -8,7 +8,8 @@ from django import forms
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
-from amends.people.models import AgeBand, IdentifierKind, Person
+from amends.core.vocabulary import current_words
+from amends.people.models import IDENTIFIER_FORMATS, AgeBand, IdentifierKind, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -128,10 +129,35 @@ def _age_in_band(age: int, band: str) -> bool:
     return low <= age <= high
 
 
+def identifier_choices() -> list[tuple[str, str]]:
+    """The kinds of identifier the current sector knows people by."""
+    return current_words().identifier_choices(dict(IdentifierKind.choices))
+
+
+def identifier_hint() -> str:
+    """For example, "Police reference like 41/12345/26; prison number like A1234BC."."""
+    choices = identifier_choices()
+    return (
+        "; ".join(
+            f"{label if i == 0 else label.lower()} like {IDENTIFIER_FORMATS[code][1]}"
+            for i, (code, label) in enumerate(choices)
+        )
+        + "."
+    )
+
+
+class IdentifierKindField(forms.ChoiceField):
+    """Offers the sector's kinds of identifier (a school, the unique pupil number) and accepts
+    any kind Amends knows, so a service may still record one its sector rarely uses."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in IdentifierKind.values
+
+
 class IdentifierForm(forms.Form):
-    kind = forms.ChoiceField(
+    kind = IdentifierKindField(
         label="Kind of identifier",
-        choices=IdentifierKind.choices,
+        choices=identifier_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the kind of identifier",
@@ -141,13 +167,15 @@ class IdentifierForm(forms.Form):
     value = forms.CharField(
         label="Identifier",
         max_length=30,
-        help_text="Police reference like 41/12345/26; unique pupil number like A123456789012; "
-        "tenancy reference like TEN-004512; prisoner number like A1234BC.",
         error_messages={
             "required": "Enter the identifier",
             "max_length": "The identifier must be 30 characters or fewer",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value"].help_text = identifier_hint()
 
 
 class PersonSearchForm(forms.Form):

@@ -1,4 +1,4 @@
-"""People a service works with: harmed and responsible people, supporters, parents and carers."""
+"""People a service works with: people harmed and responsible, supporters, parents and carers."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class IdentifierKind(models.TextChoices):
     POLICE_REFERENCE = "police", "Police reference"
     PUPIL_NUMBER = "pupil", "Unique pupil number"
     TENANCY_REFERENCE = "tenancy", "Tenancy reference"
-    PRISONER_NUMBER = "prisoner", "Prisoner number"
+    PRISONER_NUMBER = "prisoner", "Prison number"
 
 
 # Each kind of identifier, its pattern and an example for the error message.

@@ -7,16 +7,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
-from amends.cases.models import ProcessType
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
+from amends.core.vocabulary import (
+    current_words,
+    decline_choices,
+    process_choices,
+)
+from amends.people.forms import IdentifierKindField, identifier_choices
 from amends.people.forms import _age_in_band as age_in_band
-from amends.people.models import AgeBand, IdentifierKind, Person
+from amends.people.models import AgeBand, Person
 from amends.people.services import normalise_identifier
 from amends.referrals.models import (
     INCIDENT_REFERENCES,
     Agreed,
-    DeclineReason,
     HarmType,
     JusticeStage,
     Need,
@@ -158,9 +162,8 @@ class ReferralForm(ErrorsInPageOrder):
             reference.label = self.reference_kinds[chosen]["label"]
             reference.help_text = self.reference_kinds[chosen]["hint"]
         else:
-            reference.help_text = (
-                "A police crime reference, a school incident number, an anti-social behaviour "
-                "case reference or a prison incident reference."
+            reference.help_text = "The reference of the " + " or the ".join(
+                INCIDENT_REFERENCES[code].label.lower() for code in codes
             )
         if Sector.JUSTICE not in codes:
             del self.fields["justice_stage"]
@@ -201,7 +204,7 @@ class ReferralForm(ErrorsInPageOrder):
 class ProposedPersonForm(ErrorsInPageOrder):
     role = forms.ChoiceField(
         label="Their part",
-        choices=ProposedRole.choices,
+        choices=lambda: current_words().role_choices(ProposedRole.values, long=True),
         widget=forms.RadioSelect,
     )
     given_name = forms.CharField(label="First name", max_length=100)
@@ -242,9 +245,9 @@ class ProposedPersonForm(ErrorsInPageOrder):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example, British Sign Language, large print, a wheelchair user.",
     )
-    identifier_kind = forms.ChoiceField(
+    identifier_kind = IdentifierKindField(
         label="Reference you know them by",
-        choices=[("", "None"), *IdentifierKind.choices],
+        choices=lambda: [("", "None"), *identifier_choices()],
         required=False,
         help_text="So the service can find them if it already knows them.",
     )
@@ -377,7 +380,7 @@ class AcceptForm(forms.Form):
 
     planned_process = forms.ChoiceField(
         label="Planned process",
-        choices=ProcessType.choices,
+        choices=process_choices,
         widget=forms.RadioSelect,
         help_text="You can change this later as preparation goes on.",
         error_messages={
@@ -425,7 +428,7 @@ class AcceptForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why is it declined?",
-        choices=DeclineReason.choices,
+        choices=decline_choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose why the referral is declined",

@@ -17,23 +17,8 @@ from amends.core.models import (
     Role,
     Sector,
 )
+from amends.core.vocabulary import SECTOR_WORDS, current_words, harm_type_defaults
 from amends.people.models import AgeBand, IdentifierKind, Person
-
-DEFAULT_HARM_TYPES = [
-    "Violence",
-    "Burglary",
-    "Criminal damage",
-    "Theft",
-    "Hate incident",
-    "Harassment or bullying",
-    "Neighbour dispute or anti-social behaviour",
-    "Online harm",
-    "Domestic abuse",
-    "Sexual harm",
-    "Stalking",
-    "Serious violence",
-    "Other",
-]
 
 # Kinds of harm that need extra care: a lead facilitator needs advanced training for them.
 NEEDS_ADVANCED_TRAINING = {
@@ -54,7 +39,7 @@ class HarmTypeQuerySet(OrganisationQuerySet):
     readable_by = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER)
 
     def for_organisation(self, organisation: Organisation) -> Self:
-        """The organisation's list, starting it with the standard harm types the first time."""
+        """The organisation's list, starting it the first time with its sectors' harm types."""
         if not self.model.objects.filter(organisation=organisation).exists():
             self.model.objects.bulk_create(
                 [
@@ -64,7 +49,7 @@ class HarmTypeQuerySet(OrganisationQuerySet):
                         position=i,
                         needs_advanced_training=needs_advanced_training(name),
                     )
-                    for i, name in enumerate(DEFAULT_HARM_TYPES)
+                    for i, name in enumerate(harm_type_defaults(organisation.sectors))
                 ],
                 ignore_conflicts=True,  # two first requests at once
             )
@@ -72,7 +57,7 @@ class HarmTypeQuerySet(OrganisationQuerySet):
 
 
 class HarmType(OrganisationOwned):
-    """A kind of harm. Each organisation keeps its own list, starting from the standard one."""
+    """A kind of harm. Each organisation keeps its own list, starting from its sectors' one."""
 
     name = models.CharField(max_length=80)
     position = models.PositiveSmallIntegerField(default=0)
@@ -120,17 +105,19 @@ class DeclineReason(models.TextChoices):
     DUPLICATE = "duplicate", "Already referred"
     NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information"
     OTHER_SERVICE = "other_service", "Better met by another service"
+    # Each sector says this in its own words (core.vocabulary), e.g. the behaviour policy.
+    HANDLED_OTHERWISE = "handled_otherwise", "Better dealt with another way"
 
 
 class ProposedRole(models.TextChoices):
-    HARMED = "harmed", "Harmed person"
-    RESPONSIBLE = "responsible", "Responsible person"
-    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the harmed person"
-    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the responsible person"
-    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the harmed person"
-    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the responsible person"
+    HARMED = "harmed", "Person harmed"
+    RESPONSIBLE = "responsible", "Person responsible"
+    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the person harmed"
+    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the person responsible"
+    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the person harmed"
+    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the person responsible"
     COMMUNITY = "community", "Community member"
-    PROFESSIONAL = "professional", "Professional, such as a teacher, social worker or officer"
+    PROFESSIONAL = "professional", "Professional, such as a social worker or officer"
     OTHER = "other", "Someone else affected"
 
 
@@ -186,25 +173,25 @@ class IncidentReference:
 # characters and the length are checked.
 INCIDENT_REFERENCES: dict[str, IncidentReference] = {
     Sector.JUSTICE: IncidentReference(
-        "Police crime reference",
+        SECTOR_WORDS[Sector.JUSTICE].incident_reference,
         "41/12345/26",
         r"^[A-Z0-9][A-Z0-9/-]{3,29}$",
         "letters, numbers, slashes and hyphens (at least 4 characters)",
     ),
     Sector.SCHOOLS: IncidentReference(
-        "School incident number",
+        SECTOR_WORDS[Sector.SCHOOLS].incident_reference,
         "INC-2026-0412",
         r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
         "letters, numbers, spaces, full stops, slashes and hyphens",
     ),
     Sector.COMMUNITIES: IncidentReference(
-        "Anti-social behaviour case reference",
+        SECTOR_WORDS[Sector.COMMUNITIES].incident_reference,
         "ASB/004512",
         r"^[A-Z0-9][A-Z0-9 /.-]{0,29}$",
         "letters, numbers, spaces, full stops, slashes and hyphens",
     ),
     Sector.PRISONS: IncidentReference(
-        "Prison incident reference",
+        SECTOR_WORDS[Sector.PRISONS].incident_reference,
         "2026-004512",
         r"^[A-Z0-9][A-Z0-9/-]{2,29}$",
         "letters, numbers, slashes and hyphens (at least 3 characters)",
@@ -320,6 +307,9 @@ class Referral(OrganisationOwned):
     def __str__(self) -> str:
         return f"Referral {self.pk} from {self.source_agency}"
 
+    def get_decline_reason_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().decline_label(self.decline_reason)
+
     @property
     def is_self_referral(self) -> bool:
         return self.source == ReferralSource.SELF
@@ -375,6 +365,9 @@ class ReferralPerson(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.get_role_display()})"
+
+    def get_role_display(self) -> str:  # type: ignore[no-redef]
+        return current_words().role_label(self.role)
 
     @property
     def need_codes(self) -> list[str]:

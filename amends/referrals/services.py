@@ -18,6 +18,7 @@ from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction, Membership, Organisation
+from amends.core.vocabulary import current_words
 from amends.people.models import Person, PersonIdentifier, identifier_search_form
 from amends.people.names import fold
 from amends.people.services import person_create
@@ -64,7 +65,7 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
         if role not in SUPPORTS:
             continue
         beside = [p for p in people if p.get("role") == SUPPORTS[role]]
-        label = ProposedRole(SUPPORTS[role]).label.lower()
+        label = current_words().role_label(SUPPORTS[role]).lower()
         name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()
         if not beside:
             problems[f"person{n}-role"] = (
@@ -77,8 +78,8 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
             for p in beside
         ):
             problems[f"person{n}-role"] = (
-                f"A parent or carer is only for someone under 18: give the {label}'s date of "
-                f"birth or age band, or choose another part for {name}"
+                f"A parent or carer is only for someone under 18: give the date of birth or "
+                f"age band of the {label}, or choose another part for {name}"
             )
     return problems
 

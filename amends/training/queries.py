@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from amends.core.models import Membership, Organisation, OrganisationKind, Sector
+from amends.core.models import Membership, Organisation, Sector
 from amends.training.models import (
     HOLDS_A_PLACE,
     Cohort,

@@ -43,8 +43,8 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
         "None known"
     ).check()
     for number, part, given, family in (
-        (1, "Harmed person", "Imran", "Qureshi"),
-        (2, "Responsible person", "Jake", "Dunmore"),
+        (1, "Person harmed", "Imran", "Qureshi"),
+        (2, "Person responsible", "Jake", "Dunmore"),
     ):
         person = page.get_by_role("group", name=f"Person {number}", exact=True)
         person.get_by_label(part, exact=True).check()
@@ -83,7 +83,7 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     page.get_by_role("link", name="My cases").first.click()
     assert_accessible(page)
     page.get_by_role("link", name=case.reference).click()
-    for name, role in (("Imran Qureshi", "harmed person"), ("Jake Dunmore", "responsible person")):
+    for name, role in (("Imran Qureshi", "person harmed"), ("Jake Dunmore", "person responsible")):
         page.get_by_role("link", name="contact log").click()
         assert_accessible(page)
         page.get_by_label("Phone call").check()
@@ -142,7 +142,7 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
     page.get_by_role("button", name="Save notes on what happened").click()
     expect(page.locator("#stage-what_happened-status")).to_contain_text("saved at")
     draft = page.locator("#draft-form")
-    draft.get_by_label("Jake (responsible person)").check()
+    draft.get_by_label("Jake (person responsible)").check()
     draft.get_by_label("Apology (written)").check()
     draft.get_by_label("What they will do").fill("Write to Imran to say sorry.")
     due = today + datetime.timedelta(days=30)
@@ -160,9 +160,9 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
 
     # The agreement: both accept, it is confirmed, and the action is completed.
     page.get_by_role("link", name="View the agreement").click()
-    page.get_by_label("Imran (harmed person)").check()
+    page.get_by_label("Imran (person harmed)").check()
     page.get_by_role("button", name="Record acceptance").click()
-    page.get_by_label("Jake (responsible person)").check()
+    page.get_by_label("Jake (person responsible)").check()
     page.get_by_role("button", name="Record acceptance").click()
     page.get_by_role("button", name="Confirm the agreement").click()
     expect(page.get_by_text("The agreement is confirmed.")).to_be_visible()

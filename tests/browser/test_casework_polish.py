@@ -88,7 +88,7 @@ def test_casework_with_outcomes_scopes_caseloads_and_a_named_audit_log(
     assert_accessible(page)
     snap(page, "contact-errors")
     page.get_by_label("Phone call").check()
-    page.get_by_label("With").select_option(label="Siân O'Brien (harmed person)")
+    page.get_by_label("With").select_option(label="Siân O'Brien (person harmed)")
     fill_date(page, "Date", today)
     page.get_by_label("Left a message").check()
     page.get_by_label("Minutes spent").fill("5")
@@ -111,10 +111,10 @@ def test_casework_with_outcomes_scopes_caseloads_and_a_named_audit_log(
     # Record consent, saying what it is for.
     page.get_by_role("button", name="Record consent").click()
     page.get_by_role("group", name="Whose taking part is this about?").get_by_label(
-        "Siân O'Brien (harmed person)"
+        "Siân O'Brien (person harmed)"
     ).check()
     page.get_by_role("group", name="Who gave or refused consent?").get_by_label(
-        "Siân O'Brien (harmed person)"
+        "Siân O'Brien (person harmed)"
     ).check()
     page.get_by_label("Indirect contact only (shuttle mediation or letters)").check()
     page.get_by_role("group", name="Decision").get_by_label("Given").check()

@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Who comes to the conference: full name, part, and how facilitation mode names them.
 SIX = [
-    ("Siân", "O'Brien", PartyRole.HARMED, "Siân (harmed person)"),
-    ("Łukasz", "Nowak", PartyRole.RESPONSIBLE, "Łukasz (responsible person)"),
+    ("Siân", "O'Brien", PartyRole.HARMED, "Siân (person harmed)"),
+    ("Łukasz", "Nowak", PartyRole.RESPONSIBLE, "Łukasz (person responsible)"),
     ("Sam", "Okafor", PartyRole.SUPPORTER, "Sam O. (supporter)"),
     ("Sam", "Ní Bhriain", PartyRole.SUPPORTER, "Sam N. (supporter)"),
     ("Zoë", "D'Souza", PartyRole.PARENT_CARER, "Zoë (parent or carer)"),

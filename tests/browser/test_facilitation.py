@@ -54,7 +54,7 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
 
     # The agreement, drafted as the parties speak.
     draft = page.locator("#draft-form")
-    draft.get_by_label("Tyler (responsible person)").check()
+    draft.get_by_label("Tyler (person responsible)").check()
     draft.get_by_label("Apology (written)").check()
     draft.get_by_label("What they will do").fill("Write to Priya to say sorry.")
     draft.get_by_label("Day").fill("1")
@@ -64,7 +64,7 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
     expect(page.locator("#draft-actions")).to_contain_text("Write to Priya to say sorry.")
     expect(page.locator("#draft-status")).to_contain_text("Added: apology (written) by Tyler")
 
-    draft.get_by_label("Tyler (responsible person)").check()
+    draft.get_by_label("Tyler (person responsible)").check()
     draft.get_by_label("Reparation work").check()
     draft.get_by_label("What they will do").fill("Help repaint the shop front.")
     draft.get_by_label("Day").fill("1")
@@ -83,7 +83,7 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
     # Mark the meeting as held.
     page.get_by_role("link", name="Finish: go to the meeting to mark it as held").click()
     held = page.get_by_role("group", name="Who attended")
-    expect(held.get_by_label("Priya Okonjo (harmed person)")).to_be_checked()
+    expect(held.get_by_label("Priya Okonjo (person harmed)")).to_be_checked()
     page.get_by_label("How long it took, in minutes").fill("eighty")
     page.get_by_role("button", name="Mark as held").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -108,10 +108,10 @@ def test_facilitator_runs_a_conference_through_to_follow_up(page: Page, live_ser
     page.get_by_role("button", name="Confirm the agreement").click()
     expect(page.get_by_role("alert")).to_contain_text("Priya Okonjo has not accepted it")
     assert_accessible(page)
-    page.get_by_label("Priya (harmed person)").check()
+    page.get_by_label("Priya (person harmed)").check()
     page.get_by_role("button", name="Record acceptance").click()
     expect(page.get_by_text("Priya's acceptance is recorded.")).to_be_visible()
-    page.get_by_label("Tyler (responsible person)").check()
+    page.get_by_label("Tyler (person responsible)").check()
     page.get_by_role("button", name="Record acceptance").click()
     expect(page.get_by_text("Tyler's acceptance is recorded.")).to_be_visible()
     assert_accessible(page)

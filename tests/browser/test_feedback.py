@@ -197,7 +197,7 @@ def test_a_coordinator_rewords_a_question(page: Page, live_server, org, alice):
     page.goto(f"{live_server.url}/outcomes/harm-questions/")
     expect(page.get_by_role("heading", name="Harm questions")).to_be_visible()
     assert_accessible(page)
-    first = page.get_by_role("group", name="For harmed people: question 1")
+    first = page.get_by_role("group", name="For people harmed: question 1")
     first.get_by_label("Question").fill("")
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the question")

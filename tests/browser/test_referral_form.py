@@ -17,10 +17,10 @@ from tests.conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = [
-    ("Harmed person", "Siân", "O'Brien", "Yes", "Yes"),
-    ("Responsible person", "Łukasz", "Nowak", "No", "Yes"),
-    ("Supporter of the harmed person", "Zoë", "Ní Bhriain", "Not asked", "No"),
-    ("Supporter of the responsible person", "José", "Álvarez-Núñez", "Yes", "Not asked"),
+    ("Person harmed", "Siân", "O'Brien", "Yes", "Yes"),
+    ("Person responsible", "Łukasz", "Nowak", "No", "Yes"),
+    ("Supporter of the person harmed", "Zoë", "Ní Bhriain", "Not asked", "No"),
+    ("Supporter of the person responsible", "José", "Álvarez-Núñez", "Yes", "Not asked"),
     ("Community member", "Nguyễn", "Văn An", "Not asked", "Yes"),
 ]
 
@@ -123,7 +123,7 @@ def make_five_person_referral(page: Page, live_server, assert_accessible=assert_
     ]
     page.get_by_role("link", name=referral.received_on.strftime("%-d %B %Y")).click()
     expect(page.get_by_role("heading", name="What you sent")).to_be_visible()
-    expect(page.get_by_text("Siân O'Brien: harmed person")).to_be_visible()
+    expect(page.get_by_text("Siân O'Brien: person harmed")).to_be_visible()
     assert_accessible(page)
 
 
@@ -236,5 +236,5 @@ def test_the_coordinator_s_referral_page(page: Page, live_server, alice, org):
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
     expect(page.get_by_text("Aoife O'Brien has not agreed to be contacted.")).to_be_visible()
     expect(page.get_by_text("Siân O'Brien is under 18")).to_be_visible()
-    expect(page.get_by_role("heading", name="Siân O'Brien Harmed person")).to_be_visible()
+    expect(page.get_by_role("heading", name="Siân O'Brien Person harmed")).to_be_visible()
     assert_accessible(page)

@@ -22,10 +22,10 @@ from amends.core.models import Membership, Organisation, OrganisationKind, Role,
 from amends.demo.cases import load_demo_cases
 from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
-from amends.demo.website import load_demo_website
-from amends.demo.training import load_demo_training
-from amends.demo.reports import load_demo_report_settings
 from amends.demo.practitioners import load_demo_practitioners
+from amends.demo.reports import load_demo_report_settings
+from amends.demo.training import load_demo_training
+from amends.demo.website import load_demo_website
 from amends.people.models import (
     AgeBand,
     ContactMethod,

@@ -1,0 +1,509 @@
+"""Each sector in its own words: the one place that says what a page calls people and things.
+
+A school speaks of pupils, parents and carers and incidents; a housing provider of residents,
+households and neighbour disputes; a prison of prisoners, wings and establishments. Everywhere
+the two sides of a harm are "the person harmed" and "the person responsible", unless the
+organisation has chosen other words (`Organisation.side_words`).
+
+Templates get `words` from the context processor (`amends.core.context_processors.words`);
+Python code (e-mails, messages, form labels, PDFs) asks `words_for(organisation, sector)`.
+Words are lower case: templates capitalise with `capfirst`, Python with `Words.cap`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from amends.core.models import Sector, SideWords
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from amends.core.models import Organisation
+
+
+# harmed, harmed (plural), responsible, responsible (plural)
+_SIDES: dict[str, tuple[str, str, str, str]] = {
+    SideWords.PERSON_HARMED: (
+        "person harmed",
+        "people harmed",
+        "person responsible",
+        "people responsible",
+    ),
+    SideWords.VICTIM_OFFENDER: ("victim", "victims", "offender", "offenders"),
+    SideWords.HARMED_HARMER: ("harmed person", "harmed people", "harmer", "harmers"),
+}
+
+
+@dataclass(frozen=True)
+class SectorWords:
+    """The words one sector uses. Lower case throughout."""
+
+    sector: str
+    participant: str  # a person the service works with
+    participants: str
+    supporter: str  # someone who stands beside a participant
+    supporters: str
+    parent: str  # a child's parent or carer
+    staff: str  # someone who works where the harm happened
+    referrer_example: str  # who typically refers
+    incident: str  # the harm as an event
+    incidents: str
+    place: str  # where the service works
+    sub_place: str  # the smaller place within it
+    person_identifier: str  # the identifier a person is known by
+    identifier_example: str  # it, with an example
+    incident_reference: str  # what the reference of an incident is called
+    identifier_kinds: tuple[str, ...]  # codes in people.IdentifierKind offered, the sector's first
+    professional_example: str
+    harm_types: tuple[str, ...]
+    # Process types offered, in order, with this sector's label for each.
+    processes: tuple[tuple[str, str], ...]
+    # Closure outcomes and decline reasons offered: code -> this sector's label.
+    closures: tuple[tuple[str, str], ...]
+    declines: tuple[tuple[str, str], ...]
+
+
+def _not_proceeded(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The closure outcomes every sector has, with `extra` before "withdrawn"."""
+    return (
+        ("agreement_completed", "Agreement completed"),
+        ("completed_without_agreement", "Process completed without an agreement"),
+        ("harmed_declined", "Not proceeded: {harmed} declined"),
+        ("responsible_declined", "Not proceeded: {responsible} declined"),
+        ("not_suitable", "Not proceeded: not suitable after risk assessment"),
+        ("no_contact", "Not proceeded: could not be contacted"),
+        *extra,
+        ("withdrawn", "Not proceeded: withdrawn"),
+    )
+
+
+def _declines(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return (
+        ("not_suitable", "Not suitable for a restorative process"),
+        ("outside_remit", "Outside what this service covers"),
+        ("duplicate", "Already referred"),
+        ("not_enough_information", "Not enough information"),
+        *extra,
+        ("other_service", "Better met by another service"),
+    )
+
+
+SECTOR_WORDS: dict[str, SectorWords] = {
+    Sector.JUSTICE: SectorWords(
+        sector=Sector.JUSTICE,
+        participant="person",
+        participants="people",
+        supporter="supporter",
+        supporters="supporters",
+        parent="parent or carer",
+        staff="officer",
+        referrer_example="a police officer, probation officer or youth justice worker",
+        incident="offence or incident",
+        incidents="offences and incidents",
+        place="area",
+        sub_place="neighbourhood",
+        person_identifier="police reference",
+        identifier_example="police reference 41/12345/26",
+        incident_reference="Police crime reference",
+        identifier_kinds=("police", "prisoner"),
+        professional_example="Professional, such as a police officer, social worker or probation officer",
+        harm_types=(
+            "Violence",
+            "Burglary",
+            "Criminal damage",
+            "Theft",
+            "Hate incident",
+            "Harassment or bullying",
+            "Neighbour dispute or anti-social behaviour",
+            "Online harm",
+            "Domestic abuse",
+            "Sexual harm",
+            "Stalking",
+            "Serious violence",
+            "Other",
+        ),
+        processes=(
+            ("conference", "Restorative conference"),
+            ("mediation_direct", "Direct mediation (face to face)"),
+            ("shuttle", "Shuttle mediation"),
+            ("letter_exchange", "Letter exchange"),
+            ("family_group_conference", "Family group conference"),
+            ("community_conference", "Community conference"),
+            ("peacemaking_circle", "Peacemaking circle"),
+            ("sentencing_circle", "Sentencing circle"),
+            ("responsive_circle", "Responsive circle"),
+            ("conversation", "Restorative conversation"),
+        ),
+        closures=_not_proceeded(
+            ("moved_on", "Not proceeded: someone moved away"),
+            ("handled_otherwise", "Not proceeded: dealt with by the police or the court"),
+        ),
+        declines=_declines(
+            ("handled_otherwise", "Court proceedings make it unsuitable for now"),
+        ),
+    ),
+    Sector.SCHOOLS: SectorWords(
+        sector=Sector.SCHOOLS,
+        participant="pupil",
+        participants="pupils",
+        supporter="parent or carer",
+        supporters="parents and carers",
+        parent="parent or carer",
+        staff="member of staff",
+        referrer_example="a teacher, head of year or member of the pastoral team",
+        incident="incident",
+        incidents="incidents",
+        place="school",
+        sub_place="class",
+        person_identifier="unique pupil number",
+        identifier_example="unique pupil number A123456789012",
+        incident_reference="School incident number",
+        identifier_kinds=("pupil",),
+        professional_example="Member of staff, such as a teacher, head of year or learning mentor",
+        harm_types=(
+            "Bullying",
+            "Fighting or physical harm",
+            "Name-calling or verbal abuse",
+            "Online harm or messages",
+            "Damage to property",
+            "Taking belongings",
+            "Prejudice-related incident",
+            "Falling out between pupils",
+            "Conflict with a member of staff",
+            "Disruption in class",
+            "Other",
+        ),
+        processes=(
+            ("conversation", "Restorative conversation"),
+            ("responsive_circle", "Class circle"),
+            ("conference", "Restorative meeting"),
+            ("mediation_direct", "Mediation"),
+            ("shuttle", "Shuttle mediation"),
+            ("family_group_conference", "Family group conference"),
+        ),
+        closures=_not_proceeded(
+            ("moved_on", "Not proceeded: a pupil left the school"),
+            ("handled_otherwise", "Not proceeded: dealt with under the behaviour policy"),
+        ),
+        declines=_declines(
+            ("handled_otherwise", "Better dealt with under the behaviour policy"),
+        ),
+    ),
+    Sector.COMMUNITIES: SectorWords(
+        sector=Sector.COMMUNITIES,
+        participant="resident",
+        participants="residents",
+        supporter="supporter",
+        supporters="supporters",
+        parent="parent or carer",
+        staff="housing officer",
+        referrer_example="a housing officer, anti-social behaviour officer or neighbourhood officer",
+        incident="neighbour dispute or ASB case",
+        incidents="neighbour disputes and ASB cases",
+        place="address",
+        sub_place="estate",
+        person_identifier="tenancy reference",
+        identifier_example="tenancy reference TEN-004512",
+        incident_reference="Anti-social behaviour case reference",
+        identifier_kinds=("tenancy", "police"),
+        professional_example="Professional, such as a housing officer, support worker or social worker",
+        harm_types=(
+            "Neighbour dispute",
+            "Noise",
+            "Anti-social behaviour",
+            "Harassment or intimidation",
+            "Damage to property",
+            "Parking or boundary dispute",
+            "Rubbish or shared spaces",
+            "Hate incident",
+            "Young people on the estate",
+            "Other",
+        ),
+        processes=(
+            ("mediation_direct", "Neighbour mediation"),
+            ("shuttle", "Shuttle mediation"),
+            ("community_conference", "Community conference"),
+            ("conference", "Restorative conference"),
+            ("family_group_conference", "Family group conference"),
+            ("responsive_circle", "Community circle"),
+            ("letter_exchange", "Letter exchange"),
+            ("conversation", "Restorative conversation"),
+        ),
+        closures=_not_proceeded(
+            ("moved_on", "Not proceeded: a household moved away"),
+            ("handled_otherwise", "Not proceeded: enforcement action taken instead"),
+        ),
+        declines=_declines(
+            ("handled_otherwise", "Enforcement or legal action is under way"),
+        ),
+    ),
+    Sector.PRISONS: SectorWords(
+        sector=Sector.PRISONS,
+        participant="prisoner",
+        participants="prisoners",
+        supporter="supporter",
+        supporters="supporters",
+        parent="parent or carer",
+        staff="prison officer",
+        referrer_example="a prison officer, key worker or chaplain",
+        incident="incident",
+        incidents="incidents",
+        place="establishment",
+        sub_place="wing",
+        person_identifier="prison number",
+        identifier_example="prison number A1234BC",
+        incident_reference="Prison incident reference",
+        identifier_kinds=("prisoner", "police"),
+        professional_example="Professional, such as a prison officer, chaplain or probation officer",
+        harm_types=(
+            "Violence on the wing",
+            "Assault on staff",
+            "Bullying or debt",
+            "Threats or intimidation",
+            "Theft from a cell",
+            "Damage to property",
+            "Hate incident",
+            "Conflict between prisoners",
+            "Harm done before custody",
+            "Other",
+        ),
+        processes=(
+            ("conference", "Restorative conference"),
+            ("mediation_direct", "Direct mediation (face to face)"),
+            ("shuttle", "Shuttle mediation"),
+            ("letter_exchange", "Letter exchange"),
+            ("responsive_circle", "Wing circle"),
+            ("conversation", "Restorative conversation"),
+        ),
+        closures=_not_proceeded(
+            ("moved_on", "Not proceeded: a prisoner was transferred or released"),
+            ("handled_otherwise", "Not proceeded: dealt with by adjudication"),
+        ),
+        declines=_declines(
+            ("handled_otherwise", "Security or custody reasons"),
+        ),
+    ),
+}
+
+DEFAULT_SECTOR = Sector.JUSTICE
+
+
+@dataclass(frozen=True)
+class Words:
+    """An organisation's words in one sector: the sector's, and its words for the two sides."""
+
+    of: SectorWords
+    side_words: str = SideWords.PERSON_HARMED
+    harmed: str = field(init=False)
+    harmed_plural: str = field(init=False)
+    responsible: str = field(init=False)
+    responsible_plural: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        sides = _SIDES.get(self.side_words, _SIDES[SideWords.PERSON_HARMED])
+        for name, word in zip(
+            ("harmed", "harmed_plural", "responsible", "responsible_plural"), sides, strict=True
+        ):
+            object.__setattr__(self, name, word)
+
+    def __getattr__(self, name: str) -> Any:
+        # The sector's own words read as the words' own: words.pupil-ish names in one place.
+        return getattr(self.of, name)
+
+    @staticmethod
+    def cap(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    @property
+    def sector(self) -> str:
+        return self.of.sector
+
+    def _fill(self, text: str) -> str:
+        return text.format(harmed=self.harmed, responsible=self.responsible)
+
+    # People's parts --------------------------------------------------------------------
+
+    def role_labels(self) -> dict[str, str]:
+        """Labels for party roles (cases.PartyRole) and proposed roles (referrals.ProposedRole)."""
+        harmed, responsible = self.harmed, self.responsible
+        parent = self.of.parent
+        return {
+            "harmed": self.cap(harmed),
+            "responsible": self.cap(responsible),
+            "supporter": "Supporter",
+            "parent_carer": self.cap(parent),
+            "community": "Community member",
+            "professional": self.of.professional_example.split(",")[0],
+            "supporter_of_harmed": f"Supporter of the {harmed}",
+            "supporter_of_responsible": f"Supporter of the {responsible}",
+            "parent_of_harmed": f"{self.cap(parent)} of the {harmed}",
+            "parent_of_responsible": f"{self.cap(parent)} of the {responsible}",
+            "other": "Someone else affected",
+        }
+
+    def role_label(self, code: str) -> str:
+        return self.role_labels().get(code, code)
+
+    def role_choices(self, codes: list[str], *, long: bool = False) -> list[tuple[str, str]]:
+        """`codes` (of cases.PartyRole or referrals.ProposedRole) with this sector's labels;
+        `long` explains who counts as a professional here."""
+        labels = self.role_labels()
+        if long:
+            labels["professional"] = self.of.professional_example
+        return [(code, labels.get(code, code)) for code in codes]
+
+    def side_label(self, code: str) -> str:
+        return {
+            "harmed": f"Side of the {self.harmed}",
+            "responsible": f"Side of the {self.responsible}",
+            "community": "Community and professionals",
+        }.get(code, code)
+
+    # Identifiers ------------------------------------------------------------------------
+
+    def identifier_choices(self, labels: dict[str, str]) -> list[tuple[str, str]]:
+        """The kinds of identifier a person is known by in this sector, from `labels`
+        (people.IdentifierKind's)."""
+        return [(code, labels[code]) for code in self.of.identifier_kinds if code in labels]
+
+    # Processes, closures and declines ------------------------------------------------
+
+    def process_label(self, code: str) -> str:
+        return _label(code, self.of.processes, _ALL_PROCESSES)
+
+    def process_choices(self, current: str = "") -> list[tuple[str, str]]:
+        """The sector's process types, and the current one if it is not among them."""
+        return _offered(self.of.processes, current, self.process_label)
+
+    def closure_label(self, code: str) -> str:
+        return self._fill(_label(code, self.of.closures, _ALL_CLOSURES))
+
+    def closure_choices(self, current: str = "") -> list[tuple[str, str]]:
+        return [(c, self._fill(label)) for c, label in _offered(self.of.closures, current, str)]
+
+    def decline_label(self, code: str) -> str:
+        return _label(code, self.of.declines, _ALL_DECLINES)
+
+    def decline_choices(self, current: str = "") -> list[tuple[str, str]]:
+        return _offered(self.of.declines, current, self.decline_label)
+
+
+def _everything(pick: str) -> dict[str, str]:
+    """Every sector's labels for one list, the default sector's winning: for stored values
+    that another sector's list has."""
+    labels: dict[str, str] = {}
+    for sector_words in [SECTOR_WORDS[DEFAULT_SECTOR], *SECTOR_WORDS.values()]:
+        for code, label in getattr(sector_words, pick):
+            labels.setdefault(code, label)
+    return labels
+
+
+_ALL_PROCESSES = _everything("processes")
+_ALL_CLOSURES = _everything("closures")
+_ALL_DECLINES = _everything("declines")
+
+
+def _label(code: str, own: tuple[tuple[str, str], ...], every: dict[str, str]) -> str:
+    return dict(own).get(code) or every.get(code, code)
+
+
+def _offered(own: tuple[tuple[str, str], ...], current: str, label: Any) -> list[tuple[str, str]]:
+    choices = list(own)
+    if current and current not in dict(own):
+        choices.append((current, label(current)))
+    return choices
+
+
+def sector_of(organisation: Organisation | None, sector: str | None = None) -> str:
+    """The sector a page speaks: the one named (a case's, a referral's), else the
+    organisation's first, else justice."""
+    if sector in SECTOR_WORDS:
+        return str(sector)
+    for code in getattr(organisation, "sectors", None) or []:
+        if code in SECTOR_WORDS:
+            return str(code)
+    return DEFAULT_SECTOR
+
+
+def words_for(organisation: Organisation | None, sector: str | None = None) -> Words:
+    """The words for pages, e-mails and documents of `organisation` (in `sector` if given)."""
+    side_words = getattr(organisation, "side_words", "") or SideWords.PERSON_HARMED
+    return Words(SECTOR_WORDS[sector_of(organisation, sector)], side_words)
+
+
+def words_for_request(request: HttpRequest) -> Words:
+    sector = getattr(request, "amends_sector", None)
+    cached = getattr(request, "_amends_words", None)
+    if cached is not None and cached[0] == sector:
+        return cached[1]
+    member = getattr(request, "membership", None)
+    organisation = member.organisation if member is not None else None
+    words = words_for(organisation, sector)
+    request._amends_words = (sector, words)  # type: ignore[attr-defined]
+    return words
+
+
+# The request being answered, so a record's display of a stored code (a party's role, a
+# case's process) speaks that request's words without every caller passing them.
+_request: ContextVar[HttpRequest | None] = ContextVar("amends_words_request", default=None)
+
+
+def current_words() -> Words:
+    """The words of the request being answered; the default words outside one (a task)."""
+    request = _request.get()
+    return words_for_request(request) if request is not None else words_for(None)
+
+
+class SectorWordsMiddleware:
+    """Makes `current_words()` speak the current request's organisation and sector."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """For a form field's `choices`: the current request's sector's processes."""
+    return current_words().process_choices()
+
+
+def closure_choices() -> list[tuple[str, str]]:
+    return current_words().closure_choices()
+
+
+def decline_choices() -> list[tuple[str, str]]:
+    return current_words().decline_choices()
+
+
+def speak_sector_of_record(record: object) -> None:
+    """The page being made is about `record`: if it belongs to one sector (a case, a
+    referral), `words` on the page are that sector's (an organisation may work in several)."""
+    request = _request.get()
+    sector = getattr(record, "sector", None)
+    if request is not None and sector in SECTOR_WORDS:
+        request.amends_sector = sector  # type: ignore[attr-defined]
+
+
+def harm_type_defaults(sectors: list[str]) -> list[str]:
+    """The starting list of harm types for an organisation working in `sectors`."""
+    names: list[str] = []
+    for sector in sectors or [DEFAULT_SECTOR]:
+        words = SECTOR_WORDS.get(sector)
+        for name in words.harm_types if words else ():
+            if name not in names:
+                names.append(name)
+    # "Other" last, once.
+    if "Other" in names:
+        names.remove("Other")
+        names.append("Other")
+    return names or list(SECTOR_WORDS[DEFAULT_SECTOR].harm_types)
