@@ -47,7 +47,9 @@ DOMAINS = {
 ROLES = ["coordinator", "facilitator", "referrer", "viewer"]
 
 # Links not to follow: leaving, switching, files.
-SKIP = re.compile(r"^/(accounts/logout|static/|media/)|/download|\.pdf$|/pdf/|/export")
+SKIP = re.compile(
+    r"^/(accounts/logout|static/|media/)|/download|\.pdf$|/pdf/|/export|/certificate/$|\.(csv|xlsx)$"
+)
 PER_SHAPE = 2  # pages of one shape (same path with the numbers taken out) to open
 MOST_PAGES = 120
 
