@@ -37,16 +37,19 @@ DEBUG = env_bool("DEBUG", True)
 def _dev_secrets() -> dict[str, str]:
     """Secrets for a development machine, made once and kept out of git."""
     path = VAR_DIR / "dev-secrets.json"
-    if path.exists():
-        data: dict[str, str] = json.loads(path.read_text())
-        return data
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    data = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    data: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
+        "AUDIT_CHAIN_KEY": lambda: secrets.token_urlsafe(32),
     }
-    path.write_text(json.dumps(data))
-    path.chmod(0o600)
+    missing = {name: make() for name, make in wanted.items() if name not in data}
+    if missing:
+        # A secret added since the file was made joins it; the others are kept.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        data.update(missing)
+        path.write_text(json.dumps(data))
+        path.chmod(0o600)
     return data
 
 
@@ -63,6 +66,9 @@ SECRET_KEY = _secret("SECRET_KEY")
 # Keys for the encrypted personal-data fields: a comma-separated list of
 # Fernet keys, newest first. Never SECRET_KEY. See docs/security.md.
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k]
+# The key that seals the audit log's chain (core/audit_chain.py). Kept outside
+# the database, so someone who can edit the database cannot re-seal an edit.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
