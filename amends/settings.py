@@ -16,6 +16,8 @@ from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from amends.core.request_log import JSON_FORMATTER
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("AMENDS_VAR_DIR", BASE_DIR / "var"))
 
@@ -103,6 +105,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes are answered before the host check and the HTTPS redirect.
+    "amends.core.health.HealthCheckMiddleware",
+    "amends.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,7 +156,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'amends.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Each worker keeps its connection between requests, checked before reuse.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -341,15 +348,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("AMENDS_UPLOAD_DIR", VAR_DIR / "uploads"))
 
-# Logs carry no personal data: no request bodies, no form values.
+# Logs carry no personal data: no request bodies, no form values, no query strings.
+# In production one JSON object a line (core/request_log.py), with a line for each
+# request; in development plain text, without the request lines runserver prints itself.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": JSON_FORMATTER,
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes writes e-mail addresses into its INFO messages.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes writes e-mail addresses into its INFO messages.
+        "axes": {"level": "WARNING"},
+        "amends.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 AMENDS_PAGE_SIZE = 25

@@ -20,6 +20,8 @@ from amends.core.unsaved import stash_unsaved_form
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_MEMBERSHIP_KEY = "amends_membership_id"
+# How finely the idle limit is measured, in seconds.
+SESSION_SEEN_GRANULARITY = 60
 
 
 class SessionLimitsMiddleware:
@@ -50,7 +52,12 @@ class SessionLimitsMiddleware:
                     stash_unsaved_form(request, user_pk=user_pk, fields=posted)
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account_login')}?{query}")
-            request.session["amends_last_seen"] = now
+            if (
+                now - last_seen >= SESSION_SEEN_GRANULARITY
+                or "amends_last_seen" not in request.session
+            ):
+                # Noted once a minute, not on every request: a signed-in GET writes no session.
+                request.session["amends_last_seen"] = now
         return self.get_response(request)
 
 
