@@ -32,8 +32,10 @@ def migrations_on_disk() -> frozenset[tuple[str, str]]:
 
 
 def unapplied_migrations(using: str = DEFAULT_DB_ALIAS) -> int:
-    applied = MigrationRecorder(connections[using]).applied_migrations()
-    return len(migrations_on_disk() - set(applied))
+    """How many migrations on disk the database lacks: one query, which also shows it answers."""
+    recorder = MigrationRecorder(connections[using])
+    applied = set(recorder.migration_qs.values_list("app", "name"))
+    return len(migrations_on_disk() - applied)
 
 
 def _answer(code: int, **body: str | int) -> HttpResponse:
@@ -48,12 +50,18 @@ def live() -> HttpResponse:
 
 def ready() -> HttpResponse:
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT 1")
         unapplied = unapplied_migrations()
     except DatabaseError:
+        connection = connections[DEFAULT_DB_ALIAS]
+        try:
+            # A database that answers but was never migrated has no table of migrations.
+            never_migrated = not MigrationRecorder(connection).has_table()
+        except DatabaseError:
+            never_migrated = False
         # A broken connection is not reused by the next probe.
-        connections[DEFAULT_DB_ALIAS].close()
+        connection.close()
+        if never_migrated:
+            return _answer(503, status="not ready", database="not migrated")
         return _answer(503, status="not ready", database="not answering")
     if unapplied:
         return _answer(
