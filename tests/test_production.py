@@ -3,6 +3,7 @@ configuration, the container image and compose file, and requests that write no 
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -75,18 +76,8 @@ def test_probes_are_answered_over_plain_http_to_any_host(db, settings):
 def test_readiness_from_the_command_line(db):
     from django.core.management import call_command
 
-    call_command("readiness", stdout=(out := _Text()))
-    assert "Ready." in out.text
-
-
-class _Text:
-    text = ""
-
-    def write(self, text: str) -> None:
-        self.text += text
-
-    def flush(self) -> None:
-        pass
+    call_command("readiness", stdout=(out := io.StringIO()))
+    assert "Ready." in out.getvalue()
 
 
 # Logs -------------------------------------------------------------------------------
