@@ -6,6 +6,7 @@ come from the environment and `manage.py check --deploy` passes.
 """
 
 import datetime
+import ipaddress
 import json
 import os
 import secrets
@@ -299,6 +300,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Proxies (addresses or networks) whose X-Forwarded-For is believed for the client's
+# address, which the audit log and lockout record (core/request_log.py).
+TRUSTED_PROXIES = [ipaddress.ip_network(n, strict=False) for n in env_list("TRUSTED_PROXIES")]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -4,6 +4,7 @@ configuration, the container image and compose file, and requests that write no 
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from amends.core.models import AuditAction, AuditEvent
 from amends.core.request_log import PrivateJsonFormatter, user_hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,3 +314,31 @@ def test_a_database_that_does_not_answer_is_not_ready(tmp_path):
     result = readiness_of(f"postgres://nobody@127.0.0.1:{port}/amends?connect_timeout=2", tmp_path)
     assert result.returncode == 1
     assert "Not ready: not answering." in result.stderr
+
+
+# The client's address behind a proxy ------------------------------------------------
+
+LOGIN = "/accounts/login/"
+
+
+def failed_sign_in_from(alice, **meta) -> str:
+    Client().post(LOGIN, {"login": alice.email, "password": "not-the-password"}, **meta)
+    event = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).latest("id")
+    return event.ip_address
+
+
+def test_behind_a_trusted_proxy_the_audit_log_records_the_clients_address(alice, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("172.16.0.0/12")]
+    forwarded = {"REMOTE_ADDR": "172.18.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.9"}
+    assert failed_sign_in_from(alice, **forwarded) == "203.0.113.9"
+
+
+def test_an_address_forwarded_by_anyone_else_is_ignored(alice, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("172.16.0.0/12")]
+    spoofed = {"REMOTE_ADDR": "198.51.100.7", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert failed_sign_in_from(alice, **spoofed) == "198.51.100.7"
+    settings.TRUSTED_PROXIES = []
+    assert (
+        failed_sign_in_from(alice, REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+        == "172.18.0.1"
+    )

@@ -1,4 +1,5 @@
-"""One JSON log line per request, and nothing personal in any log line.
+"""One JSON log line per request, and nothing personal in any log line; and the client's
+address as a trusted proxy forwards it.
 
 A request's line carries its id, method, path (never the query string, and never a
 token from the path), status, duration, a keyed hash of the user's id and the id
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import time
@@ -46,12 +48,45 @@ def loggable_path(request: HttpRequest) -> str:
     return path
 
 
+def use_forwarded_address(request: HttpRequest) -> None:
+    """Behind a proxy named in TRUSTED_PROXIES, the client's address is the one it forwards.
+
+    The audit log and lockout read REMOTE_ADDR; without this, behind a proxy every
+    request would come from the proxy. Only a trusted proxy is believed, and only for
+    the address it added itself (the rightmost not also a trusted proxy).
+    """
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or not _within(_ip(request.META.get("REMOTE_ADDR", "")), trusted):
+        return
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for address in reversed([_ip(a) for a in forwarded]):
+        if not _within(address, trusted):
+            if address is not None:
+                request.META["REMOTE_ADDR"] = str(address)
+            return
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _within(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> bool:
+    return ip is not None and any(ip in network for network in networks)
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
+        use_forwarded_address(request)
         given = request.headers.get("X-Request-ID", "")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
