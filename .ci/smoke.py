@@ -61,10 +61,13 @@ def environment(var_dir: str) -> dict[str, str]:
     }
 
 
+STARTED = time.monotonic()
+
+
 def check(condition: object, what: str) -> None:
     if not condition:
         raise SystemExit(f"smoke: FAILED: {what}")
-    print(f"smoke: ok: {what}")
+    print(f"smoke: ok ({time.monotonic() - STARTED:4.1f} s): {what}", flush=True)
 
 
 class Browser:
@@ -99,7 +102,7 @@ class Browser:
         return self.request("GET", path)
 
     def post(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
-        status, headers, text = self.get(path)
+        status, _, text = self.get(path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
         check(status == 200 and token, f"{path} offers a form")
         assert token is not None
@@ -153,7 +156,7 @@ def journey(code: object, password: str) -> None:
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
     check(stylesheet and re.search(r"\.[0-9a-f]{12}\.css$", stylesheet.group(1)), "hashed CSS")
     assert stylesheet is not None
-    status, headers, css = browser.get(stylesheet.group(1))
+    status, headers, _ = browser.get(stylesheet.group(1))
     check(status == 200 and "text/css" in headers.get("content-type", ""), "CSS is served")
     check("immutable" in headers.get("cache-control", ""), "CSS is cached for ever")
 
@@ -188,7 +191,6 @@ def check_logs(log: Path) -> None:
 def main() -> None:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
-    started = time.monotonic()
     subprocess.run(["dropdb", *PG, "--if-exists", DATABASE], check=True)
     subprocess.run(["createdb", *PG, DATABASE], check=True)
     var_dir = tempfile.mkdtemp(prefix="amends-smoke-")
@@ -198,11 +200,13 @@ def main() -> None:
     server = None
     try:
         subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True, env=env)
+        check(True, "static files collected")
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=env)
+        check(True, "a new database migrated")
         code, password = make_coordinator()
         log = Path(var_dir) / "gunicorn.log"
         with log.open("wb") as out:
-            server = subprocess.Popen(  # noqa: S603 - our own server, by path
+            server = subprocess.Popen(
                 [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
                 env=env,
                 stdout=out,
@@ -225,7 +229,7 @@ def main() -> None:
 
         connections.close_all()
         subprocess.run(["dropdb", *PG, "--if-exists", DATABASE], check=False)
-    print(f"smoke: passed in {time.monotonic() - started:.1f} s")
+    print(f"smoke: passed in {time.monotonic() - STARTED:.1f} s")
 
 
 if __name__ == "__main__":
