@@ -110,7 +110,7 @@ class Browser:
 
 
 def wait_until_live(server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit("smoke: FAILED: gunicorn stopped while starting")
@@ -120,7 +120,7 @@ def wait_until_live(server: subprocess.Popen[bytes]) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("smoke: FAILED: gunicorn did not answer within 30 seconds")
+    raise SystemExit("smoke: FAILED: gunicorn did not answer within 120 seconds")
 
 
 def make_coordinator() -> tuple[object, str]:
