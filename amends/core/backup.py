@@ -33,6 +33,8 @@ def _postgres_arguments(settings_dict: dict[str, Any]) -> tuple[list[str], dict[
     if settings_dict.get("PASSWORD"):
         # In the environment of the child alone, never on its command line.
         env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    if settings_dict.get("OPTIONS", {}).get("sslmode"):
+        env["PGSSLMODE"] = settings_dict["OPTIONS"]["sslmode"]
     return arguments, env
 
 
