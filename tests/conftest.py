@@ -207,8 +207,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the page; any WCAG 2.2 A or AA violation fails the test."""
-    page.add_script_tag(path=AXE)
+    """Run axe-core on the page; any WCAG 2.2 A or AA violation fails the test.
+
+    A click that follows a link or submits a form returns before the next page has
+    loaded; axe is added once that page has loaded, and again if the document was
+    replaced while it was being added.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=AXE)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}

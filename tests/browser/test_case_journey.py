@@ -98,6 +98,7 @@ def test_from_referral_to_closure(page: Page, live_server, alice, bob, rita):
         # A conference is face to face: consent to take part, and to a direct meeting.
         for scope in ("Taking part in the restorative process", "A direct (face-to-face) meeting"):
             page.get_by_role("button", name="Record consent").click()
+            page.get_by_role("group", name="What is the consent for?").wait_for()
             assert_accessible(page)
             page.get_by_role("group", name="Whose taking part is this about?").get_by_label(
                 re.compile(name)
