@@ -38,6 +38,7 @@ lint: setup
 check-deploy: python-env
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-abcdefghijklmnopqrstuvwxyz \
 	FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	AUDIT_CHAIN_KEY=check-deploy-$$(date +%s)-not-a-real-audit-key \
 	ALLOWED_HOSTS=amends.example.org AMENDS_VAR_DIR=$$(mktemp -d) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

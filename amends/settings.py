@@ -6,6 +6,7 @@ come from the environment and `manage.py check --deploy` passes.
 """
 
 import datetime
+import ipaddress
 import json
 import os
 import secrets
@@ -15,6 +16,8 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from amends.core.request_log import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("AMENDS_VAR_DIR", BASE_DIR / "var"))
@@ -37,16 +40,19 @@ DEBUG = env_bool("DEBUG", True)
 def _dev_secrets() -> dict[str, str]:
     """Secrets for a development machine, made once and kept out of git."""
     path = VAR_DIR / "dev-secrets.json"
-    if path.exists():
-        data: dict[str, str] = json.loads(path.read_text())
-        return data
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    data = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    data: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
+        "AUDIT_CHAIN_KEY": lambda: secrets.token_urlsafe(32),
     }
-    path.write_text(json.dumps(data))
-    path.chmod(0o600)
+    missing = {name: make() for name, make in wanted.items() if name not in data}
+    if missing:
+        # A secret added since the file was made joins it; the others are kept.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        data.update(missing)
+        path.write_text(json.dumps(data))
+        path.chmod(0o600)
     return data
 
 
@@ -63,6 +69,9 @@ SECRET_KEY = _secret("SECRET_KEY")
 # Keys for the encrypted personal-data fields: a comma-separated list of
 # Fernet keys, newest first. Never SECRET_KEY. See docs/security.md.
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k]
+# The key that seals the audit log's chain (core/audit_chain.py). Kept outside
+# the database, so someone who can edit the database cannot re-seal an edit.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -107,6 +116,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes are answered before the host check and the HTTPS redirect.
+    "amends.core.health.HealthCheckMiddleware",
+    "amends.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,7 +171,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'amends.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Each worker keeps its connection between requests, checked before reuse.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -301,6 +315,10 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Proxies (addresses or networks) whose X-Forwarded-For is believed for the client's
+# address, which the audit log and lockout record (core/request_log.py).
+TRUSTED_PROXIES = [ipaddress.ip_network(n, strict=False) for n in env_list("TRUSTED_PROXIES")]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -349,15 +367,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("AMENDS_UPLOAD_DIR", VAR_DIR / "uploads"))
 
-# Logs carry no personal data: no request bodies, no form values.
+# Logs carry no personal data: no request bodies, no form values, no query strings.
+# In production one JSON object a line (core/request_log.py), with a line for each
+# request; in development plain text, without the request lines runserver prints itself.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": JSON_FORMATTER,
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes writes e-mail addresses into its INFO messages.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes writes e-mail addresses into its INFO messages.
+        "axes": {"level": "WARNING"},
+        "amends.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 AMENDS_PAGE_SIZE = 25

@@ -64,6 +64,7 @@ def production_env(tmp_path) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="production-like-secret-" + "x" * 50,
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        AUDIT_CHAIN_KEY="production-like-audit-key-" + "y" * 30,
         ALLOWED_HOSTS="amends.example.org",
         AMENDS_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="amends.settings",

@@ -24,7 +24,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and access"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from amends.core import length_limits
+        from amends.core.middleware import note_sign_in
 
         connection_created.connect(register_audit_guard, dispatch_uid="amends_audit_guard")
+        user_logged_in.connect(note_sign_in, dispatch_uid="amends_sign_in_time")
         length_limits.install()

@@ -6,13 +6,15 @@ fixed phrases such as "Changed contact details".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from amends.core import audit_chain
 from amends.core.models import AuditEvent, Organisation
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ def audit_record(
         record_type = record_type or record._meta.model_name or ""
         record_id = record_id or str(record.pk)
     real_actor = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         organisation=organisation,
         actor=real_actor,
         actor_label=actor_label or (real_actor.email if real_actor else ""),
@@ -51,6 +53,19 @@ def audit_record(
         summary=summary[:300],
         ip_address=ip_address,
     )
+    # Sealing and saving in one transaction: the chain's lock is held until it commits.
+    with transaction.atomic(savepoint=False):
+        audit_chain.seal(event, DEFAULT_DB_ALIAS)
+        event.save(force_insert=True)
+    return event
+
+
+def audit_summaries_rewrite(events: QuerySet[AuditEvent], rewrite: Callable[[str], str]) -> int:
+    """Retention and erasure: rewrite summaries (to remove a name), sealing the new text.
+
+    The one reason the append-only log is ever changed. Returns how many changed.
+    """
+    return audit_chain.rewrite_summaries(events, rewrite, audit_guard_lifted)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,21 @@ from amends.core.unsaved import stash_unsaved_form
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_MEMBERSHIP_KEY = "amends_membership_id"
+# How finely the idle limit is measured, in seconds.
+SESSION_SEEN_GRANULARITY = 60
+
+
+def note_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At sign-in (the user_logged_in signal) a session's clocks start and its organisation
+    is chosen, so the pages after it write the session only when the idle time is next noted."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session["amends_started"] = now
+    request.session["amends_last_seen"] = now
+    memberships = list(Membership.objects.active().filter(user=user).order_by("organisation__name"))
+    if memberships and SESSION_MEMBERSHIP_KEY not in request.session:
+        request.session[SESSION_MEMBERSHIP_KEY] = _starting_membership(memberships).pk
 
 
 class SessionLimitsMiddleware:
@@ -50,7 +66,12 @@ class SessionLimitsMiddleware:
                     stash_unsaved_form(request, user_pk=user_pk, fields=posted)
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account_login')}?{query}")
-            request.session["amends_last_seen"] = now
+            if (
+                now - last_seen >= SESSION_SEEN_GRANULARITY
+                or "amends_last_seen" not in request.session
+            ):
+                # Noted once a minute, not on every request: a signed-in GET writes no session.
+                request.session["amends_last_seen"] = now
         return self.get_response(request)
 
 
@@ -68,11 +89,15 @@ def _memberships(request: HttpRequest) -> tuple[list[Membership], Membership | N
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
     membership = next((m for m in memberships if m.pk == chosen), None)
     if membership is None and memberships:
-        # A new session starts in the organisation they last chose, else the first by name.
-        never = datetime.datetime.min.replace(tzinfo=datetime.UTC)
-        membership = max(memberships, key=lambda m: m.last_chosen_at or never)
+        membership = _starting_membership(memberships)
         request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
     return memberships, membership
+
+
+def _starting_membership(memberships: list[Membership]) -> Membership:
+    """A new session starts in the organisation they last chose, else the first by name."""
+    never = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    return max(memberships, key=lambda m: m.last_chosen_at or never)
 
 
 def work_in(request: HttpRequest, membership: Membership) -> None:

@@ -298,6 +298,10 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The chain that makes an edit outside Amends evident (core/audit_chain.py).
+    summary_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    rewritten_summary_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -306,6 +310,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-at"]),
             models.Index(fields=["record_type", "record_id"]),
+            # The head of an organisation's chain (core/audit_chain.py).
+            models.Index(fields=["organisation", "-id"], name="core_audit_chain_head"),
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,7 @@ from amends.cases.models import (
     Party,
     RiskAssessment,
 )
-from amends.core.audit import audit_guard_lifted, audit_record
+from amends.core.audit import audit_record, audit_summaries_rewrite
 from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
 from amends.meetings.models import IndirectMessage, Meeting
@@ -89,8 +89,7 @@ def _rewrite_summaries(
 
 def _rewrite_audit(rows: QuerySet[AuditEvent], pattern: re.Pattern[str]) -> int:
     # The audit log is append-only; retention and erasure are the one reason to rewrite it.
-    with audit_guard_lifted():
-        return _rewrite_summaries(rows, pattern)
+    return audit_summaries_rewrite(rows, lambda summary: scrub(summary, pattern))
 
 
 # A person ------------------------------------------------------------------------

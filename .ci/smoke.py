@@ -1,0 +1,236 @@
+"""CI smoke: the production server answers a real journey over HTTP.
+
+gunicorn with gunicorn.conf.py, DEBUG off, PostgreSQL, static files collected and
+served by WhiteNoise, requests arriving as from a TLS proxy (X-Forwarded-Proto).
+Migrates a fresh database, makes a coordinator with an authenticator app, then over
+HTTP: liveness, readiness, the sign-in page and its stylesheet, signing in with
+password and code, a signed-in page. Afterwards every line gunicorn wrote must be
+one JSON object, none naming the coordinator, and the audit log's chain must hold.
+
+Run by .ci/run; by hand: `uv run python .ci/smoke.py` (needs PostgreSQL on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = f"amends_smoke_{os.getpid()}"
+PG = ["-h", "127.0.0.1", "-U", "postgres"]
+EMAIL = "smoke.coordinator@smoke.example"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+PORT = free_port()
+
+
+def environment(var_dir: str) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "BEHIND_TLS_PROXY": "true",
+        "AMENDS_VAR_DIR": var_dir,
+        "PORT": str(PORT),
+        "WEB_CONCURRENCY": "2",
+        "DJANGO_SETTINGS_MODULE": "amends.settings",
+    }
+
+
+STARTED = time.monotonic()
+
+
+def check(condition: object, what: str) -> None:
+    if not condition:
+        raise SystemExit(f"smoke: FAILED: {what}")
+    print(f"smoke: ok ({time.monotonic() - STARTED:4.1f} s): {what}", flush=True)
+
+
+class Browser:
+    """Just enough of a browser: cookies (the __Host- ones too), CSRF origin, a TLS proxy's header."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=20)
+        headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{PORT}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"https://127.0.0.1:{PORT}"
+            headers["Referer"] = f"https://127.0.0.1:{PORT}{path}"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for value in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(value).items():
+                self.cookies[name] = morsel.value
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        status, _, text = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+        check(status == 200 and token, f"{path} offers a form")
+        assert token is not None
+        return self.request("POST", path, {"csrfmiddlewaretoken": token.group(1), **form})
+
+
+def wait_until_live(server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("smoke: FAILED: gunicorn stopped while starting")
+        try:
+            if Browser().get("/health/live")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("smoke: FAILED: gunicorn did not answer within 120 seconds")
+
+
+def make_coordinator() -> tuple[object, str]:
+    import django
+
+    django.setup()
+    from amends.core.models import Role
+    from tests.factories import (
+        PASSWORD,
+        MembershipFactory,
+        OrganisationFactory,
+        UserFactory,
+        totp_code,
+    )
+
+    user = UserFactory(email=EMAIL, full_name="Smoke Coordinator")
+    MembershipFactory(
+        user=user, organisation=OrganisationFactory(name="Smoke Hub"), role=Role.COORDINATOR
+    )
+    return lambda: totp_code(user), PASSWORD
+
+
+def journey(code: object, password: str) -> None:
+    browser = Browser()
+    status, _, body = browser.get("/health/live")
+    check(status == 200 and json.loads(body)["status"] == "live", "/health/live answers")
+    status, _, body = browser.get("/health/ready")
+    check(status == 200 and json.loads(body)["status"] == "ready", "/health/ready is ready")
+
+    status, headers, page = browser.get("/accounts/login/")
+    check(status == 200 and "Sign in" in page, "the sign-in page is served")
+    check("strict-transport-security" in headers, "with HSTS, as over TLS")
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
+    check(stylesheet and re.search(r"\.[0-9a-f]{12}\.css$", stylesheet.group(1)), "hashed CSS")
+    assert stylesheet is not None
+    status, headers, _ = browser.get(stylesheet.group(1))
+    check(status == 200 and "text/css" in headers.get("content-type", ""), "CSS is served")
+    check("immutable" in headers.get("cache-control", ""), "CSS is cached for ever")
+
+    status, headers, _ = browser.post("/accounts/login/", {"login": EMAIL, "password": password})
+    check(status == 302, "the password is accepted")
+    second = urlsplit(headers["location"]).path
+    status, headers, _ = browser.post(second, {"code": code()})  # type: ignore[operator]
+    check(status == 302, "the authenticator code is accepted")
+    status, _, page = browser.get(urlsplit(headers["location"]).path)
+    check(status == 200 and "Smoke Hub" in page, "a signed-in page names the organisation")
+    status, _, page = browser.get("/people/?q=anyone-at-all")
+    check(status == 200, "the people list answers a search")
+
+
+def check_logs(log: Path) -> None:
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    parsed = []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except ValueError:
+            raise SystemExit(f"smoke: FAILED: a log line is not JSON: {line[:200]}") from None
+    check(lines, f"gunicorn wrote {len(lines)} log lines, each one JSON object")
+    requests = [entry for entry in parsed if entry.get("logger") == "amends.request"]
+    check(any(entry.get("user") for entry in requests), "request lines carry a user hash")
+    check(all(entry.get("request_id") for entry in requests), "request lines carry request ids")
+    text = log.read_text()
+    for private in (EMAIL, "Smoke Coordinator", "anyone-at-all"):
+        check(private not in text, f"no log line carries {private!r}")
+
+
+def main() -> None:
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    subprocess.run(["dropdb", *PG, "--if-exists", DATABASE], check=True)
+    subprocess.run(["createdb", *PG, DATABASE], check=True)
+    var_dir = tempfile.mkdtemp(prefix="amends-smoke-")
+    env = environment(var_dir)
+    os.environ.update(env)
+    manage = [sys.executable, "manage.py"]
+    server = None
+    try:
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True, env=env)
+        check(True, "static files collected")
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=env)
+        check(True, "a new database migrated")
+        code, password = make_coordinator()
+        log = Path(var_dir) / "gunicorn.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            wait_until_live(server)
+            journey(code, password)
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        check(server.returncode == 0, "gunicorn stopped cleanly")
+        check_logs(log)
+        result = subprocess.run(
+            [*manage, "verify_audit_chain"], env=env, capture_output=True, text=True
+        )
+        check(result.returncode == 0 and "intact" in result.stdout, "the audit chain holds")
+    finally:
+        if server is not None and server.poll() is None:
+            server.kill()
+        from django.db import connections
+
+        connections.close_all()
+        subprocess.run(["dropdb", *PG, "--if-exists", DATABASE], check=False)
+    print(f"smoke: passed in {time.monotonic() - STARTED:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
