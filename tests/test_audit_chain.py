@@ -153,7 +153,7 @@ def test_concurrent_writers_do_not_fork_a_chain(org, alice, bob):
 def test_the_migration_seals_the_events_there_were(org, alice):
     record(org, alice, 2)
     executor = MigrationExecutor(connection)
-    executor.migrate([("core", "0003_membership_last_chosen_at")])
+    executor.migrate([("core", "0004_organisation_side_words")])
     with connection.cursor() as cursor:
         for i in range(3):
             cursor.execute(
