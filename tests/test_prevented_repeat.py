@@ -121,6 +121,13 @@ def test_a_supporter_of_the_first_case_does_not_count(org, people, first):
     assert repeat_incident_found(first) is False
 
 
+def test_a_supporter_in_the_later_case_does_not_count(org, people, first):
+    # Kwame harmed Siân this time; Connor only came along as Kwame's supporter.
+    later = later_case(org, people["Siân"], people["Kwame"], received_on=datetime.date(2025, 6, 1))
+    PartyFactory(organisation=org, case=later, person=people["Connor"], role=PartyRole.SUPPORTER)
+    assert repeat_incident_found(first) is False
+
+
 def test_the_pair_with_roles_reversed_is_a_repeat(org, people, first):
     # Neighbours: this time Connor was harmed and Siân responsible.
     later_case(org, people["Connor"], people["Siân"], received_on=datetime.date(2025, 9, 30))

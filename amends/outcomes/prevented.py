@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -22,15 +22,12 @@ REPEAT_WINDOW_DAYS = 365
 PRINCIPAL_ROLES = (PartyRole.HARMED, PartyRole.RESPONSIBLE)
 
 
-def _later_case_includes(role: str) -> Exists:
-    """A party of the later case (harmed or responsible) who had `role` in the earlier case."""
-    return Exists(
-        Party.objects.filter(
-            case=OuterRef("pk"),
-            role__in=PRINCIPAL_ROLES,
-            person__parties__case=OuterRef(OuterRef("pk")),
-            person__parties__role=role,
-        )
+def _was(role: str, in_case: OuterRef) -> Q:
+    """A party of a principal role whose person had `role` in the case `in_case` names."""
+    return Q(
+        role__in=PRINCIPAL_ROLES,
+        person__parties__case=in_case,
+        person__parties__role=role,
     )
 
 
@@ -51,12 +48,23 @@ def repeat_incident_exists() -> Exists:
     Use it to annotate a Case QuerySet:
     `Case.objects.annotate(repeat_incident=repeat_incident_exists())`.
     """
-    later_cases = (
-        Case.objects.filter(organisation=OuterRef("organisation"))
-        .exclude(pk=OuterRef("pk"))
-        .annotate(arrived_on=Coalesce("referral__received_on", "opened_on"))
+    # Start from this case's people: each party of a later case whose person was
+    # harmed here (the `Party.person` index), so the work grows with the people of
+    # the closed case, not with every case of its organisation.
+    later_parties = (
+        Party.objects.filter(_was(PartyRole.HARMED, OuterRef("pk")))
+        .filter(case__organisation=OuterRef("organisation"))
+        .exclude(case=OuterRef("pk"))
+        .annotate(arrived_on=Coalesce("case__referral__received_on", "case__opened_on"))
         .filter(arrived_on__gt=OuterRef("closed_on"), arrived_on__lte=OuterRef("window_ends"))
-        .filter(_later_case_includes(PartyRole.HARMED), _later_case_includes(PartyRole.RESPONSIBLE))
+        .filter(
+            # ... whose case also has someone who was responsible here.
+            Exists(
+                Party.objects.filter(case=OuterRef("case")).filter(
+                    _was(PartyRole.RESPONSIBLE, OuterRef(OuterRef("pk")))
+                )
+            )
+        )
     )
     # The case itself once more, by its key, so its closing date (in the service's
     # time zone) can be worked out before the later cases are compared with it.
@@ -69,7 +77,7 @@ def repeat_incident_exists() -> Exists:
                 output_field=DateField(),
             )
         )
-        .filter(Exists(later_cases))
+        .filter(Exists(later_parties))
     )
     return Exists(this_case)
 
