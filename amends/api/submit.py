@@ -204,7 +204,7 @@ def _make(api_key: ApiKey, body: dict[str, Any]) -> Referral:
     try:
         return referral_create(
             organisation=organisation,
-            by=None,  # type: ignore[arg-type]  # no user: the audit log names the key
+            by=None,  # no user: the audit log names the key
             people=[p.details() for p in filled],
             by_referrer=False,
             **form.cleaned_data,

@@ -84,7 +84,7 @@ def northbridge(org):
         ("coordinator", {"cases:detail", "core:audit_log", "core:members", "accounts:account"}),
         ("facilitator", {"cases:detail", "meetings:facilitate", "accounts:account"}),
         ("referrer", {"referrals:list", "accounts:account"}),
-        ("viewer", {"core:dashboard", "accounts:account"}),
+        ("viewer", {"reports:index", "accounts:account"}),
         ("trainer", {"core:dashboard", "accounts:account"}),
         ("platform admin", {"core:platform_organisations", "accounts:account"}),
     ],
