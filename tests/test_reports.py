@@ -193,7 +193,7 @@ def test_where_and_why_referrals_left(org, quarter):
         "Declined at triage: Not suitable for a restorative process": 1,
         "Declined at triage: Outside what this service covers": 1,
         "Waiting for triage": 1,
-        "Not proceeded: responsible person declined": 1,
+        "Not proceeded: person responsible declined": 1,
         "Process completed without an agreement": 1,
         "Case still in progress": 2,
     }

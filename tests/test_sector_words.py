@@ -31,12 +31,31 @@ FOREIGN: dict[str, list[str]] = {
     "communities": ["pupil", "pupils", "prisoner", "prisoners", "crime", "offence", "wing"],
     "prisons": ["pupil", "pupils", "tenancy", "tenant", "tenants"],
 }
-# Names that may be shown whatever the words: the justice system's code for victims (on
-# justice pages only), and the organisation setting that offers "victim" and "offender".
+# Names that may be shown whatever the words: the justice system's code for victims and the
+# referring agency Victim Support (on justice pages only); the demo prison's referring
+# departments, by their names in a prison (on prison pages only); the organisation setting
+# that offers "victim" and "offender"; and the funders' returns on the reports pages, by the
+# funders' own names for them and their measures (longest first: each is taken out in turn).
 ALLOWED = {
-    "justice": ["Victims' Code", "Victims’ Code"],
+    "justice": ["Victims' Code", "Victims’ Code", "Victim Support"],
+    "prisons": ["Offender management unit", "Victim liaison officer"],
 }
-EVERYWHERE_ALLOWED = ["Victim and offender"]
+FUNDERS_MEASURES = [
+    "Police and Crime Commissioner victims’ grant return",
+    "Police and Crime Commissioner",
+    "victims’ grant",
+    "Youth Justice Board victims measure",
+    "Victims measure (engaged ÷ consented)",
+    "Victims supported",
+    "victims supported",
+    "Victim satisfaction",
+    "Victims giving feedback",
+    "Victims satisfied",
+    "Victims who consented to be contacted",
+    "victims who consented to be contacted",
+    "Victims engaged in restorative justice",
+]
+EVERYWHERE_ALLOWED = ["Victim and offender", *FUNDERS_MEASURES]
 
 DOMAINS = {
     "justice": "justice",

@@ -13,7 +13,7 @@ class ApiKeyForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,
-        help_text="Which system uses it, for example, Northbridge Police crime system.",
+        help_text="Which system uses it, for example, Northbridge Police records system.",
         error_messages={
             "required": "Enter a name for the key",
             "max_length": "The name must be 100 characters or fewer",

@@ -142,9 +142,9 @@ ACTIONS: dict[str, list[tuple[str, str, int | None]]] = {
         ("other", "Agree a parking arrangement and keep to it.", None),
     ],
     "prisons": [
-        ("apology_written", "Write a letter of apology through the victim liaison officer.", None),
+        ("apology_written", "Write a letter of apology, passed on by the facilitator.", None),
         ("behaviour", "Keep away from the workshop bench by the door.", None),
-        ("support_service", "Take part in the victim awareness course.", None),
+        ("support_service", "Take part in the course on the effects of harm.", None),
         ("reparation", "Work with the wing cleaning party.", 6),
     ],
 }

@@ -50,6 +50,7 @@ from amends.cases.models import (
     PartyRole,
 )
 from amends.core.models import Sector
+from amends.core.vocabulary import current_words
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
 from amends.outcomes.models import (
     STAGE_ORDER,
@@ -499,11 +500,12 @@ def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
         .values("status", "decline_reason", "case__status", "case__closure_outcome")
         .annotate(n=Count("pk"))
     )
+    words = current_words()  # the sector's own labels for closures and declines
     tally: dict[str, int] = {}
     for row in grouped:
         if row["status"] == ReferralStatus.DECLINED:
             reason = (
-                DeclineReason(row["decline_reason"]).label
+                words.decline_label(row["decline_reason"])
                 if row["decline_reason"]
                 else "No reason recorded"
             )
@@ -515,17 +517,20 @@ def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
         elif row["case__status"] != CaseStatus.CLOSED:
             label = "Case still in progress"
         elif row["case__closure_outcome"] in NOT_PROCEEDED:
-            label = ClosureOutcome(row["case__closure_outcome"]).label
+            label = words.closure_label(row["case__closure_outcome"])
         elif row["case__closure_outcome"] == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT:
-            label = ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT.label
+            label = words.closure_label(ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT)
         else:
             continue  # closed with the agreement completed: never left
         tally[label] = tally.get(label, 0) + row["n"]
     order = (
-        [f"Declined at triage: {label}" for label in DeclineReason.labels]
+        [f"Declined at triage: {words.decline_label(code)}" for code in DeclineReason.values]
         + ["Declined at triage: No reason recorded", "Waiting for triage"]
-        + [ClosureOutcome(o).label for o in ClosureOutcome.values if o in NOT_PROCEEDED]
-        + [ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT.label, "Case still in progress"]
+        + [words.closure_label(o) for o in ClosureOutcome.values if o in NOT_PROCEEDED]
+        + [
+            words.closure_label(ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT),
+            "Case still in progress",
+        ]
     )
     rows = [
         [text(label), count(tally.get(label, 0))]
