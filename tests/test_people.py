@@ -409,11 +409,19 @@ def test_the_migration_fills_the_search_key_of_people_already_recorded():
     old.get_model("people", "Person").objects.create(
         organisation_id=organisation.pk, given_name="Łukasz", family_name="O’Brien"
     )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    assert list(Person.objects.values_list("search_key", flat=True)) == ["lukasz obrien"]
-    assert Person.objects.search("lukasz obrien").count() == 1
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        assert list(Person.objects.values_list("search_key", flat=True)) == ["lukasz obrien"]
+        assert Person.objects.search("lukasz obrien").count() == 1
+    finally:
+        # Going back to 0002 unapplied every later migration (people 0004 and any that
+        # depend on 0003): put them all back, or the tests after this one in the same
+        # process find the database short of migrations (readiness says 503).
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_a_facilitator_in_two_organisations_sees_each_ones_people_only_there(
