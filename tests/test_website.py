@@ -521,3 +521,24 @@ def test_only_the_site_staff_reach_the_staff_pages(as_morag, as_alice, as_pat, c
     assert 'href="/site-admin/"' not in as_alice.get(reverse("core:dashboard")).content.decode()
     # Administrators run the content, but do not read what the public sent.
     assert as_pat.get(reverse("website:enquiries")).status_code == 404
+
+
+def test_a_page_writes_no_settings_row_where_the_database_has_none(morag):
+    """A transactional test's flush deletes the row the data migration seeded: a page still
+    shows the defaults without writing, so its queries do not depend on the tests before it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amends.website.models import SiteSettings
+
+    SiteSettings.objects.all().delete()
+    as_morag = signed_in(morag)
+    with CaptureQueriesContext(connection) as first:
+        assert as_morag.get(reverse("accounts:account")).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert as_morag.get(reverse("accounts:account")).status_code == 200
+    assert len(first) == len(second)
+    assert not SiteSettings.objects.exists()
+    assert services.site_settings().site_name == services.DEFAULT_SITE_NAME
+    saved = services.settings_update(by=morag, loaded_version="", strapline="Hello")
+    assert SiteSettings.objects.get().strapline == saved.strapline == "Hello"

@@ -50,6 +50,15 @@ class NoOwner(Exception):
 
 
 def site_settings() -> SiteSettings:
+    """The site's settings, read only: one query, and no write on a page that shows them.
+    Where the row is missing (a database emptied since the data migration seeded it) the
+    defaults are returned unsaved; the services that change the settings save the row."""
+    found = SiteSettings.objects.order_by("pk").first()
+    return found if found is not None else SiteSettings(site_name=DEFAULT_SITE_NAME)
+
+
+def _site_settings_saved() -> SiteSettings:
+    """The settings row, made with the defaults if it is missing: for the services that write."""
     found = SiteSettings.objects.order_by("pk").first()
     if found is None:
         found, _ = SiteSettings.objects.get_or_create(
@@ -97,7 +106,11 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
         raise ValidationError(problems)
     current = site_settings()
     with transaction.atomic():
-        locked = lock_and_check(current, loaded_version, list(fields))
+        if current._state.adding:
+            # Nothing was saved when the form was loaded, so nobody's change can be overwritten.
+            locked = _site_settings_saved()
+        else:
+            locked = lock_and_check(current, loaded_version, list(fields))
         for name, value in fields.items():
             if name not in SETTINGS_FIELDS:
                 raise ValidationError(f"{name} cannot be changed here")
@@ -113,7 +126,7 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
 
 
 def logo_set(*, by: User, png: bytes) -> SiteSettings:
-    current = site_settings()
+    current = _site_settings_saved()
     with transaction.atomic():
         locked = SiteSettings.objects.select_for_update().get(pk=current.pk)
         locked.logo = png
@@ -124,7 +137,7 @@ def logo_set(*, by: User, png: bytes) -> SiteSettings:
 
 
 def logo_remove(*, by: User) -> SiteSettings:
-    current = site_settings()
+    current = _site_settings_saved()
     with transaction.atomic():
         locked = SiteSettings.objects.select_for_update().get(pk=current.pk)
         locked.logo = b""
@@ -560,7 +573,7 @@ def starting_pages_seed() -> None:
     makes them in a new database; this puts them back in one that was emptied)."""
     from amends.website import starting_copy as copy
 
-    site_settings()
+    _site_settings_saved()
     page_seed(slug="home", kind="home", sector="", position=0, **copy.HOME)
     for n, text in enumerate(copy.PROGRAMMES):
         fields = {k: v for k, v in text.items() if k != "sector"}
