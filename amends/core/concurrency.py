@@ -9,7 +9,7 @@ tell whether the record changed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,6 +40,9 @@ class EditConflict(ValidationError):
         )
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def version_of(instance: models.Model) -> str:
     updated_at = getattr(instance, "updated_at", None)
     return updated_at.isoformat() if updated_at else ""
@@ -59,6 +62,21 @@ def lock_and_check(instance: models.Model, loaded_version: str | None, fields: l
         if getattr(current, name) != getattr(instance, name, None)
     ]
     raise EditConflict(changed, current)
+
+
+def save_versioned(
+    instance: M, loaded_version: str | None, fields: dict[str, Any], *, by: Any = None
+) -> M:
+    """Apply `fields` to `instance` and save it, refusing (EditConflict) if the row changed
+    since `loaded_version`. Sets `updated_by` when given. Call inside a transaction."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    lock_and_check(instance, loaded_version, list(fields))
+    if by is not None:
+        instance.updated_by = by  # type: ignore[attr-defined]
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 class VersionField(forms.CharField):

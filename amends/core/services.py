@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amends.core.audit import audit_record
-from amends.core.concurrency import lock_and_check
+from amends.core.concurrency import save_versioned
 from amends.core.models import AuditAction, Invitation, Membership, Organisation, Role
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ def organisation_update(
 ) -> Organisation:
     """Change the organisation's details, refusing if someone else saved since the page loaded."""
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(organisation, name, value)
-        lock_and_check(organisation, loaded_version, list(fields))
-        organisation.full_clean()
-        organisation.save()
+        save_versioned(organisation, loaded_version, fields)
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,

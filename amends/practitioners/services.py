@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from amends.core.audit import audit_record
-from amends.core.concurrency import lock_and_check
+from amends.core.concurrency import save_versioned
 from amends.core.models import AuditAction, Membership
 from amends.documents.services import MAX_BYTES, content_type_of
 from amends.practitioners.models import (
@@ -112,12 +112,7 @@ def record_update(
     *, record: R, member: Membership, by: User, loaded_version: str | None, **fields: Any
 ) -> R:
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(record, name, value)
-        lock_and_check(record, loaded_version, list(fields))
-        record.updated_by = by
-        record.full_clean()
-        record.save()
+        save_versioned(record, loaded_version, fields, by=by)
         _audit(
             by=by,
             member=member,
@@ -216,12 +211,7 @@ def settings_update(
     *, settings: PracticeSettings, by: User, loaded_version: str | None, **fields: Any
 ) -> PracticeSettings:
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(settings, name, value)
-        lock_and_check(settings, loaded_version, list(fields))
-        settings.updated_by = by
-        settings.full_clean()
-        settings.save()
+        save_versioned(settings, loaded_version, fields, by=by)
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
