@@ -26,6 +26,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -626,12 +627,12 @@ def actions(orgs: list[int], f: ReportFilter) -> Table:
         ("Open, past the date due", Q(status=ActionStatus.OPEN, due_on__lt=today)),
         ("Open, not yet due", Q(status=ActionStatus.OPEN, due_on__gte=today)),
     ]
-    found = (
-        AgreementAction.objects.filter(organisation_id__in=orgs)
-        .filter(f.case_q("case__"), f.during("due_on"))
-        .aggregate(**{f"k{i}": Count("pk", filter=q) for i, (_, q) in enumerate(kinds)})
+    numbers = _count_each(
+        AgreementAction.objects.filter(organisation_id__in=orgs).filter(
+            f.case_q("case__"), f.during("due_on")
+        ),
+        kinds,
     )
-    numbers = [found[f"k{i}"] for i in range(len(kinds))]
     total = sum(numbers)
     return Table(
         key="actions",
@@ -641,14 +642,25 @@ def actions(orgs: list[int], f: ReportFilter) -> Table:
             Column("Actions", COUNT, sums=True),
             Column("Per cent", PERCENT),
         ],
-        rows=[
-            [text(label), count(n), percent(n, total)]
-            for (label, _), n in zip(kinds, numbers, strict=True)
-        ],
+        rows=_share_rows(kinds, numbers, total),
         total=[text("Total"), count(total), percent(total, total)],
         figures=["actions"],
         chart_column=1,
     )
+
+
+def _count_each(rows: QuerySet[Any], kinds: list[tuple[str, Q]]) -> list[int]:
+    """How many rows match each labelled condition, in one aggregate query."""
+    found = rows.aggregate(**{f"k{i}": Count("pk", filter=q) for i, (_, q) in enumerate(kinds)})
+    return [found[f"k{i}"] for i in range(len(kinds))]
+
+
+def _share_rows(kinds: list[tuple[str, Q]], numbers: list[int], total: int) -> list[list[Cell]]:
+    """A row per labelled condition: its label, its count and its share of the total."""
+    return [
+        [text(label), count(n), percent(n, total)]
+        for (label, _), n in zip(kinds, numbers, strict=True)
+    ]
 
 
 # Feedback and harm -----------------------------------------------------------------
@@ -729,10 +741,7 @@ def _harmed_in_closed_cases(orgs: list[int], f: ReportFilter) -> Any:
 
 def harm_repaired(orgs: list[int], f: ReportFilter) -> Table:
     people = _harmed_in_closed_cases(orgs, f).annotate(**harm_repaired_annotations())
-    found = people.aggregate(
-        **{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(HARM_BANDS)}
-    )
-    numbers = [found[f"b{i}"] for i in range(len(HARM_BANDS))]
+    numbers = _count_each(people, HARM_BANDS)
     total = sum(numbers)
     middle = percentiles(people, "harm_repaired", (50,))
     return Table(
@@ -743,10 +752,7 @@ def harm_repaired(orgs: list[int], f: ReportFilter) -> Table:
             Column("People harmed", COUNT, sums=True),
             Column("Per cent", PERCENT),
         ],
-        rows=[
-            [text(label), count(n), percent(n, total)]
-            for (label, _), n in zip(HARM_BANDS, numbers, strict=True)
-        ],
+        rows=_share_rows(HARM_BANDS, numbers, total),
         total=[text("Total with both ratings"), count(total), percent(total, total)],
         figures=["harm_repaired"],
         chart_column=1,
