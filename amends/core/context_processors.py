@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from amends.core.models import Membership, OrganisationKind, Role
+from amends.core.models import Membership, Role
 from amends.core.vocabulary import words_for_request
 
 # (label, url name, roles that see it, path prefix that marks it current)
@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
     ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/"),
     ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/"),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/"),
+    ("Training", "training:overview", (), "/training/"),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it
@@ -45,7 +46,6 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(
             {"label": label, "href": reverse(url_name), "current": request.path.startswith(prefix)}
         )
-    items += _training_navigation(request, member)
     if getattr(request.user, "is_platform_admin", False):
         items.append(
             {
@@ -55,20 +55,6 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     return items
-
-
-# Training: for trainers, and for coordinators of the consultancy that runs it.
-TRAINING_NAVIGATION = ("Training", "training:overview", "/training/")
-
-
-def _training_navigation(request: HttpRequest, member: Membership | None) -> list[dict[str, Any]]:
-    if member is None or not (
-        member.has_role(Role.TRAINER)
-        or (member.is_coordinator and member.organisation.kind == OrganisationKind.CONSULTANCY)
-    ):
-        return []
-    label, url_name, prefix = TRAINING_NAVIGATION
-    return [{"label": label, "href": reverse(url_name), "current": request.path.startswith(prefix)}]
 
 
 def amends(request: HttpRequest) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import HttpRequest
 from django.utils import timezone
 
-from amends.core.models import Membership, Organisation, Sector
+from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.training.models import (
     HOLDS_A_PLACE,
     Cohort,
@@ -143,6 +144,16 @@ def cohort_page(cohort: Cohort) -> dict[str, Any]:
 
 
 # Public pages ------------------------------------------------------------------------------
+
+
+def sees_training(request: HttpRequest) -> bool:
+    """Training is in the navigation of trainers, and of coordinators of a consultancy
+    (the kind of organisation that runs training)."""
+    member: Membership | None = getattr(request, "membership", None)
+    return member is not None and (
+        member.has_role(Role.TRAINER)
+        or (member.is_coordinator and member.organisation.kind == OrganisationKind.CONSULTANCY)
+    )
 
 
 def consultancy() -> Organisation | None:
