@@ -1133,7 +1133,8 @@ REPORTS: dict[str, Report] = {
         Report(
             "yjb",
             "Youth Justice Board victims measure",
-            "Victims engaged in restorative justice ÷ victims who consented to be contacted.",
+            "Of the victims who consented to be contacted, the share who took part in "
+            "restorative justice.",
             (yjb_measure,),
             is_return=True,
         ),

@@ -164,13 +164,9 @@ class HelpRequestForm(SpamGuardForm):
         choices=BEHALF_OF,
         widget=forms.RadioSelect,
         required=False,
-        help_text="Only if you are asking for someone else.",
         error_messages={"invalid_choice": "Choose an answer from the list"},
     )
-    their_given_name = forms.CharField(
-        label="Their first name", max_length=100, required=False,
-        help_text="Only if you are asking for someone else.",
-    )  # fmt: skip
+    their_given_name = forms.CharField(label="Their first name", max_length=100, required=False)
     their_family_name = forms.CharField(label="Their last name", max_length=100, required=False)
     given_name = forms.CharField(
         label="Your first name",
