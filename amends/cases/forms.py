@@ -201,8 +201,14 @@ class AllocateForm(forms.Form):
             return read[0]
 
         def label(user: Any) -> str:
+            # The missing training goes straight after the name: a long label is cut off at the
+            # select's edge, and the caseload matters less than what the lead may not hold.
             note = notes.get(user.pk)
-            return caseload_label(user) + (f" ({note})" if note else "")
+            caseload = caseload_label(user)
+            if not note:
+                return caseload
+            name = user.get_full_name()
+            return f"{name} ({note}){caseload[len(name) :]}"
 
         for name in ("lead_facilitator", "co_facilitator"):
             field: Any = self.fields[name]

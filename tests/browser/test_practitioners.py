@@ -42,10 +42,10 @@ def test_allocation_refused_then_overridden_with_a_reason(
     ).to_be_visible()
     lead = page.get_by_label("Lead facilitator")
     expect(lead.locator("option", has_text="Bob Barraclough")).to_have_text(
-        "Bob Barraclough (no open cases) (no schools training)"
+        "Bob Barraclough (no schools training) (no open cases)"
     )
     assert_accessible(page)
-    lead.select_option(label="Bob Barraclough (no open cases) (no schools training)")
+    lead.select_option(label="Bob Barraclough (no schools training) (no open cases)")
     page.get_by_role("button", name="Allocate").click()
 
     message = (

@@ -143,11 +143,14 @@ class Command(BaseCommand):
         rng = random.Random(20261124)  # deterministic demo data, not security
         organisations: dict[str, Organisation] = {}
         for spec in ORGANISATIONS:
+            # Faker's "Flat 17\nJanet Meadows" is two lines; one input would run them together.
+            line_1, _, line_2 = fake.street_address().partition("\n")
             organisations[spec["key"]] = Organisation.objects.create(
                 name=spec["name"],
                 kind=spec["kind"],
                 sectors=spec["sectors"],
-                address_line_1=fake.street_address(),
+                address_line_1=line_1,
+                address_line_2=line_2,
                 town=spec["town"],
                 postcode=spec["postcode"],
                 phone="0113 496 0000",
