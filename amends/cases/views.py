@@ -249,6 +249,10 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
             for m in form.errors.get("lead_facilitator", [])
         )
     )
+    if ask_reason:
+        # Asked for because the lead was refused: to allocate them, the reason is needed, so
+        # the box is not labelled optional (the form has been checked; this is its label only).
+        form.fields["override_reason"].required = True
     return render(
         request,
         "cases/case_allocate.html",
