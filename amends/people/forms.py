@@ -7,9 +7,16 @@ from typing import Any
 from django import forms
 
 from amends.core.concurrency import VersionField, versioned_initial
-from amends.core.forms_govuk import DateField
+from amends.core.forms_govuk import DateField, TimeField
 from amends.core.vocabulary import current_words
-from amends.people.models import IDENTIFIER_FORMATS, AgeBand, IdentifierKind, Person
+from amends.people.models import (
+    IDENTIFIER_FORMATS,
+    AgeBand,
+    IdentifierKind,
+    MessageLanguage,
+    Person,
+    SafeToUse,
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -26,6 +33,8 @@ class PersonForm(forms.ModelForm):
         required=False,
         help_text="Only needed when the date of birth is not known.",
     )
+    contact_from = TimeField(label="From", required=False, help_text="For example, 9am or 09:00.")
+    contact_until = TimeField(label="Until", required=False, help_text="For example, 6pm or 18:00.")
     version = VersionField()
 
     class Meta:
@@ -44,10 +53,16 @@ class PersonForm(forms.ModelForm):
             "voicemail_safe",
             "text_safe",
             "letter_safe",
+            "email_safe",
+            "contact_from",
+            "contact_until",
             "safe_contact_notes",
             "language",
             "interpreter_needed",
+            "message_language",
             "accessibility_needs",
+            "year_group",
+            "form_group",
         ]
         help_texts = {
             "known_as": "The name they like to be called, if different.",
@@ -57,12 +72,17 @@ class PersonForm(forms.ModelForm):
             "to anyone who answers.",
             "accessibility_needs": "Anything that helps them take part: large print, step-free "
             "access, breaks.",
+            "message_language": "Letters, e-mails and texts to them are written in this language.",
+            "year_group": "For example, Year 8.",
+            "form_group": "For example, 8B.",
         }
         labels = {"accessibility_needs": "Accessibility needs", "address": "Address"}
         widgets = {
             "voicemail_safe": forms.RadioSelect,
             "text_safe": forms.RadioSelect,
             "letter_safe": forms.RadioSelect,
+            "email_safe": forms.RadioSelect,
+            "message_language": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 3}),
             "safe_contact_notes": forms.Textarea(attrs={"rows": 3}),
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
@@ -72,6 +92,8 @@ class PersonForm(forms.ModelForm):
             "family_name": {"required": "Enter their last name"},
             "email": {"max_length": "E-mail address must be 254 characters or fewer"},
             "address": {"max_length": "Address must be 500 characters or fewer"},
+            "year_group": {"max_length": "Year group must be 20 characters or fewer"},
+            "form_group": {"max_length": "Form or class must be 20 characters or fewer"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -81,8 +103,14 @@ class PersonForm(forms.ModelForm):
         fields["preferred_contact"].choices = [("", "Not known")] + [
             c for c in fields["preferred_contact"].choices if c[0]
         ]
-        for name in ("voicemail_safe", "text_safe", "letter_safe"):
+        for name in ("voicemail_safe", "text_safe", "letter_safe", "email_safe"):
             fields[name].choices = [c for c in fields[name].choices if c[0]]
+        # Answers added after people were first recorded: left unanswered, they keep the default.
+        for name in ("email_safe", "message_language"):
+            fields[name].required = False
+        if current_words().sector != "schools":
+            # A place on a school's roll means nothing to the other sectors.
+            del fields["year_group"], fields["form_group"]
         if self.instance.pk:
             self.fields["marked_child"].initial = self.instance.is_child
             versioned_initial(self, self.instance)
@@ -98,6 +126,12 @@ class PersonForm(forms.ModelForm):
                 ) from exc
         return email
 
+    def clean_email_safe(self) -> str:
+        return self.cleaned_data.get("email_safe") or SafeToUse.UNKNOWN
+
+    def clean_message_language(self) -> str:
+        return self.cleaned_data.get("message_language") or MessageLanguage.ENGLISH
+
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
@@ -112,6 +146,9 @@ class PersonForm(forms.ModelForm):
             age = Person(date_of_birth=dob).age_on(datetime.date.today())
             if age is not None and not _age_in_band(age, band):
                 self.add_error("age_band", "The age band does not match the date of birth")
+        start, end = data.get("contact_from"), data.get("contact_until")
+        if start and end and end <= start:
+            self.add_error("contact_until", "The time until must be later than the time from")
         return data
 
 

@@ -42,6 +42,11 @@ class SafeToUse(models.TextChoices):
     UNKNOWN = "unknown", "Not known yet"
 
 
+class MessageLanguage(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg (Welsh)"
+
+
 class IdentifierKind(models.TextChoices):
     POLICE_REFERENCE = "police", "Police reference"
     PUPIL_NUMBER = "pupil", "Unique pupil number"
@@ -141,9 +146,27 @@ class Person(OrganisationOwned):
         choices=SafeToUse.choices,
         default=SafeToUse.UNKNOWN,
     )
+    email_safe = models.CharField(
+        "Is it safe to send an e-mail?",
+        max_length=10,
+        choices=SafeToUse.choices,
+        default=SafeToUse.UNKNOWN,
+    )
+    # Messages and calls only inside this window of the day (both blank: any reasonable time).
+    contact_from = models.TimeField("Contact only from", null=True, blank=True)
+    contact_until = models.TimeField("Contact only until", null=True, blank=True)
     safe_contact_notes = EncryptedTextField("Notes on safe contact", max_length=1000, blank=True)
     language = models.CharField("Preferred language", max_length=60, blank=True)
     interpreter_needed = models.BooleanField("Needs an interpreter", default=False)
+    message_language = models.CharField(
+        "Language for letters and messages",
+        max_length=2,
+        choices=MessageLanguage.choices,
+        default=MessageLanguage.ENGLISH,
+    )
+    # A pupil's place on a school's roll (schools only).
+    year_group = models.CharField("Year group", max_length=20, blank=True)
+    form_group = models.CharField("Form or class", max_length=20, blank=True)
     accessibility_needs = EncryptedTextField(max_length=1000, blank=True)
     # The names folded for searching (people.names); a trigram index serves it on PostgreSQL.
     search_key = models.CharField(max_length=320, blank=True, default="", editable=False)

@@ -28,7 +28,7 @@ PEOPLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 
 
 def _person_fields(form: PersonForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in PersonForm.Meta.fields}
+    return {name: form.cleaned_data[name] for name in PersonForm.Meta.fields if name in form.fields}
 
 
 @member_required(*PEOPLE_ROLES)
