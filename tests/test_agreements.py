@@ -706,6 +706,40 @@ def test_agreement_completed_only_when_every_action_is_done_or_varied(
     assert case.closure_outcome == "agreement_completed"
 
 
+def test_an_agreement_not_carried_out_closes_as_not_completed(as_alice, confirmed, action, owed):
+    case = confirmed.case
+    assert pay(as_alice, owed, "50.00").status_code == 302
+    # While an action is done and nothing else is settled, "not completed" is not yet true.
+    response = close(as_alice, case, "agreement_not_completed")
+    assert "has actions still open" in response.context["form"].errors["outcome"][0]
+    assert resolve(as_alice, action, status="not_done", note="No letter came.").status_code == 302
+    # Neither "completed" nor "completed without an agreement" describes it ...
+    assert (
+        "Not yet: Apology (written) (not done)"
+        in (close(as_alice, case).context["form"].errors["outcome"][0])
+    )
+    assert close(as_alice, case, "completed_without_agreement").context["form"].errors["outcome"]
+    # ... but "agreement made but not completed" does.
+    assert close(as_alice, case, "agreement_not_completed").status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.closure_outcome == "agreement_not_completed"
+    page = page_text(as_alice.get(reverse("cases:detail", args=[case.pk])))
+    assert "Agreement made but not completed" in page
+
+
+def test_not_completed_is_refused_when_every_action_was_done(as_alice, confirmed, action, owed):
+    case = confirmed.case
+    assert pay(as_alice, owed, "50.00").status_code == 302
+    assert resolve(as_alice, action, status="done", note="Letter sent.").status_code == 302
+    response = close(as_alice, case, "agreement_not_completed")
+    assert response.context["form"].errors["outcome"] == [
+        "Every action in the agreement is done or varied: choose “Agreement completed”"
+    ]
+    case.refresh_from_db()
+    assert case.status != CaseStatus.CLOSED
+
+
 # Consent rules the agreement ---------------------------------------------------------------
 
 

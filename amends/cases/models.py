@@ -41,6 +41,8 @@ class CaseStatus(models.TextChoices):
 
 class ClosureOutcome(models.TextChoices):
     AGREEMENT_COMPLETED = "agreement_completed", "Agreement completed"
+    # An agreement was made, but not every action in it was carried out.
+    AGREEMENT_NOT_COMPLETED = "agreement_not_completed", "Agreement made but not completed"
     COMPLETED_WITHOUT_AGREEMENT = (
         "completed_without_agreement",
         "Process completed without an agreement",

@@ -723,6 +723,18 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
                         f"or varied. Not yet: {listed}. A coordinator can record a variation."
                     }
                 )
+        if outcome == ClosureOutcome.AGREEMENT_NOT_COMPLETED:
+            if not has_agreement:
+                raise ValidationError(
+                    {"outcome": "There is no agreement to close as not completed"}
+                )
+            if all(a.status in {"done", "varied"} for a in actions):
+                raise ValidationError(
+                    {
+                        "outcome": "Every action in the agreement is done or varied: "
+                        "choose “Agreement completed”"
+                    }
+                )
         if outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT and has_agreement:
             raise ValidationError(
                 {"outcome": "This case has an agreement: choose “Agreement completed”"}

@@ -71,6 +71,7 @@ def _not_proceeded(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
     """The closure outcomes every sector has, with `extra` before "withdrawn"."""
     return (
         ("agreement_completed", "Agreement completed"),
+        ("agreement_not_completed", "Agreement made but not completed"),
         ("completed_without_agreement", "Process completed without an agreement"),
         ("harmed_declined", "Not proceeded: {harmed} declined"),
         ("responsible_declined", "Not proceeded: {responsible} declined"),

@@ -157,8 +157,8 @@ _figure(
     "left_funnel",
     "Where and why referrals left",
     "Referrals declined at triage, by the reason given; cases not proceeded with, by the "
-    "closure reason; cases closed after the process without an agreement; and cases still "
-    "in progress.",
+    "closure reason; cases closed after the process without an agreement or with an agreement "
+    "not completed; and cases still in progress.",
     "one referral",
     REFERRED,
 )
@@ -494,6 +494,13 @@ def funnel(orgs: list[int], f: ReportFilter) -> Table:
     )
 
 
+# Closed after a meeting, short of a completed agreement: where those referrals left the funnel.
+LEFT_AFTER_THE_PROCESS = (
+    ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT,
+    ClosureOutcome.AGREEMENT_NOT_COMPLETED,
+)
+
+
 def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
     grouped = (
         referrals(orgs, f)
@@ -517,10 +524,8 @@ def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
             continue
         elif row["case__status"] != CaseStatus.CLOSED:
             label = "Case still in progress"
-        elif row["case__closure_outcome"] in NOT_PROCEEDED:
+        elif row["case__closure_outcome"] in {*NOT_PROCEEDED, *LEFT_AFTER_THE_PROCESS}:
             label = words.closure_label(row["case__closure_outcome"])
-        elif row["case__closure_outcome"] == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT:
-            label = words.closure_label(ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT)
         else:
             continue  # closed with the agreement completed: never left
         tally[label] = tally.get(label, 0) + row["n"]
@@ -528,10 +533,8 @@ def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
         [f"Declined at triage: {words.decline_label(code)}" for code in DeclineReason.values]
         + ["Declined at triage: No reason recorded", "Waiting for triage"]
         + [words.closure_label(o) for o in ClosureOutcome.values if o in NOT_PROCEEDED]
-        + [
-            words.closure_label(ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT),
-            "Case still in progress",
-        ]
+        + [words.closure_label(o) for o in LEFT_AFTER_THE_PROCESS]
+        + ["Case still in progress"]
     )
     rows = [
         [text(label), count(tally.get(label, 0))]
