@@ -16,9 +16,9 @@ def role_choices() -> list[tuple[str, str]]:
     return [(value, f"{label} — {ROLE_DESCRIPTIONS[Role(value)]}") for value, label in Role.choices]
 
 
-# Viewers' reports are not built yet, so nobody new is invited to wait for them; members who
-# already hold that role keep it. Trainers run training (amends/training).
-INVITABLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.TRAINER)
+# Every role now has its work: viewers read the de-identified reports (amends/reports),
+# trainers run training (amends/training). A role is offered only once its work is built.
+INVITABLE_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER, Role.TRAINER)
 
 
 def invitable_role_choices() -> list[tuple[str, str]]:
