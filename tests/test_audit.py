@@ -93,7 +93,11 @@ def test_coordinator_reads_their_organisations_log(as_alice, org, other_org, ali
     page = as_alice.get(reverse("core:audit_log")).content.decode()
     assert "Changed contact details" in page
     assert "Elsewhere only" not in page
-    assert '<a class="govuk-service-navigation__link" href="/organisation/audit/"' in page
+    # The menu groups the organisation's pages; the audit log is current among them.
+    assert (
+        '<a class="moj-sub-navigation__link" href="/organisation/audit/" aria-current="page">'
+        in page
+    )
 
 
 def test_filters(as_alice, org, alice, bob):

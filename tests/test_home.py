@@ -469,3 +469,47 @@ def test_each_home_page_runs_the_same_queries_with_5_or_50_cases(org, alice, bob
         )
     large = {role: _queries(client) for role, client in clients.items()}
     assert small == large
+
+
+# The menu --------------------------------------------------------------------------
+
+
+def test_a_coordinators_menu_groups_the_organisations_pages(as_alice, as_bob):
+    home = as_alice.get(reverse("core:dashboard"))
+    labels = [item["label"] for item in home.context["navigation"]]
+    assert labels == [
+        "Home",
+        "Cases",
+        "Overdue actions",
+        "Referrals",
+        "People",
+        "Reports",
+        "Organisation",
+    ]
+    assert home.context["sub_navigation"] is None  # not on an organisation page
+    # Each page of the group lists the others beneath the menu, marking where you are.
+    for url_name in (
+        "core:organisation_settings",
+        "core:members",
+        "practitioners:list",
+        "core:audit_log",
+    ):
+        page = as_alice.get(reverse(url_name))
+        assert page.status_code == 200
+        sub = page.context["sub_navigation"]
+        assert [i["label"] for i in sub["children"]] == [
+            "Settings",
+            "Members",
+            "Practitioners",
+            "Audit log",
+        ]
+        assert [i["href"] for i in sub["children"] if i["current"]] == [reverse(url_name)]
+        html = text(page)
+        assert "Organisation" in html and "Audit log" in html
+    # The Organisation item leads to the settings, the first of its pages.
+    organisation = labels.index("Organisation")
+    assert home.context["navigation"][organisation]["href"] == reverse("core:organisation_settings")
+    # A facilitator has no organisation pages to group.
+    bobs = [item["label"] for item in as_bob.get(reverse("core:dashboard")).context["navigation"]]
+    assert "Organisation" not in bobs and "Members" not in bobs
+    assert "My cases" in bobs and "My practice" in bobs

@@ -18,7 +18,9 @@ def test_coordinator_invites_adds_and_finds_a_person(page: Page, live_server, al
     assert_accessible(page)
 
     # Invite a facilitator.
-    page.get_by_role("link", name="Members").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Organisation").click()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Organisation").get_by_role("link", name="Members").click()
     assert_accessible(page)
     page.get_by_role("button", name="Invite a member").click()
     assert_accessible(page)
