@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test processes: one per core on the 2-core machines this runs on.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-postgres lint bench setup python-env frontend migrate demo check-deploy clean
+.PHONY: run test test-postgres lint bench load setup python-env frontend migrate demo check-deploy clean
 
 ## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000,
 ## with a background worker beside the web server (Ctrl-C stops both)
@@ -45,6 +45,11 @@ check-deploy: python-env
 ## bench: query counts and timings at scale, printed
 bench: setup
 	$(UV) run --locked python -m benchmarks.run
+
+## load: 50 people working cases at once for 5 minutes on gunicorn and PostgreSQL; prints
+## requests per second and p95, and fails on any error or lost update (LOAD_USERS, LOAD_SECONDS)
+load: setup
+	$(UV) run --locked python -m benchmarks.load
 
 setup: python-env frontend
 

@@ -12,7 +12,6 @@ Run by .ci/run; by hand: `uv run python .ci/smoke.py` (needs PostgreSQL on 127.0
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
@@ -23,11 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.http_browser import Browser  # noqa: E402  (needs ROOT on the path)
+
 DATABASE = f"amends_smoke_{os.getpid()}"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 EMAIL = "smoke.coordinator@smoke.example"
@@ -70,52 +72,13 @@ def check(condition: object, what: str) -> None:
     print(f"smoke: ok ({time.monotonic() - STARTED:4.1f} s): {what}", flush=True)
 
 
-class Browser:
-    """Just enough of a browser: cookies (the __Host- ones too), CSRF origin, a TLS proxy's header."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=20)
-        headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{PORT}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://127.0.0.1:{PORT}"
-            headers["Referer"] = f"https://127.0.0.1:{PORT}{path}"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for value in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(value).items():
-                self.cookies[name] = morsel.value
-        connection.close()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
-        return self.request("GET", path)
-
-    def post(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
-        status, _, text = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
-        check(status == 200 and token, f"{path} offers a form")
-        assert token is not None
-        return self.request("POST", path, {"csrfmiddlewaretoken": token.group(1), **form})
-
-
 def wait_until_live(server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit("smoke: FAILED: gunicorn stopped while starting")
         try:
-            if Browser().get("/health/live")[0] == 200:
+            if Browser(PORT, tls_proxy=True).get("/health/live")[0] == 200:
                 return
         except OSError:
             pass
@@ -144,7 +107,7 @@ def make_coordinator() -> tuple[object, str]:
 
 
 def journey(code: object, password: str) -> None:
-    browser = Browser()
+    browser = Browser(PORT, tls_proxy=True)
     status, _, body = browser.get("/health/live")
     check(status == 200 and json.loads(body)["status"] == "live", "/health/live answers")
     status, _, body = browser.get("/health/ready")
@@ -160,10 +123,13 @@ def journey(code: object, password: str) -> None:
     check(status == 200 and "text/css" in headers.get("content-type", ""), "CSS is served")
     check("immutable" in headers.get("cache-control", ""), "CSS is cached for ever")
 
-    status, headers, _ = browser.post("/accounts/login/", {"login": EMAIL, "password": password})
+    status, headers, _ = browser.post(
+        "/accounts/login/",
+        {**browser.form_of("/accounts/login/"), "login": EMAIL, "password": password},
+    )
     check(status == 302, "the password is accepted")
     second = urlsplit(headers["location"]).path
-    status, headers, _ = browser.post(second, {"code": code()})  # type: ignore[operator]
+    status, headers, _ = browser.post(second, {**browser.form_of(second), "code": code()})  # type: ignore[operator]
     check(status == 302, "the authenticator code is accepted")
     status, _, page = browser.get(urlsplit(headers["location"]).path)
     check(status == 200 and "Smoke Hub" in page, "a signed-in page names the organisation")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -25,10 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from html import unescape
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import pytest
@@ -58,6 +54,7 @@ from tests.factories import (
     UserFactory,
     totp_code,
 )
+from tests.http_browser import Browser
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -128,68 +125,6 @@ class Server:
         assert self.process is not None
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
-
-
-class Browser:
-    """Just enough of a browser over HTTP: cookies, forms with their CSRF token."""
-
-    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
-        self.port = port
-        self.cookies = cookies if cookies is not None else {}
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Host": f"127.0.0.1:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"http://127.0.0.1:{self.port}"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for value in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(value).items():
-                self.cookies[name] = morsel.value
-        conn.close()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def form_of(self, path: str, action: str) -> dict[str, str]:
-        """The values a browser would send from the form posting to `action` on `path`."""
-        status, _, page = self.get(path)
-        assert status == 200, f"{path} answered {status}"
-        forms = re.findall(r"<form[^>]*>.*?</form>", page, flags=re.S)
-        form = next(f for f in forms if f'action="{action}"' in f or 'action=""' in f)
-        values: dict[str, str] = {}
-        for tag in re.findall(r"<input[^>]*>", form):
-            name = re.search(r'name="([^"]+)"', tag)
-            if not name:
-                continue
-            kind = re.search(r'type="([^"]+)"', tag)
-            if kind and kind.group(1) in {"radio", "checkbox"} and "checked" not in tag:
-                continue
-            value = re.search(r'value="([^"]*)"', tag)
-            values[name.group(1)] = unescape(value.group(1)) if value else ""
-        return values
-
-    def post(self, path: str, form: dict[str, str]):
-        return self.request("POST", path, form)
-
-    def sign_in(self, user) -> None:
-        form = self.form_of("/accounts/login/", "/accounts/login/")
-        status, headers, _ = self.post(
-            "/accounts/login/", {**form, "login": user.email, "password": PASSWORD}
-        )
-        assert status == 302, "the password is accepted"
-        second = urlsplit(headers["location"]).path
-        form = self.form_of(second, second)
-        status, _, _ = self.post(second, {**form, "code": totp_code(user)})
-        assert status == 302, "the authenticator code is accepted"
 
 
 @pytest.fixture
@@ -278,9 +213,9 @@ def test_accepting_a_referral_killed_midway_leaves_no_trace_and_succeeds_after(s
         )
     people_before = Person.objects.count()
     browser = Browser(server.port)
-    browser.sign_in(coordinator)
+    browser.sign_in(coordinator.email, PASSWORD, lambda: totp_code(coordinator))
     path = f"/referrals/{referral.pk}/accept/"
-    form = {**browser.form_of(path, path), "planned_process": "conference"}
+    form = {**browser.form_of(path), "planned_process": "conference"}
     audit_before = AuditEvent.objects.count()
 
     _post_while_the_chain_is_held(server, browser, organisation.pk, path, form)
@@ -295,7 +230,7 @@ def test_accepting_a_referral_killed_midway_leaves_no_trace_and_succeeds_after(s
 
     # Whole: on a restarted server the same acceptance opens the case with all three people.
     server.start()
-    status, _, _ = Browser(server.port, browser.cookies).post(path, form)
+    status, _, _ = Browser(server.port, cookies=browser.cookies).post(path, form)
     assert status == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
@@ -321,7 +256,7 @@ def test_confirming_an_agreement_killed_midway_leaves_it_a_draft(server, service
     for party in (harmed, responsible):
         AcceptanceFactory(organisation=organisation, agreement=agreement, party=party)
     browser = Browser(server.port)
-    browser.sign_in(coordinator)
+    browser.sign_in(coordinator.email, PASSWORD, lambda: totp_code(coordinator))
     path = f"/cases/{case.pk}/agreement/confirm/"
     page = f"/cases/{case.pk}/agreement/"
     form = browser.form_of(page, path)  # the date agreed is today unless changed
@@ -339,7 +274,7 @@ def test_confirming_an_agreement_killed_midway_leaves_it_a_draft(server, service
 
     # Whole: confirmed on a restarted server, the case moves on to follow-up.
     server.start()
-    status, _, _ = Browser(server.port, browser.cookies).post(path, form)
+    status, _, _ = Browser(server.port, cookies=browser.cookies).post(path, form)
     assert status == 302
     agreement = Agreement.objects.get(pk=agreement.pk)
     case.refresh_from_db()
