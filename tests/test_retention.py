@@ -83,6 +83,10 @@ def plant_case(org, by, tag, *, closed_years_ago):
             address=f"ADDRESS-{tag}-{role}",
             safe_contact_notes=f"SAFE-{tag}-{role}",
             accessibility_needs=f"ACCESS-{tag}-{role}",
+            year_group=f"Y-{tag}",
+            form_group=f"F-{tag}",
+            contact_from=datetime.time(9),
+            contact_until=datetime.time(17, 30),
         )
         PersonIdentifierFactory(
             organisation=org, person=person, value=f"{tag[:1]}{role[:1]}99/{tag}".upper()[:20]
@@ -173,6 +177,7 @@ def test_a_case_past_retention_leaves_no_trace(org, alice, django_capture_on_com
     old_case.refresh_from_db()
     assert old_case.closure_outcome == "agreement_completed"
     assert old_case.parties.count() == 2
+    assert not old_case.parties.filter(person__contact_from__isnull=False).exists()
 
     # Running again finds nothing more to do.
     again = io.StringIO()

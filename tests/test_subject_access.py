@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -57,6 +58,23 @@ def test_the_export_holds_the_persons_data_and_none_of_anyone_elses(
     assert AuditEvent.objects.filter(
         record_type="person", record_id=str(person.pk), action="export"
     ).exists()
+
+
+def test_the_export_holds_their_contact_hours_language_and_place_on_the_roll(as_alice, sides):
+    person = sides["harmed"].person
+    person.email_safe = "yes"
+    person.contact_from, person.contact_until = datetime.time(9), datetime.time(18)
+    person.message_language = "cy"
+    person.year_group, person.form_group = "Year 8", "8B"
+    person.save()
+    exported = json.loads(export_json(as_alice, person))["person"]
+    assert exported["emails_safe"] == "Yes"
+    assert (exported["contact_only_from"], exported["contact_only_until"]) == (
+        "09:00:00",
+        "18:00:00",
+    )
+    assert exported["letters_and_messages_in"] == "Cymraeg (Welsh)"
+    assert (exported["year_group"], exported["form_or_class"]) == ("Year 8", "8B")
 
 
 def test_the_pdf_is_a_pdf(as_alice, sides):

@@ -150,10 +150,16 @@ def subject_access_data(person: Person) -> dict[str, Any]:
             "voicemail_safe": person.get_voicemail_safe_display(),
             "texts_safe": person.get_text_safe_display(),
             "letters_safe": person.get_letter_safe_display(),
+            "emails_safe": person.get_email_safe_display(),
+            "contact_only_from": person.contact_from.isoformat() if person.contact_from else "",
+            "contact_only_until": person.contact_until.isoformat() if person.contact_until else "",
             "notes_on_safe_contact": person.safe_contact_notes,
             "language": person.language,
             "needs_an_interpreter": person.interpreter_needed,
+            "letters_and_messages_in": person.get_message_language_display(),
             "accessibility_needs": person.accessibility_needs,
+            "year_group": person.year_group,
+            "form_or_class": person.form_group,
             "identifiers": [
                 {"kind": i.get_kind_display(), "value": i.value} for i in person.identifiers.all()
             ],

@@ -108,10 +108,14 @@ def _person_clear(person: Person, counts: Counter[str]) -> None:
         phone="",
         address="",
         preferred_contact="",
+        contact_from=None,
+        contact_until=None,
         safe_contact_notes="",
         language="",
         interpreter_needed=False,
         accessibility_needs="",
+        year_group="",
+        form_group="",
     )
     counts["identifiers removed"] += PersonIdentifier.objects.filter(person=person).delete()[0]
     ReferralPerson.objects.filter(person=person).update(**REFERRAL_PERSON_BLANK)
