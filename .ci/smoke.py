@@ -15,9 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,39 +26,26 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.http_browser import Browser  # noqa: E402  (needs ROOT on the path)
+from tests.gunicorn_server import (  # noqa: E402  (needs ROOT on the path)
+    free_port,
+    production_environment,
+    start,
+    wait_until_answering,
+)
+from tests.http_browser import Browser  # noqa: E402
 
 DATABASE = f"amends_smoke_{os.getpid()}"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 EMAIL = "smoke.coordinator@smoke.example"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 PORT = free_port()
 
 
 def environment(var_dir: str) -> dict[str, str]:
-    from cryptography.fernet import Fernet
-
-    return {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "BEHIND_TLS_PROXY": "true",
-        "AMENDS_VAR_DIR": var_dir,
-        "PORT": str(PORT),
-        "WEB_CONCURRENCY": "2",
-        "DJANGO_SETTINGS_MODULE": "amends.settings",
-    }
+    database_url = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+    env = production_environment(var_dir=var_dir, database_url=database_url, port=PORT)
+    return {**env, "WEB_CONCURRENCY": "2"}
 
 
 STARTED = time.monotonic()
@@ -73,17 +58,10 @@ def check(condition: object, what: str) -> None:
 
 
 def wait_until_live(server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("smoke: FAILED: gunicorn stopped while starting")
-        try:
-            if Browser(PORT, tls_proxy=True).get("/health/live")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("smoke: FAILED: gunicorn did not answer within 120 seconds")
+    try:
+        wait_until_answering(server, PORT, tls_proxy=True)
+    except RuntimeError as exc:
+        raise SystemExit(f"smoke: FAILED: {exc}") from None
 
 
 def make_coordinator() -> tuple[object, str]:
@@ -172,12 +150,7 @@ def main() -> None:
         code, password = make_coordinator()
         log = Path(var_dir) / "gunicorn.log"
         with log.open("wb") as out:
-            server = subprocess.Popen(
-                [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+            server = start(env, log=out)
             wait_until_live(server)
             journey(code, password)
             server.send_signal(signal.SIGTERM)

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.gunicorn_server import (  # noqa: E402  (needs ROOT on the path)
+    free_port,
+    production_environment,
+    wait_until_answering,
+)
+from tests.gunicorn_server import start as start_gunicorn  # noqa: E402
+
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "300"))
 COORDINATORS = max(2, USERS // 10)
@@ -45,33 +50,13 @@ DATABASE = f"amends_load_{os.getpid()}"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-PORT = _free_port()
+PORT = free_port()
 
 
 def _environment(var_dir: str) -> dict[str, str]:
-    from cryptography.fernet import Fernet
-
-    return {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "BEHIND_TLS_PROXY": "true",
-        "AMENDS_VAR_DIR": var_dir,
-        "PORT": str(PORT),
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "amends.settings",
-    }
+    database_url = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+    env = production_environment(var_dir=var_dir, database_url=database_url, port=PORT)
+    return {**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "LOG_LEVEL": "WARNING"}
 
 
 @dataclass
@@ -93,7 +78,6 @@ def _make_service(shared_case_holder: list[int]) -> list[Worker]:
     django.setup()
     from django.db import transaction
 
-    from amends.cases.models import Case
     from amends.core.models import Role
     from tests.factories import (
         CaseFactory,
@@ -130,10 +114,9 @@ def _make_service(shared_case_holder: list[int]) -> list[Worker]:
                     PartyFactory(organisation=organisation, case=case, role="responsible")
                     worker.cases.append(case.pk)
             workers.append(worker)
-        facilitators = [w for w in workers if w.role == "facilitator"]
-        shared = Case.objects.get(pk=facilitators[0].cases[0])
-        shared.next_step = "step 0"
-        shared.save(update_fields=["next_step"])
+        # The case the coordinators all change: nobody records contacts on it, since a
+        # first contact moves a case's next step on by itself.
+        shared = CaseFactory(organisation=organisation, next_step="step 0")
         shared_case_holder.append(shared.pk)
         CaseFactory.create_batch(BACKGROUND_CASES, organisation=organisation)
     return workers
@@ -230,25 +213,8 @@ def main() -> int:
         print(f"load: making {USERS} practitioners and {BACKGROUND_CASES:,} cases …", flush=True)
         workers = _make_service(shared)
         log = (Path(var_dir) / "gunicorn.log").open("wb")
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        from tests.http_browser import Browser
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if Browser(PORT, tls_proxy=True).get("/health/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("load: gunicorn did not become ready")
-            time.sleep(0.2)
+        server = start_gunicorn(env, log=log)
+        wait_until_answering(server, PORT, path="/health/ready", tls_proxy=True, seconds=60)
         start = threading.Barrier(len(workers) + 1)
         threads = [threading.Thread(target=_work, args=(w, shared[0], start)) for w in workers]
         for t in threads:
@@ -261,7 +227,7 @@ def main() -> int:
         return _report(workers, shared[0], elapsed)
     finally:
         if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
+            os.killpg(server.pid, signal.SIGTERM)  # a clean stop, as an operator's would be
             server.wait(timeout=30)
         from django.db import connections
 

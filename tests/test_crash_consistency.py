@@ -17,14 +17,10 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -38,6 +34,7 @@ from amends.core.audit_chain import ADVISORY_LOCK_CLASS
 from amends.core.models import AuditEvent, Role
 from amends.people.models import Person
 from amends.referrals.models import ReferralStatus
+from tests import gunicorn_server
 from tests.factories import (
     PASSWORD,
     AcceptanceFactory,
@@ -64,14 +61,6 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _dsn() -> str:
     db = connection.settings_dict
@@ -82,49 +71,33 @@ def _dsn() -> str:
 
 
 class Server:
-    """gunicorn serving the test database, started in its own process group."""
+    """gunicorn serving the test database with the test run's own keys, so both read alike."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = gunicorn_server.free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DEBUG": "true",
-            "LOG_FORMAT": "plain",
-            "PORT": str(self.port),
-            "WEB_CONCURRENCY": "1",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-            "AUDIT_CHAIN_KEY": settings.AUDIT_CHAIN_KEY,
-        }
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        self.process = gunicorn_server.start(
+            {
+                **os.environ,
+                "DEBUG": "true",
+                "LOG_FORMAT": "plain",
+                "PORT": str(self.port),
+                "WEB_CONCURRENCY": "1",
+                "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}",
+                "SECRET_KEY": settings.SECRET_KEY,
+                "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+                "AUDIT_CHAIN_KEY": settings.AUDIT_CHAIN_KEY,
+            }
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "gunicorn stopped while starting"
-            try:
-                if Browser(self.port).get("/health/live")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("gunicorn did not answer within 60 seconds")
+        gunicorn_server.wait_until_answering(self.process, self.port, seconds=60)
 
     def kill(self) -> None:
-        """SIGKILL the master and its workers at once: nothing gets to clean up."""
         assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        gunicorn_server.kill(self.process)
 
 
 @pytest.fixture
