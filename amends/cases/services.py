@@ -685,6 +685,10 @@ def contact_log(
 # Closure -----------------------------------------------------------------------
 
 
+# An agreed action counts as carried out when done, or done as a coordinator varied it.
+CARRIED_OUT = {"done", "varied"}
+
+
 def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
     """Close a case with one of the fixed outcomes, if nothing stands in the way.
 
@@ -712,7 +716,7 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
         if outcome == ClosureOutcome.AGREEMENT_COMPLETED:
             if not has_agreement:
                 raise ValidationError({"outcome": "There is no agreement to complete"})
-            unfinished = [a for a in actions if a.status not in {"done", "varied"}]
+            unfinished = [a for a in actions if a.status not in CARRIED_OUT]
             if unfinished:
                 listed = "; ".join(
                     f"{a.get_kind_display()} ({a.get_status_display().lower()})" for a in unfinished
@@ -728,7 +732,7 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
                 raise ValidationError(
                     {"outcome": "There is no agreement to close as not completed"}
                 )
-            if all(a.status in {"done", "varied"} for a in actions):
+            if all(a.status in CARRIED_OUT for a in actions):
                 raise ValidationError(
                     {
                         "outcome": "Every action in the agreement is done or varied: "
