@@ -60,6 +60,35 @@ def test_coordinator_adds_a_person_and_finds_them_by_name(as_alice, org):
     assert "No one matches" in page
 
 
+def test_contact_hours_are_read_as_people_write_them_and_must_run_forwards(as_alice):
+    response = add(as_alice, contact_from="9am", contact_until="6pm")
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.contact_from, person.contact_until) == (datetime.time(9), datetime.time(18))
+    # E-mail safety and the language of letters, left unanswered, keep their defaults.
+    assert (person.email_safe, person.message_language) == ("unknown", "en")
+
+    response = add(as_alice, given_name="Łukasz", contact_from="18:00", contact_until="9am")
+    assert response.status_code == 200
+    assert response.context["form"].errors["contact_until"] == [
+        "The time until must be later than the time from"
+    ]
+    assert "The time until must be later than the time from" in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_year_group_and_form_are_asked_only_of_a_school(as_alice, org):
+    assert "Year group" not in as_alice.get(reverse("people:add")).content.decode()
+    add(as_alice, year_group="Year 8", form_group="8B")
+    assert Person.objects.get().year_group == ""  # not a field here, so not taken
+    org.sectors = ["schools"]
+    org.save()
+    assert "Year group" in as_alice.get(reverse("people:add")).content.decode()
+    add(as_alice, given_name="Siân", year_group="Year 8", form_group="8B")
+    pupil = Person.objects.get(given_name="Siân")
+    assert (pupil.year_group, pupil.form_group) == ("Year 8", "8B")
+
+
 def test_a_facilitator_adds_people_through_their_cases_not_the_people_list(as_bob):
     """Someone a facilitator added outside any case would be out of their reach at once."""
     assert as_bob.get(reverse("people:add")).status_code == 403
