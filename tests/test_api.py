@@ -366,3 +366,19 @@ def test_a_body_that_is_not_a_json_object_is_refused(system, body, status):
 
     problem(response, status)
     assert Referral.objects.count() == 0
+
+
+def test_the_limit_is_shared_by_every_server_process(system, made, settings):
+    """Each server process has its own throttle object; the count lives in the database."""
+    from amends.api.api import PerKeyThrottle
+
+    settings.AMENDS_API_RATE = "2/min"
+    assert system.get("/referrals").status_code == 200
+
+    class Call:
+        auth = made.api_key
+
+    another_process = PerKeyThrottle()
+    assert another_process.allow_request(Call()) is True
+    assert another_process.allow_request(Call()) is False
+    assert system.get("/referrals").status_code == 429

@@ -10,18 +10,22 @@ import base64
 import binascii
 import hashlib
 import json
+import threading
+import time
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
-from amends.api.models import ApiKey, ApiSubmission, Scope
+from amends.api.models import ApiCallCount, ApiKey, ApiSubmission, Scope
 from amends.api.problems import ApiProblem, Problem, invalid, problem_response
 from amends.api.status import referral_status
 from amends.api.submit import referral_submit
@@ -99,24 +103,48 @@ class KeyAuth(HttpBearer):
         return key
 
 
-class PerKeyThrottle(SimpleRateThrottle):
-    """So many calls a minute for each key (settings.AMENDS_API_RATE)."""
+RATE_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400}
+
+
+class PerKeyThrottle(BaseThrottle):
+    """So many calls a minute for each key (settings.AMENDS_API_RATE), counted in the database
+    so the limit holds across every server process and thread, not for each one alone."""
 
     def __init__(self) -> None:
-        super().__init__(rate=settings.AMENDS_API_RATE)
+        self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.num_requests, self.duration = self.parse_rate(settings.AMENDS_API_RATE)
-        return super().allow_request(request)
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
         key = getattr(request, "auth", None)
-        return f"api-throttle-{key.pk}" if isinstance(key, ApiKey) else None
+        if not isinstance(key, ApiKey):
+            return True
+        calls_allowed, per = settings.AMENDS_API_RATE.split("/")
+        limit, duration = int(calls_allowed), RATE_PERIODS[per]
+        now = time.time()
+        window = int(now // duration)
+        calls = count_call(key, window)
+        self._local.wait = duration - (now % duration)
+        return calls <= limit
 
     def wait(self) -> float | None:
-        if not self.history or self.duration is None:
-            return None
-        return max(self.duration - (self.now - self.history[-1]), 1)
+        wait = getattr(self._local, "wait", None)
+        return None if wait is None else max(wait, 1)
+
+
+def count_call(key: ApiKey, window: int) -> int:
+    """Add one call to the key's count for the window, and return the count. The increment is
+    one UPDATE, so concurrent calls never lose a count; counts of past windows are dropped."""
+    counts = ApiCallCount.objects.filter(organisation_id=key.organisation_id, api_key=key)
+    with transaction.atomic():
+        if not counts.filter(window=window).update(calls=F("calls") + 1):
+            counts.filter(window__lt=window).delete()
+            try:
+                with transaction.atomic():
+                    ApiCallCount.objects.create(
+                        organisation_id=key.organisation_id, api_key=key, window=window, calls=1
+                    )
+            except IntegrityError:  # another call made the window's count first
+                counts.filter(window=window).update(calls=F("calls") + 1)
+        return counts.filter(window=window).values_list("calls", flat=True).get()
 
 
 class AmendsAPI(NinjaAPI):

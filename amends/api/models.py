@@ -16,7 +16,13 @@ from django.db import models
 from django.utils import timezone
 
 from amends.core.fields import EncryptedTextField
-from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
+from amends.core.models import (
+    Membership,
+    Organisation,
+    OrganisationOwned,
+    OrganisationQuerySet,
+    Role,
+)
 
 KEY_PREFIX = "amends"
 
@@ -124,3 +130,24 @@ class ApiSubmission(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Referral {self.referral_id} by {self.api_key_id}"
+
+
+class ApiCallCount(models.Model):
+    """How many calls a key has made in one window of the rate limit. Counted in the database,
+    so every server process and thread shares one count for the key."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    # The window's number: seconds since the epoch divided by the window's length.
+    window = models.BigIntegerField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "api_key", "window"], name="one_count_per_key_and_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} calls by {self.api_key_id} in window {self.window}"
