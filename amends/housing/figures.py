@@ -152,9 +152,9 @@ def repeat_complaints(orgs: list[int], f: ReportFilter) -> Table:
     found = (
         _opened(orgs, f)
         .annotate(
-            households=Count("households", distinct=True),
+            household_count=Count("households", distinct=True),
         )
-        .filter(households__gte=2)
+        .filter(household_count__gte=2)
         .annotate(repeat=repeat_between_same_households())
         .aggregate(n=Count("pk"), repeated=Count("pk", filter=Q(repeat=True)))
     )
