@@ -135,10 +135,10 @@ class CaseHouseholdForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, households: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["household"]
-        field.queryset = households
+        field.queryset = matches
         field.label_from_instance = lambda h: h.name + (f" ({h.estate})" if h.estate else "")
         self.initial.setdefault("role", PartyRole.HARMED)
 

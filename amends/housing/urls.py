@@ -11,7 +11,7 @@ urlpatterns = [
     path("households/<int:household_pk>/edit/", views.household_edit, name="edit"),
     path("households/<int:household_pk>/members/add/", views.member_add, name="member_add"),
     path(
-        "households/<int:household_pk>/members/<int:member_pk>/remove/",
+        "households/<int:household_pk>/members/<int:householdmember_pk>/remove/",
         views.member_remove,
         name="member_remove",
     ),

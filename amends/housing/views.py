@@ -1,7 +1,7 @@
 """Households, their members, the households in a dispute and a case's ASB details.
 
-Every page is for an organisation working in communities and social housing; anyone
-else gets a 404, as they would for a record that is not theirs.
+The menu offers households to organisations working in communities and social housing
+(amends.housing.navigation); the pages follow the same access path as people and cases.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -22,7 +22,7 @@ from amends.core.access import MemberRequest, get_visible_or_404, member_require
 from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors, confirm_then
-from amends.core.models import Membership, Role, Sector
+from amends.core.models import Role
 from amends.core.unsaved import form_data
 from amends.housing import services
 from amends.housing.forms import (
@@ -45,28 +45,14 @@ from amends.people.models import Person
 PAGE_SIZE = 25
 
 
-def works_in_housing(member: Membership | None) -> bool:
-    return member is not None and Sector.COMMUNITIES in (member.organisation.sectors or [])
-
-
-def _require_housing(request: MemberRequest) -> None:
-    if not works_in_housing(request.membership):
-        raise Http404
-
-
 def _household(request: MemberRequest, household_pk: int) -> Household:
-    _require_housing(request)
     return get_visible_or_404(Household, request.membership, pk=household_pk)
 
 
 def _case(request: MemberRequest, case_pk: int) -> Case:
-    _require_housing(request)
-    case = get_visible_or_404(
+    return get_visible_or_404(
         Case.objects.select_related("organisation"), request.membership, pk=case_pk
     )
-    if case.sector != Sector.COMMUNITIES:
-        raise Http404
-    return case
 
 
 def _household_fields(form: HouseholdForm) -> dict[str, Any]:
@@ -78,7 +64,6 @@ def _household_fields(form: HouseholdForm) -> dict[str, Any]:
 
 @member_required(*CASE_ROLES)
 def household_list(request: MemberRequest) -> HttpResponse:
-    _require_housing(request)
     form = HouseholdSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     households = (
@@ -102,7 +87,6 @@ def household_list(request: MemberRequest) -> HttpResponse:
 
 @member_required(Role.COORDINATOR)
 def household_add(request: MemberRequest) -> HttpResponse:
-    _require_housing(request)
     form = HouseholdForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,12 +182,14 @@ def member_add(request: MemberRequest, household_pk: int) -> HttpResponse:
 
 
 @member_required(Role.COORDINATOR)
-def member_remove(request: MemberRequest, household_pk: int, member_pk: int) -> HttpResponse:
+def member_remove(
+    request: MemberRequest, household_pk: int, householdmember_pk: int
+) -> HttpResponse:
     household = _household(request, household_pk)
     found = get_visible_or_404(
         HouseholdMember.objects.select_related("person", "household"),
         request.membership,
-        pk=member_pk,
+        pk=householdmember_pk,
         household=household,
     )
     return confirm_then(
@@ -239,7 +225,7 @@ def case_household_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         if search
         else Household.objects.none()
     )
-    form = CaseHouseholdForm(form_data(request), households=Household.objects.visible_to(member))
+    form = CaseHouseholdForm(form_data(request), matches=Household.objects.visible_to(member))
     if request.method == "POST" and form.is_valid():
         household = form.cleaned_data["household"]
         try:
@@ -288,7 +274,6 @@ def case_housing_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
 
 @member_required(Role.COORDINATOR)
 def housing_settings(request: MemberRequest) -> HttpResponse:
-    _require_housing(request)
     organisation = request.membership.organisation
     saved = HousingSettings.objects.filter(organisation=organisation).first()
     form = HousingSettingsForm(
