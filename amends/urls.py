@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("amends.agreements.urls")),
     path("", include("amends.outcomes.urls")),
     path("reports/", include("amends.reports.urls")),
+    path("", include("amends.housing.urls")),
     path("", include("amends.home.urls")),
     path("", include("amends.training.urls")),
     path("", include("amends.practitioners.urls")),

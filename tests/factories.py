@@ -21,6 +21,7 @@ from faker import Faker
 from amends.accounts.models import User
 from amends.core.fields import decrypt, encrypt
 from amends.core.models import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
+from amends.housing.models import CaseHousehold, Household, HouseholdMember, Tenure
 from amends.people.models import IdentifierKind, Person, PersonIdentifier
 from amends.practitioners.models import (
     PRACTITIONER_ROLES,
@@ -686,3 +687,34 @@ class DeliveryFactory(DjangoModelFactory):
     status = DeliveryStatus.FAILED
     attempts = 8
     last_error = "The receiver answered 503"
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"The O'Connor household {n}")
+    address_line_1 = factory.Sequence(lambda n: f"Flat {n + 1}, 14 Hazel Close")
+    town = "Riverside"
+    postcode = "RS2 4HZ"
+    estate = "Meadowbank Estate"
+    tenure = Tenure.SOCIAL_RENT
+
+
+class HouseholdMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    household = factory.SubFactory(HouseholdFactory, organisation=_org())
+    person = factory.SubFactory(PersonFactory, organisation=_org())
+
+
+class CaseHouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = CaseHousehold
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case = factory.SubFactory(CaseFactory, organisation=_org())
+    household = factory.SubFactory(HouseholdFactory, organisation=_org())

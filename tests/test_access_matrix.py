@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from amends.core.models import Role
 from tests.conftest import _member, signed_in
-from tests.factories import CaseFactory, PartyFactory, UserFactory
+from tests.factories import CaseFactory, CaseHouseholdFactory, PartyFactory, UserFactory
 from tests.test_isolation import NOT_RECORDS, build_objects, model_for, walk
 
 C, F, R, V, T = Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER, Role.TRAINER
@@ -191,8 +191,19 @@ EXPECTED: dict[str, object] = {
             "pcc",
             "yjb",
             "rjc",
+            "housing",
         ]
     },
+    # Households: coordinators; a facilitator only the households in their own cases.
+    "housing:list": {C, F},
+    "housing:add": {C},
+    "housing:detail": THEIR_PEOPLE,
+    "housing:edit": {C},
+    "housing:member_add": {C},
+    "housing:member_remove": {C},
+    "housing:case_add": CASE_TEAM,
+    "housing:case_details": CASE_TEAM,
+    "housing:settings": {C},
     "reports:settings": {C},
     "referrals:harm_type_advanced": {C},
     "practitioners:list": {C},
@@ -345,6 +356,14 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
         if obj._meta.model_name == "referral" and scenario != "elsewhere":
             obj.referred_by = rita if scenario == "mine" else alice
             obj.save()
+        if obj._meta.model_name == "household" and scenario != "elsewhere":
+            # The facilitator's household is in a case of theirs; someone else's is not.
+            lead = bob if scenario == "mine" else alice
+            CaseHouseholdFactory(
+                organisation=obj.organisation,
+                case=CaseFactory(organisation=obj.organisation, lead_facilitator=lead),
+                household=obj,
+            )
         if obj._meta.model_name == "person" and scenario != "elsewhere":
             # The facilitator's person is in a case of theirs; someone else's is in a
             # case of the same organisation that is not allocated to them.

@@ -26,6 +26,7 @@ from django.test import RequestFactory
 import amends
 from amends.cases.models import PartyRole
 from amends.core.models import Membership
+from amends.housing.models import Household
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
 from tests.factories import CourseFactory, HarmTypeFactory, PartyFactory, PersonFactory
@@ -128,6 +129,14 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "label": "What happened",
     },
     "amends.people.forms.PersonForm": lambda w: {},
+    "amends.housing.forms.HouseholdForm": lambda w: {},
+    "amends.housing.forms.HouseholdSearchForm": lambda w: {},
+    "amends.housing.forms.MemberAddForm": lambda w: {
+        "matches": Person.objects.filter(organisation=w.case.organisation),
+    },
+    "amends.housing.forms.CaseHouseholdForm": lambda w: {"matches": Household.objects.none()},
+    "amends.housing.forms.CaseHousingForm": lambda w: {},
+    "amends.housing.forms.HousingSettingsForm": lambda w: {},
     "amends.people.forms.IdentifierForm": lambda w: {},
     "amends.people.forms.PersonSearchForm": lambda w: {},
     "amends.privacy.forms.ErasureForm": lambda w: {},

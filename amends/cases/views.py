@@ -115,7 +115,12 @@ def filter_cases(
         # People first, then their cases: lets PostgreSQL use the names' trigram indexes.
         people = Person.objects.in_organisation_of(member).search(query)
         named = Party.objects.filter(person__in=people).values("case_id")
-        queryset = queryset.filter(Q(reference__icontains=query) | Q(pk__in=named))
+        queryset = queryset.filter(
+            Q(reference__icontains=query)
+            | Q(pk__in=named)
+            # A landlord's own ASB case reference (amends.housing), stored upper case.
+            | Q(housing__asb_reference="".join(query.split()).upper()[:20])
+        )
     return queryset
 
 

@@ -52,6 +52,7 @@ from amends.cases.models import (
 )
 from amends.core.models import Sector
 from amends.core.vocabulary import current_words
+from amends.housing import figures as housing_figures
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
 from amends.outcomes.models import (
     STAGE_ORDER,
@@ -1151,6 +1152,18 @@ REPORTS: dict[str, Report] = {
         ),
     ]
 }
+
+
+# Sector measures defined in their own apps, registered here with the rest.
+for _definition in housing_figures.FIGURE_DEFINITIONS:
+    _figure(*_definition)
+REPORTS["housing"] = Report(
+    "housing",
+    "Communities and housing measures",
+    "Anti-social behaviour cases per 1,000 homes (NM01), repeat complaints between the same "
+    "households, tenancies sustained and escalation avoided.",
+    housing_figures.HOUSING_TABLES,
+)
 
 
 def build(report: Report, orgs: list[int], f: ReportFilter) -> list[Table]:

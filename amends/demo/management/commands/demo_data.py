@@ -21,6 +21,7 @@ from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
 from amends.demo.history import load_history
+from amends.demo.housing import load_demo_housing
 from amends.demo.names import email_local_part, person_name
 from amends.demo.practitioners import load_demo_practitioners
 from amends.demo.reports import load_demo_report_settings
@@ -236,6 +237,7 @@ class Command(BaseCommand):
                 rng=rng,
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
+        load_demo_housing(organisations["housing"], rng)
         load_demo_website(organisations)
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
