@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Referrals", "referrals:list", (Role.COORDINATOR, Role.REFERRER), "/referrals/", ""),
     ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/", ""),
     ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/", ""),
+    ("Custody", "custody:overview", (Role.COORDINATOR,), "/custody/", ""),
     ("Settings", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/", ORG),
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/", ORG),
     ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/", ORG),

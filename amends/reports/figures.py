@@ -94,6 +94,7 @@ class Figure:
     definition: str
     counted: str  # what one unit of the figure is: a referral, a case, a person, a response
     dated_by: str  # which date places it in the period
+    sectors: tuple[str, ...] = ()  # the sectors it is reported for; empty: every sector
 
 
 FIGURES: dict[str, Figure] = {}
@@ -1087,6 +1088,8 @@ class Report:
     summary: str
     tables: tuple[TableFunction, ...]
     is_return: bool = False
+    # The sectors whose organisations see it; empty: every organisation.
+    sectors: tuple[str, ...] = ()
 
 
 REPORTS: dict[str, Report] = {
@@ -1151,6 +1154,26 @@ REPORTS: dict[str, Report] = {
         ),
     ]
 }
+
+
+def _sectors_of(orgs: list[int]) -> set[str]:
+    from amends.core.models import Organisation
+
+    rows = Organisation.objects.filter(pk__in=orgs).values_list("sectors", flat=True)
+    return {sector for row in rows for sector in row or []}
+
+
+def reports_for(orgs: list[int]) -> list[Report]:
+    """The reports for these organisations: those of every sector, and those of a sector
+    one of them works in (a prison's measures are no school's business)."""
+    sectors = _sectors_of(orgs)
+    return [r for r in REPORTS.values() if not r.sectors or sectors & set(r.sectors)]
+
+
+def figures_for(orgs: list[int]) -> list[Figure]:
+    """The figures defined for these organisations' reports, for the data dictionary."""
+    sectors = _sectors_of(orgs)
+    return [f for f in FIGURES.values() if not f.sectors or sectors & set(f.sectors)]
 
 
 def build(report: Report, orgs: list[int], f: ReportFilter) -> list[Table]:
