@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "amends.reports",
     "amends.practitioners",
     "amends.housing",
+    "amends.custody",
     # Background work and the API for agency systems (docs/decisions/0008).
     "django_tasks",
     "django_tasks_db",

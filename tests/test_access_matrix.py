@@ -23,7 +23,7 @@ from django.urls import reverse
 from amends.core.models import Role
 from tests.conftest import _member, signed_in
 from tests.factories import CaseFactory, CaseHouseholdFactory, PartyFactory, UserFactory
-from tests.test_isolation import NOT_RECORDS, build_objects, model_for, walk
+from tests.test_isolation import NOT_RECORDS, build_objects, model_for, open_in_its_sector, walk
 
 C, F, R, V, T = Role.COORDINATOR, Role.FACILITATOR, Role.REFERRER, Role.VIEWER, Role.TRAINER
 ADMIN, ANONYMOUS = "platform admin", "anonymous"
@@ -126,6 +126,14 @@ EXPECTED: dict[str, object] = {
     "outcomes:reoffending_check": {C},
     "outcomes:reoffending_checks_due": {C},
     "outcomes:feedback_thanks": "anyone",
+    # A prison's pages (tests/test_custody.py); the walk opens them in prisons' services.
+    "custody:overview": {C},
+    "custody:person": THEIR_PEOPLE,
+    "custody:release": CASE_TEAM,
+    "custody:transfer": {C},
+    "custody:conduct": CASE_TEAM,
+    "custody:clearance": CASE_TEAM,
+    "reports:custody": {C, V},
     # The public website: its pages are open to all; its site-wide content is run by the
     # coordinators of the consultancy that owns it (none of the organisations here) and by
     # platform administrators; its enquiries and requests are the owner's records, read by
@@ -379,6 +387,7 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
 @pytest.mark.parametrize(("url_name", "kwargs"), URLS, ids=[n for n, _ in URLS])
 def test_the_access_matrix(url_name, kwargs, clients, org, other_org, alice, bob, rita):
     rule = EXPECTED[url_name]
+    open_in_its_sector(url_name, org, other_org)
     scenarios = ["mine", "not mine", "elsewhere"] if kwargs else ["own organisation"]
     wrong = []
     for scenario in scenarios:
@@ -409,6 +418,7 @@ def test_a_facilitator_cannot_post_to_someone_elses_person(
     url_name, kwargs, fast_passwords, org, other_org, alice, bob, rita
 ):
     """The one cell a facilitator most wants to reach: their colleague's person, by POST too."""
+    open_in_its_sector(url_name, org, other_org)
     pks = records_for("not mine", kwargs, org, other_org, bob, rita, alice)
     before = {name: snapshot(model_for(name), pk) for name, pk in pks.items()}
     response = signed_in(bob).post(

@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/", ""),
     ("Households", "housing:list", (Role.COORDINATOR, Role.FACILITATOR), "/households/", ""),
     ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/", ""),
+    ("Custody", "custody:overview", (Role.COORDINATOR,), "/custody/", ""),
     ("Settings", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/", ORG),
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/", ORG),
     ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/", ORG),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -215,6 +216,11 @@ def meeting_change(
     return meeting
 
 
+# Further reasons a meeting cannot be held yet, added by other apps at start-up (custody: a
+# visitor from outside not yet cleared by the establishment's security).
+MEETING_CHECKS: list[Callable[[Meeting, list[Party]], list[str]]] = []
+
+
 def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> list[str]:
     """Why the meeting cannot be held now: consent not current, or risk not assessed as allowing it."""
     problems: list[str] = []
@@ -230,6 +236,8 @@ def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> li
         problems.append(
             f"The current risk assessment ({assessment.assessed_on:%-d %B %Y}) found the case not suitable"
         )
+    for check in MEETING_CHECKS:
+        problems.extend(check(meeting, parties))
     return problems
 
 

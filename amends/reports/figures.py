@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +95,7 @@ class Figure:
     definition: str
     counted: str  # what one unit of the figure is: a referral, a case, a person, a response
     dated_by: str  # which date places it in the period
+    sectors: tuple[str, ...] = ()  # the sectors it is reported for; empty: every sector
 
 
 FIGURES: dict[str, Figure] = {}
@@ -1088,6 +1089,8 @@ class Report:
     summary: str
     tables: tuple[TableFunction, ...]
     is_return: bool = False
+    # The sectors whose organisations see it; empty: every organisation.
+    sectors: tuple[str, ...] = ()
 
 
 REPORTS: dict[str, Report] = {
@@ -1157,13 +1160,35 @@ REPORTS: dict[str, Report] = {
 # Sector measures defined in their own apps, registered here with the rest.
 for _definition in housing_figures.FIGURE_DEFINITIONS:
     _figure(*_definition)
+    FIGURES[_definition[0]] = replace(FIGURES[_definition[0]], sectors=(Sector.COMMUNITIES,))
 REPORTS["housing"] = Report(
     "housing",
     "Communities and housing measures",
     "Anti-social behaviour cases per 1,000 homes (NM01), repeat complaints between the same "
     "households, tenancies sustained and escalation avoided.",
     housing_figures.HOUSING_TABLES,
+    sectors=(Sector.COMMUNITIES,),
 )
+
+
+def _sectors_of(orgs: list[int]) -> set[str]:
+    from amends.core.models import Organisation
+
+    rows = Organisation.objects.filter(pk__in=orgs).values_list("sectors", flat=True)
+    return {sector for row in rows for sector in row or []}
+
+
+def reports_for(orgs: list[int]) -> list[Report]:
+    """The reports for these organisations: those of every sector, and those of a sector
+    one of them works in (a prison's measures are no school's business)."""
+    sectors = _sectors_of(orgs)
+    return [r for r in REPORTS.values() if not r.sectors or sectors & set(r.sectors)]
+
+
+def figures_for(orgs: list[int]) -> list[Figure]:
+    """The figures defined for these organisations' reports, for the data dictionary."""
+    sectors = _sectors_of(orgs)
+    return [f for f in FIGURES.values() if not f.sectors or sectors & set(f.sectors)]
 
 
 def build(report: Report, orgs: list[int], f: ReportFilter) -> list[Table]:

@@ -19,7 +19,7 @@ from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Role
 from amends.core.unsaved import form_data
 from amends.reports import services
-from amends.reports.figures import FIGURES, REPORTS, build, table_by_key
+from amends.reports.figures import FIGURES, REPORTS, build, figures_for, reports_for, table_by_key
 from amends.reports.filters import ReportFilter, recent_quarters
 from amends.reports.forms import ReportFilterForm, ReportSettingsForm, ShareWithForm
 from amends.reports.models import AggregateSharing
@@ -63,8 +63,8 @@ def _context(
         "scope": scope,
         "query": _query(request),
         "quarters": quarters,
-        "reports": [r for r in REPORTS.values() if not r.is_return],
-        "returns": [r for r in REPORTS.values() if r.is_return],
+        "reports": [r for r in reports_for(scope.org_ids) if not r.is_return],
+        "returns": [r for r in reports_for(scope.org_ids) if r.is_return],
     }
 
 
@@ -77,6 +77,8 @@ def index(request: MemberRequest) -> HttpResponse:
 def report_page(request: MemberRequest, report_key: str) -> HttpResponse:
     report = REPORTS[report_key]
     form, f, scope = _filters(request)
+    if report not in reports_for(scope.org_ids):
+        raise Http404
     context = _context(request, form, f, scope)
     tables = build(report, scope.org_ids, f)
     context.update(
@@ -108,10 +110,11 @@ def _page_for(key: str) -> Any:
 
 @member_required(*READERS)
 def dictionary(request: MemberRequest) -> HttpResponse:
+    scope = scope_for(request.membership, request.GET.get("organisation"))
     return render(
         request,
         "reports/dictionary.html",
-        {"figures": list(FIGURES.values()), "query": _query(request)},
+        {"figures": figures_for(scope.org_ids), "query": _query(request)},
     )
 
 
@@ -187,7 +190,7 @@ def download(request: MemberRequest) -> HttpResponse:
     elif "table" not in request.GET:
         if kind != "xlsx":
             raise Http404
-        by_key = {t.key: t for r in REPORTS.values() for t in build(r, scope.org_ids, f)}
+        by_key = {t.key: t for r in reports_for(scope.org_ids) for t in build(r, scope.org_ids, f)}
         tables = list(by_key.values())
         name = f"amends-reports-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     else:
@@ -218,8 +221,8 @@ def quarterly_pdf(request: MemberRequest) -> HttpResponse:
     from amends.reports.pdf import report_pdf
 
     _form, f, scope = _filters(request)
-    sections = [(report, build(report, scope.org_ids, f)) for report in REPORTS.values()]
-    pdf = report_pdf(sections, f, scope, list(FIGURES.values()))
+    sections = [(report, build(report, scope.org_ids, f)) for report in reports_for(scope.org_ids)]
+    pdf = report_pdf(sections, f, scope, figures_for(scope.org_ids))
     name = f"amends-report-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.pdf"
     audit_record(
         actor=request.user,
