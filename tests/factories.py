@@ -686,3 +686,35 @@ class DeliveryFactory(DjangoModelFactory):
     status = DeliveryStatus.FAILED
     attempts = 8
     last_error = "The receiver answered 503"
+
+
+from amends.groups.models import GroupKind, GroupMember, GroupSession, GroupWork  # noqa: E402
+
+
+class GroupWorkFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupWork
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = GroupKind.CIRCLE
+    name = "8C form group"
+    sector = "schools"
+
+
+class GroupMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupMember
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    group = factory.SubFactory(GroupWorkFactory, organisation=_org())
+    person = factory.SubFactory(PersonFactory, organisation=_org())
+
+
+class GroupSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupSession
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    group = factory.SubFactory(GroupWorkFactory, organisation=_org())
+    held_on = factory.LazyFunction(timezone.localdate)
+    topic = "Check-in: how was the weekend?"
