@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its documentation page's scripts from our own static files
     "amends.tasks",
     "amends.api",
+    "amends.groups",
 ]
 
 MIDDLEWARE = [

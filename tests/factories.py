@@ -718,3 +718,33 @@ class CaseHouseholdFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     case = factory.SubFactory(CaseFactory, organisation=_org())
     household = factory.SubFactory(HouseholdFactory, organisation=_org())
+from amends.groups.models import GroupKind, GroupMember, GroupSession, GroupWork  # noqa: E402
+
+
+class GroupWorkFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupWork
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = GroupKind.CIRCLE
+    name = "8C form group"
+    sector = "schools"
+
+
+class GroupMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupMember
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    group = factory.SubFactory(GroupWorkFactory, organisation=_org())
+    person = factory.SubFactory(PersonFactory, organisation=_org())
+
+
+class GroupSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupSession
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    group = factory.SubFactory(GroupWorkFactory, organisation=_org())
+    held_on = factory.LazyFunction(timezone.localdate)
+    topic = "Check-in: how was the weekend?"

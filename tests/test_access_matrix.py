@@ -43,6 +43,7 @@ CASE_TEAM = ("case team",)
 THEIR_PEOPLE = ("their people",)
 OWN_REFERRALS = ("own referrals",)
 OWN_RECORD = ("own record",)  # coordinators; a facilitator only their own practitioner record
+GROUP_TEAM = ("group team",)  # coordinators; a facilitator only the groups they run
 EXPECTED: dict[str, object] = {
     "core:home": "anyone",
     "core:accessibility": "anyone",
@@ -200,6 +201,7 @@ EXPECTED: dict[str, object] = {
             "yjb",
             "rjc",
             "housing",
+            "groups",
         ]
     },
     # Households: coordinators; a facilitator only the households in their own cases.
@@ -235,6 +237,15 @@ EXPECTED: dict[str, object] = {
     "api_keys:revoke": {C},
     "deliveries:list": {C},
     "deliveries:try_again": {C},
+    "groups:list": {C, F},
+    "groups:add": {C},
+    "groups:detail": GROUP_TEAM,
+    "groups:members_add": {C},
+    "groups:session_add": GROUP_TEAM,
+    "groups:attendance": GROUP_TEAM,
+    "groups:member": GROUP_TEAM,
+    "groups:member_status": GROUP_TEAM,
+    "groups:case_open": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
 }
@@ -301,7 +312,7 @@ def allowed(rule: object, role: str, scenario: str) -> bool:
         return role == ADMIN
     if scenario == "elsewhere" or role == ADMIN:
         return False
-    if rule in (CASE_TEAM, THEIR_PEOPLE, OWN_RECORD):
+    if rule in (CASE_TEAM, THEIR_PEOPLE, OWN_RECORD, GROUP_TEAM):
         return role == C or (role == F and scenario == "mine")
     if rule == OWN_REFERRALS:
         return role == C or (role == R and scenario == "mine")
@@ -361,6 +372,11 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
             # A facilitator's own practitioner record, or a colleague's.
             obj.practitioner = bob if scenario == "mine" else alice
             obj.save()
+        group = obj if obj._meta.model_name == "groupwork" else getattr(obj, "group", None)
+        if group is not None and scenario != "elsewhere":
+            # The facilitator runs their own group; someone else's is run by a colleague.
+            group.facilitator = bob if scenario == "mine" else alice
+            group.save()
         if obj._meta.model_name == "referral" and scenario != "elsewhere":
             obj.referred_by = rita if scenario == "mine" else alice
             obj.save()

@@ -38,6 +38,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),
+    ("Circles and groups", "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it

@@ -508,3 +508,70 @@ def harm_type_defaults(sectors: list[str]) -> list[str]:
         names.remove("Other")
         names.append("Other")
     return names or list(SECTOR_WORDS[DEFAULT_SECTOR].harm_types)
+
+
+# Group work (amends.groups): what each sector calls its circles and group programmes ---------
+
+
+@dataclass(frozen=True)
+class GroupWords:
+    """Lower case, like the sector's words."""
+
+    groups: str  # the menu's and the list's name for all of it
+    circle: str  # a proactive circle group
+    circles: str
+    programme: str  # a group programme on harm
+    programmes: str
+    circle_example: str  # a circle group's name, as an example
+    programme_example: str
+    asks_for_meeting: str  # why a case is opened from a group: "<person> ..."
+
+
+GROUP_WORDS: dict[str, GroupWords] = {
+    Sector.JUSTICE: GroupWords(
+        groups="circles and groups",
+        circle="proactive circle",
+        circles="proactive circles",
+        programme="group programme",
+        programmes="group programmes",
+        circle_example="Tuesday youth club circle",
+        programme_example="Understanding harm, spring group",
+        asks_for_meeting="asked to meet the {harmed}",
+    ),
+    Sector.SCHOOLS: GroupWords(
+        groups="circles and groups",
+        circle="class circle",
+        circles="class circles",
+        programme="group programme",
+        programmes="group programmes",
+        circle_example="8C form group",
+        programme_example="Year 9 friendship group",
+        asks_for_meeting="asked for a restorative meeting",
+    ),
+    Sector.COMMUNITIES: GroupWords(
+        groups="circles and groups",
+        circle="community circle",
+        circles="community circles",
+        programme="group programme",
+        programmes="group programmes",
+        circle_example="Riverside estate residents' circle",
+        programme_example="Good neighbours course",
+        asks_for_meeting="asked for a restorative meeting",
+    ),
+    Sector.PRISONS: GroupWords(
+        groups="circles and groups",
+        circle="wing circle",
+        circles="wing circles",
+        programme="harm-awareness course",
+        programmes="harm-awareness courses",
+        circle_example="B wing Thursday circle",
+        programme_example="Ripples course, spring",
+        asks_for_meeting="asked to meet the {harmed}",
+    ),
+}
+
+
+def group_words_for(words: Words) -> GroupWords:
+    """The group-work words of `words`' sector, with the organisation's words for the sides."""
+    found = GROUP_WORDS.get(words.sector, GROUP_WORDS[DEFAULT_SECTOR])
+    return GroupWords(**{**found.__dict__, "asks_for_meeting": words._fill(found.asks_for_meeting)})

@@ -1205,3 +1205,17 @@ def table_by_key(key: str) -> TableFunction | None:
             if function.__name__ == key:
                 return function
     return None
+
+
+# Group work (amends.groups): circles and group programmes, counted apart from cases.
+from amends.groups.figures import GROUP_FIGURES, group_work  # noqa: E402
+
+for _group_figure in GROUP_FIGURES:
+    _figure(*_group_figure)
+REPORTS["groups"] = Report(
+    "groups",
+    "Circles and group work",
+    "Proactive circles held and who took part, group programme sessions, attendance and "
+    "completion, and cases opened from group work.",
+    (group_work,),
+)

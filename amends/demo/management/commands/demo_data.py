@@ -20,6 +20,7 @@ from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authen
 from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
+from amends.demo.groups import load_demo_groups
 from amends.demo.history import load_history
 from amends.demo.housing import load_demo_housing
 from amends.demo.names import email_local_part, person_name
@@ -242,6 +243,7 @@ class Command(BaseCommand):
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
         load_demo_report_settings(organisations)
+        load_demo_groups(organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def make_person(

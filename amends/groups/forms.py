@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from amends.cases.forms import facilitators_of
+from amends.core.forms_govuk import DateField
+from amends.core.models import Membership, Sector
+from amends.core.vocabulary import GroupWords, Words, process_choices
+from amends.groups.models import AbsenceReason, GroupMember, MemberStatus
+from amends.referrals.models import HarmType
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name()
+
+
+def _facilitator_field(member: Membership, label: str) -> FacilitatorField:
+    return FacilitatorField(
+        label=label,
+        queryset=facilitators_of(member),
+        required=False,
+        empty_label="Not recorded",
+        error_messages={"invalid_choice": "Choose a facilitator from the list"},
+    )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        error_messages={
+            "required": "Enter a name for the group",
+            "max_length": "Name must be 120 characters or fewer",
+        },
+    )
+    about = forms.CharField(
+        label="What it is for",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A line on what the group works on. Do not write about anyone in it.",
+        error_messages={"max_length": "What it is for must be 500 characters or fewer"},
+    )
+    starts_on = DateField(label="Start date", required=False)
+
+    def __init__(
+        self, *args: Any, member: Membership, group_words: GroupWords, circle: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        example = group_words.circle_example if circle else group_words.programme_example
+        self.fields["name"].help_text = f"For example, “{example}”"
+        self.fields["facilitator"] = _facilitator_field(member, "Who runs it")
+        sectors = [s for s in member.organisation.sectors if s in Sector.values]
+        if len(sectors) > 1:
+            self.fields["sector"] = forms.ChoiceField(
+                label="Kind of service",
+                choices=[(s, Sector(s).label) for s in sectors],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose a kind of service",
+                    "invalid_choice": "Choose a kind of service from the list",
+                },
+            )
+
+
+class AddPeopleForm(forms.Form):
+    """People chosen from the list the search or the form group found."""
+
+    people = forms.TypedMultipleChoiceField(
+        label="Who to add",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one person to add",
+            "invalid_choice": "Choose people from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, found: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["people"]
+        field.choices = [(p.pk, p.full_name) for p in found]
+
+
+class SessionForm(forms.Form):
+    held_on = DateField(label="Date", error_messages={"required": "Enter the date"})
+    topic = forms.CharField(
+        label="Topic",
+        max_length=200,
+        error_messages={
+            "required": "Enter the topic",
+            "max_length": "Topic must be 200 characters or fewer",
+        },
+    )
+    headcount = forms.IntegerField(
+        label="Or, for a whole class, how many took part",
+        required=False,
+        min_value=1,
+        max_value=200,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        help_text="Leave this empty to tick who took part by name on the next page.",
+        error_messages={
+            "invalid": "Number taking part must be a number, like 28",
+            "min_value": "Number taking part must be 1 or more",
+            "max_value": "Number taking part must be 200 or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, member: Membership, circle: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"] = _facilitator_field(member, "Facilitator")
+        # Keep the order: date, topic, facilitator, then the count.
+        self.order_fields(["held_on", "topic", "facilitator", "headcount"])
+        if not circle:
+            del self.fields["headcount"]
+
+
+class AttendanceForm(forms.Form):
+    """For each person in the group: came, or absent with a reason."""
+
+    def __init__(self, *args: Any, members: list[GroupMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            name = member.person.full_name
+            self.fields[f"came_{member.pk}"] = forms.ChoiceField(
+                label=name,
+                choices=[("yes", "Came"), ("no", "Absent")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say whether {name} came"},
+            )
+            self.fields[f"reason_{member.pk}"] = forms.ChoiceField(
+                label=f"Why {name} was absent",
+                choices=[("", "Choose a reason"), *AbsenceReason.choices],
+                required=False,
+                error_messages={"invalid_choice": "Choose a reason from the list"},
+            )
+
+    def rows(self) -> list[tuple[GroupMember, Any, Any]]:
+        return [(m, self[f"came_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for member in self.members:
+            if cleaned.get(f"came_{member.pk}") == "no" and not cleaned.get(f"reason_{member.pk}"):
+                self.add_error(
+                    f"reason_{member.pk}", f"Choose why {member.person.full_name} was absent"
+                )
+        return cleaned
+
+    def marks(self) -> dict[int, tuple[bool, str]]:
+        return {
+            m.pk: (
+                self.cleaned_data[f"came_{m.pk}"] == "yes",
+                self.cleaned_data.get(f"reason_{m.pk}") or "",
+            )
+            for m in self.members
+        }
+
+
+class MemberStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Where are they now?",
+        choices=MemberStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose where they are now",
+            "invalid_choice": "Choose from the list",
+        },
+    )
+    finished_on = DateField(label="Date they finished", required=False, past_only=True)
+
+
+class GroupCaseForm(forms.Form):
+    harm_summary = forms.CharField(
+        label="What they want to put right",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter what they want to put right",
+            "max_length": "This must be 4,000 characters or fewer",
+        },
+    )
+    harm_type = forms.ModelChoiceField(
+        label="Kind of harm",
+        queryset=HarmType.objects.none(),
+        required=False,
+        empty_label="Not known yet",
+        error_messages={"invalid_choice": "Choose a kind of harm from the list"},
+    )
+    incident_date = DateField(label="Date of the incident", required=False, past_only=True)
+    planned_process = forms.ChoiceField(
+        label="Planned process",
+        choices=process_choices,
+        error_messages={
+            "required": "Choose the planned process",
+            "invalid_choice": "Choose a process from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, member: Membership, words: Words, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        harm_type: Any = self.fields["harm_type"]
+        harm_type.queryset = HarmType.objects.for_organisation(member.organisation)
+        self.fields["harm_summary"].help_text = (
+            f"In a line or two: the harm they want to talk about with the {words.harmed}. "
+            "The detail belongs in the case."
+        )
