@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "amends.training",
     "amends.reports",
     "amends.practitioners",
+    "amends.schools",
     # Background work and the API for agency systems (docs/decisions/0008).
     "django_tasks",
     "django_tasks_db",

@@ -35,6 +35,14 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),
+    (
+        "Conversations",
+        "schools:conversations",
+        (Role.COORDINATOR, Role.FACILITATOR),
+        "/schools/conversations/",
+        "",
+    ),
+    ("School", "schools:settings", (Role.COORDINATOR,), "/schools/settings/", ORG),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it
