@@ -179,7 +179,9 @@ def load_demo_school(*, organisation: Organisation, coordinator: User, facilitat
             agreed=agreed,
             held_on=held_on,
             follow_up_on=held_on + datetime.timedelta(days=7 if n % 3 or n == 0 else 14),
-            dfe_reason=DfeReason.PHYSICAL_ASSAULT_PUPIL if considered else "",
+            dfe_reason=DfeReason.PHYSICAL_ASSAULT_PUPIL
+            if considered != SanctionConsidered.NONE
+            else "",
             sanction_considered=considered,
             sanction_avoided=True if considered != SanctionConsidered.NONE else None,
         )
