@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "amends.practitioners",
     "amends.housing",
     "amends.custody",
+    "amends.schools",
     # Background work and the API for agency systems (docs/decisions/0008).
     "django_tasks",
     "django_tasks_db",

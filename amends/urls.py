@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("amends.training.urls")),
     path("", include("amends.practitioners.urls")),
     path("", include("amends.custody.urls")),
+    path("", include("amends.schools.urls")),
     path("api/v1/", api.urls),
     path("organisation/api-keys/", include("amends.api.urls")),
     path("organisation/deliveries/", include("amends.tasks.urls")),

@@ -248,6 +248,15 @@ EXPECTED: dict[str, object] = {
     "groups:case_open": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
+    "schools:conversations": {C, F},
+    "schools:conversation_new": {C, F},
+    "schools:settings": {C},
+    "schools:follow_up": CASE_TEAM,
+    "schools:exclusion": CASE_TEAM,
+    "schools:parent_informed": CASE_TEAM,
+    "schools:safeguarding": CASE_TEAM,
+    "schools:safeguarding_resolve": {C},
+    "reports:schools": {C, V},
 }
 
 # URLs outside the matrix, and where they are covered instead.

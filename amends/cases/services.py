@@ -7,6 +7,7 @@ caused them where there is one.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,21 @@ def event_record(*, case: Case, by: User | None, code: str, summary: str) -> Cas
     return event
 
 
+# Reasons restorative work on a case is paused, asked before it moves on or a meeting is held.
+# An app that can pause a case (a school's safeguarding hand-off) appends a function that
+# returns why the case is paused, or "" when it is not.
+PAUSES: list[Callable[[Case], str]] = []
+
+
+def case_paused(case: Case) -> str:
+    """Why restorative work on `case` is paused, or "" if it may go on."""
+    for pause in PAUSES:
+        reason = pause(case)
+        if reason:
+            return reason
+    return ""
+
+
 def closed_message(case: Case) -> str:
     return f"{case.reference} is closed, so it cannot be changed. A coordinator can reopen it."
 
@@ -121,6 +137,8 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
         case_lock_open(case)
         if case.status == to:
             return case
+        if paused := case_paused(case):
+            raise ValidationError(paused)
         if to not in TRANSITIONS[case.status]:
             raise ValidationError(
                 f"{case.reference} cannot move from “{case.get_status_display()}” to "

@@ -39,6 +39,14 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),
     ("Circles and groups", "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
+    (
+        "Conversations",
+        "schools:conversations",
+        (Role.COORDINATOR, Role.FACILITATOR),
+        "/schools/conversations/",
+        "",
+    ),
+    ("School", "schools:settings", (Role.COORDINATOR,), "/schools/settings/", ORG),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it

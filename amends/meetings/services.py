@@ -14,6 +14,7 @@ from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, Pro
 from amends.cases.services import (
     case_lock_open,
     case_move,
+    case_paused,
     consent_state,
     event_record,
     risk_current,
@@ -112,6 +113,8 @@ def meeting_arrange(
     with transaction.atomic():
         _lock_case(case)
         _refuse_if_agreed(case)
+        if paused := case_paused(case):
+            raise ValidationError(paused)
         errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
         if process not in ProcessType.values:
             errors["process"] = "Choose a process from the list"
@@ -224,6 +227,8 @@ MEETING_CHECKS: list[Callable[[Meeting, list[Party]], list[str]]] = []
 def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> list[str]:
     """Why the meeting cannot be held now: consent not current, or risk not assessed as allowing it."""
     problems: list[str] = []
+    if paused := case_paused(meeting.case):
+        problems.append(paused)
     if parties is None:
         parties = [a.party for a in meeting.attendees.select_related("party__person")]
     consent = consent_state(meeting.case, process=meeting.process)  # the ledger, read once

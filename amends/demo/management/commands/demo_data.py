@@ -26,6 +26,7 @@ from amends.demo.housing import load_demo_housing
 from amends.demo.names import email_local_part, person_name
 from amends.demo.practitioners import load_demo_practitioners
 from amends.demo.reports import load_demo_report_settings
+from amends.demo.schools import load_demo_school
 from amends.demo.training import load_demo_training
 from amends.demo.website import load_demo_website
 from amends.people.models import (
@@ -239,6 +240,12 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
         load_demo_housing(organisations["housing"], rng)
+        conversations = load_demo_school(
+            organisation=organisations["school"],
+            coordinator=users[demo_email("school", "coordinator")],
+            facilitator=users[demo_email("school", "facilitator")],
+        )
+        self.stdout.write(f"{organisations['school'].name}: {conversations} conversations")
         load_demo_website(organisations)
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
