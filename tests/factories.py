@@ -686,3 +686,19 @@ class DeliveryFactory(DjangoModelFactory):
     status = DeliveryStatus.FAILED
     attempts = 8
     last_error = "The receiver answered 503"
+
+
+# Imports ----------------------------------------------------------------------
+
+from amends.imports.models import Import  # noqa: E402
+
+
+class ImportFactory(DjangoModelFactory):
+    class Meta:
+        model = Import
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "people"
+    file_name = "people.csv"
+    headers = factory.LazyFunction(lambda: ["First name", "Last name"])
+    row_count = 1

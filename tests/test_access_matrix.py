@@ -216,6 +216,12 @@ EXPECTED: dict[str, object] = {
     "api_keys:revoke": {C},
     "deliveries:list": {C},
     "deliveries:try_again": {C},
+    "imports:list": {C},
+    "imports:detail": {C},
+    "imports:columns": {C},
+    "imports:save": {C},
+    "imports:start_again": {C},
+    "imports:progress": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
 }
@@ -239,6 +245,7 @@ NOT_IN_THE_MATRIX = {
     "reports:sharing_agree": "POST only, acts on the user's own organisation (test_reports_sharing.py)",
     "reports:sharing_withdraw": "POST only, acts on the user's own organisation's sharing "
     "(test_reports_sharing.py)",
+    "imports:new": "names the kind of import, not a record; coordinators only (test_imports.py)",
     "api:api-root": "the API's own root, answered by the API (test_api.py)",
     "api:harm_types": "an API key, not a session, opens it (test_api.py, test_api_contract.py)",
     "api:referral_create": "an API key, not a session, opens it (test_api.py)",

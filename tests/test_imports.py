@@ -112,7 +112,12 @@ def test_people_from_csv_are_previewed_then_saved_together(as_alice, org):
     response = map_columns(
         as_alice,
         made,
-        {"given_name": "Forename", "family_name": "Surname", "date_of_birth": "DOB", "email": "Email"},
+        {
+            "given_name": "Forename",
+            "family_name": "Surname",
+            "date_of_birth": "DOB",
+            "email": "Email",
+        },
     )
     page = response.content.decode()
     assert "No problems found: all 3 rows can be saved" in page
@@ -137,7 +142,12 @@ def test_one_bad_row_refuses_the_whole_file_showing_the_row_column_and_reason(as
     response = map_columns(
         as_alice,
         made,
-        {"given_name": "Forename", "family_name": "Surname", "date_of_birth": "DOB", "email": "Email"},
+        {
+            "given_name": "Forename",
+            "family_name": "Surname",
+            "date_of_birth": "DOB",
+            "email": "Email",
+        },
     )
     page = response.content.decode()
     assert "Nothing has been saved: 3 problems in 1 row" in page
@@ -187,14 +197,21 @@ def test_an_unknown_choice_says_which_are_allowed(as_alice, org):
 
 
 def test_the_columns_matched_are_remembered_for_the_next_file(as_alice, org):
-    made = upload(as_alice, "people", csv_file("Legal Forename,Legal Surname,Born\nSiân,O'Connor,\n"))
+    made = upload(
+        as_alice, "people", csv_file("Legal Forename,Legal Surname,Born\nSiân,O'Connor,\n")
+    )
     map_columns(
         as_alice,
         made,
         {"given_name": "Legal Forename", "family_name": "Legal Surname", "date_of_birth": "Born"},
     )
-    assert ColumnMapping.objects.get(organisation=org, kind="people").mapping["date_of_birth"] == "Born"
-    second = upload(as_alice, "people", csv_file("Born,Legal Surname,Legal Forename\n,Ní Bhriain,Zoë\n"))
+    assert (
+        ColumnMapping.objects.get(organisation=org, kind="people").mapping["date_of_birth"]
+        == "Born"
+    )
+    second = upload(
+        as_alice, "people", csv_file("Born,Legal Surname,Legal Forename\n,Ní Bhriain,Zoë\n")
+    )
     page = as_alice.get(f"/organisation/imports/{second.pk}/columns/").content.decode()
     assert '<option value="Born" selected>Born</option>' in page
     assert '<option value="Legal Surname" selected>' in page
@@ -227,7 +244,9 @@ def test_people_who_may_already_be_recorded_are_flagged_and_can_be_left_out(as_a
     assert f'href="/people/{known.pk}/"' in page
     assert "same name and date of birth" in page
     response = as_alice.post(f"/organisation/imports/{made.pk}/save/")
-    assert "Choose what should happen to the rows that may be duplicates" in response.content.decode()
+    assert (
+        "Choose what should happen to the rows that may be duplicates" in response.content.decode()
+    )
     as_alice.post(f"/organisation/imports/{made.pk}/save/", {"duplicates": "leave_out"})
     assert Person.objects.filter(family_name="O'Connor").count() == 1
     assert Person.objects.count() == 3
@@ -320,7 +339,10 @@ def test_the_roll_is_refused_whole_on_a_upn_with_the_wrong_check_letter(as_sam, 
         ),
     )
     page = map_columns(as_sam, made, roll_mapping()).content.decode()
-    assert "Row 3, unique pupil number (upn): The unique pupil number C801200005002 is not a real one" in page
+    assert (
+        "Row 3, unique pupil number (upn): The unique pupil number C801200005002 is not a real one"
+        in page
+    )
     assert not Person.objects.exists()
 
 
@@ -409,7 +431,12 @@ def test_referrers_viewers_and_facilitators_are_refused(as_rita, as_vera, as_bob
     made = upload(as_alice, "people", csv_file(PEOPLE_CSV))
     for client in (as_rita, as_vera, as_bob):
         assert client.get("/organisation/imports/").status_code == 403
-        assert client.post("/organisation/imports/new/people/", {"file": csv_file(PEOPLE_CSV)}).status_code == 404
+        assert (
+            client.post(
+                "/organisation/imports/new/people/", {"file": csv_file(PEOPLE_CSV)}
+            ).status_code
+            == 404
+        )
         assert client.get(f"/organisation/imports/{made.pk}/").status_code == 404
     assert Import.objects.count() == 1
 

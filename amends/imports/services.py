@@ -168,6 +168,7 @@ def _check_all(upload: Import, run: ImportOf) -> tuple[list[dict[str, Any]], int
         done += 1
         if done % PROGRESS_EVERY == 0:
             _progress(upload, done)
+    _progress(upload, done)
     return problems, done
 
 
