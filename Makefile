@@ -45,6 +45,7 @@ check-deploy: python-env
 ## bench: query counts and timings at scale, printed
 bench: setup
 	$(UV) run --locked python -m benchmarks.run
+	$(UV) run --locked python -m benchmarks.imports
 
 ## load: 50 people working cases at once for 5 minutes on gunicorn and PostgreSQL; prints
 ## requests per second and p95, and fails on any error or lost update (LOAD_USERS, LOAD_SECONDS)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves its documentation page's scripts from our own static files
     "amends.tasks",
+    "amends.imports",
     "amends.api",
     "amends.groups",
 ]
@@ -414,6 +415,8 @@ TASKS = {
 # How often a failing delivery is tried, and how long to wait between tries (doubling).
 AMENDS_TASK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_TASK_MAX_ATTEMPTS", "8"))
 AMENDS_TASK_FIRST_RETRY_SECONDS = int(os.environ.get("AMENDS_TASK_FIRST_RETRY_SECONDS", "30"))
+# Imports (amends/imports) of more rows than this are checked and saved in the background.
+AMENDS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("AMENDS_IMPORT_BACKGROUND_ROWS", "2000"))
 
 # The API for agency systems (amends/api): requests a minute for each key, and how long
 # a webhook receiver has to answer.

@@ -29,5 +29,6 @@ urlpatterns = [
     path("organisation/api-keys/", include("amends.api.urls")),
     path("organisation/deliveries/", include("amends.tasks.urls")),
     path("groups/", include("amends.groups.urls")),
+    path("organisation/imports/", include("amends.imports.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

@@ -718,6 +718,8 @@ class CaseHouseholdFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     case = factory.SubFactory(CaseFactory, organisation=_org())
     household = factory.SubFactory(HouseholdFactory, organisation=_org())
+
+
 from amends.groups.models import GroupKind, GroupMember, GroupSession, GroupWork  # noqa: E402
 
 
@@ -748,3 +750,19 @@ class GroupSessionFactory(DjangoModelFactory):
     group = factory.SubFactory(GroupWorkFactory, organisation=_org())
     held_on = factory.LazyFunction(timezone.localdate)
     topic = "Check-in: how was the weekend?"
+
+
+# Imports ----------------------------------------------------------------------
+
+from amends.imports.models import Import  # noqa: E402
+
+
+class ImportFactory(DjangoModelFactory):
+    class Meta:
+        model = Import
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "people"
+    file_name = "people.csv"
+    headers = factory.LazyFunction(lambda: ["First name", "Last name"])
+    row_count = 1

@@ -35,6 +35,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/", ORG),
     ("Homes", "housing:settings", (Role.COORDINATOR,), "/organisation/homes/", ORG),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/", ORG),
+    ("Imports", "imports:list", (Role.COORDINATOR,), "/organisation/imports/", ORG),
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),

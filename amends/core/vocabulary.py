@@ -575,3 +575,25 @@ def group_words_for(words: Words) -> GroupWords:
     """The group-work words of `words`' sector, with the organisation's words for the sides."""
     found = GROUP_WORDS.get(words.sector, GROUP_WORDS[DEFAULT_SECTOR])
     return GroupWords(**{**found.__dict__, "asks_for_meeting": words._fill(found.asks_for_meeting)})
+
+
+class _WordsOf:
+    """Stands in for a request in `speaking`: what `words_for_request` reads of one."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.membership = type("Member", (), {"organisation": organisation})()
+        self.amends_sector = None
+
+
+class speaking:
+    """Outside a request (a background task), make `current_words()` speak `organisation`'s
+    sector, so forms built there offer and check what the organisation's pages do."""
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.stand_in: Any = _WordsOf(organisation)
+
+    def __enter__(self) -> None:
+        self.token = _request.set(self.stand_in)
+
+    def __exit__(self, *exc: object) -> None:
+        _request.reset(self.token)

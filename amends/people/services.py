@@ -11,6 +11,7 @@ from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
 from amends.core.models import AuditAction, Organisation
 from amends.people.models import IDENTIFIER_FORMATS, IdentifierKind, Person, PersonIdentifier
+from amends.people.upn import upn_is_valid
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -77,6 +78,13 @@ def normalise_identifier(kind: str, value: str) -> str:
     if not pattern.match(value):
         raise ValidationError(
             {"value": f"Enter a {label.lower()} in the correct format, like {example}"}
+        )
+    if kind == IdentifierKind.PUPIL_NUMBER and not upn_is_valid(value):
+        raise ValidationError(
+            {
+                "value": f"The {label.lower()} {value} is not a real one: its first letter does "
+                "not match the rest. Check it against the school's records"
+            }
         )
     return value
 

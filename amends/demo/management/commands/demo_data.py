@@ -37,6 +37,7 @@ from amends.people.models import (
     PersonIdentifier,
     SafeToUse,
 )
+from amends.people.upn import upn_check_letter
 
 DEMO_PASSWORD = "demo-password-amends"  # noqa: S105 (printed for people trying the demo)
 
@@ -307,7 +308,8 @@ class Command(BaseCommand):
         if kind == IdentifierKind.POLICE_REFERENCE:
             return f"13/{10000 + n}/26"
         if kind == IdentifierKind.PUPIL_NUMBER:
-            return f"K{rng.randint(10**10, 10**11 - 1)}{n % 10}"
+            rest = f"{rng.randint(10**10, 10**11 - 1)}{n % 10}"
+            return f"{upn_check_letter(rest)}{rest}"
         if kind == IdentifierKind.TENANCY_REFERENCE:
             return f"RH-{n:06d}"
         letters = "ABCDEFGHJKLMNPRSTUVWXYZ"

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from amends.imports.checking import Column
+
+NOT_IN_FILE = ""
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV or Excel (.xlsx) file, smaller than 50 MB, with a row of column "
+        "headings first.",
+        error_messages={
+            "required": "Select a CSV or Excel file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a CSV or Excel file",
+        },
+    )
+
+
+class MappingForm(forms.Form):
+    """For each thing the import reads, the column of the file it is in."""
+
+    def __init__(
+        self, *args: Any, columns: list[Column], headers: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [(NOT_IN_FILE, "Not in the file"), *[(h, h) for h in headers if h]]
+        for column in columns:
+            field = forms.ChoiceField(
+                label=column.label,
+                choices=choices,
+                required=column.required,
+                help_text=column.hint,
+                error_messages={
+                    "required": f"Choose the column that holds the {column.label.lower()}",
+                    "invalid_choice": f"Choose a column of the file for the {column.label.lower()}",
+                },
+            )
+            self.fields[column.field] = field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used: dict[str, str] = {}
+        for column in self.columns:
+            heading = data.get(column.field)
+            if not heading:
+                continue
+            if heading in used:
+                self.add_error(
+                    column.field,
+                    f"The column “{heading}” is already chosen for the {used[heading].lower()}",
+                )
+            else:
+                used[heading] = column.label
+        return data
+
+
+class SaveForm(forms.Form):
+    duplicates = forms.ChoiceField(
+        label="What should happen to the rows that may be someone already recorded?",
+        choices=[
+            ("leave_out", "Leave them out: I will check them and add them myself"),
+            ("add", "Add them as new records anyway"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what should happen to the rows that may be duplicates"},
+    )
