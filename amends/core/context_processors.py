@@ -32,6 +32,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/", ORG),
     ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/", ORG),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/", ORG),
+    ("Messages", "notify:list", (Role.COORDINATOR,), "/organisation/messages/", ORG),
+    ("Deliveries", "deliveries:list", (Role.COORDINATOR,), "/organisation/deliveries/", ORG),
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),

@@ -19,6 +19,8 @@ from amends.cases.services import (
 )
 from amends.core.concurrency import lock_and_check
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
+from amends.notify.models import MessageKind
+from amends.notify.services import meeting_messages_send, meeting_thanks_send
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -130,6 +132,7 @@ def meeting_arrange(
         meeting.full_clean()
         meeting.save()
         _invite(meeting, attendees)
+        meeting_messages_send(meeting=meeting, kind=MessageKind.INVITATION)
         event_record(
             case=case,
             by=by,
@@ -208,6 +211,7 @@ def meeting_change(
             code="meeting_changed",
             summary=f"{current.get_process_display()} changed: " + ", ".join(changed),
         )
+        meeting_messages_send(meeting=current, kind=MessageKind.CHANGE)
         if "date and time" in changed and case.next_step == "Hold the meeting":
             case.next_step_due = timezone.localtime(scheduled_at).date()
             case.save(update_fields=["next_step_due", "updated_at"])
@@ -295,6 +299,7 @@ def meeting_mark_held(
         meeting.full_clean()
         meeting.save()
         MeetingAttendee.objects.filter(meeting=meeting, party__in=came).update(attended=True)
+        meeting_thanks_send(meeting=meeting)
         event_record(
             case=meeting.case,
             by=by,
@@ -318,6 +323,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         meeting.save()
         case = meeting.case
         event_record(case=case, by=by, code="meeting_cancelled", summary="Meeting cancelled")
+        meeting_messages_send(meeting=meeting, kind=MessageKind.CANCELLATION)
         still_arranged = case.meetings.filter(status=MeetingStatus.ARRANGED).exists()
         if case.status == CaseStatus.MEETING_ARRANGED and not still_arranged:
             held = case.meetings.filter(status=MeetingStatus.HELD).exists()
