@@ -427,3 +427,9 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
 NOTIFY_TEXT_TEMPLATE_ID = os.environ.get("NOTIFY_TEXT_TEMPLATE_ID", "")
+if AMENDS_EMAIL_SERVICE not in {"smtp", "notify"} or AMENDS_TEXT_SERVICE not in {"", "notify"}:
+    raise ImproperlyConfigured(
+        'AMENDS_EMAIL_SERVICE must be "smtp" or "notify"; AMENDS_TEXT_SERVICE "notify" or empty'
+    )
+if "notify" in {AMENDS_EMAIL_SERVICE, AMENDS_TEXT_SERVICE} and not NOTIFY_API_KEY:
+    raise ImproperlyConfigured("GOV.UK Notify is chosen for messages: set NOTIFY_API_KEY")
