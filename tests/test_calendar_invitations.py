@@ -159,3 +159,49 @@ def test_no_calendar_file_for_someone_who_has_not_agreed_to_email(case, bob):
     withheld = Delivery.objects.get(subject_type="person")
     assert withheld.status == DeliveryStatus.WITHHELD
     assert "calendar" not in withheld.payload
+
+
+def test_someone_taken_out_of_a_meeting_hears_it_is_cancelled_for_them(case, bob, sian):
+    zoe = PartyFactory(
+        organisation=case.organisation,
+        case=case,
+        role="responsible",
+        person=PersonFactory(
+            organisation=case.organisation,
+            given_name="Zoë",
+            email="zoe@example.org",
+            email_safe=SafeToUse.YES,
+        ),
+    )
+    meeting = meeting_services.meeting_arrange(
+        case=case,
+        by=bob,
+        process="conference",
+        scheduled_at=datetime.datetime(2027, 3, 26, 10, 0, tzinfo=LONDON),
+        venue="",
+        facilitator=bob,
+        co_facilitator=None,
+        attendees=[sian, zoe],
+    )
+    send_all()
+    # Moved across the spring clock change, without Zoë.
+    meeting_services.meeting_change(
+        meeting=meeting,
+        by=bob,
+        loaded_version=version_of(meeting),
+        scheduled_at=datetime.datetime(2027, 3, 29, 10, 0, tzinfo=LONDON),
+        venue="",
+        facilitator=bob,
+        co_facilitator=None,
+        attendees=[sian],
+    )
+    sent = send_all()
+    calendar, for_zoe, _ = invitation(sent, "zoe@example.org")
+    assert str(calendar["method"]) == "CANCEL"
+    assert int(for_zoe["sequence"]) == 1
+    (to_zoe,) = [m for m in sent if m.to == ["zoe@example.org"]]
+    assert "Friday 26 March 2027 at 10:00 will not go ahead" in to_zoe.body
+    _, for_sian, _ = invitation(sent, "sian.oconnor@example.org")
+    assert str(for_sian["uid"]) == str(for_zoe["uid"])
+    assert london(for_sian) == datetime.datetime(2027, 3, 29, 10, 0, tzinfo=LONDON)
+    assert for_sian.decoded("dtstart").astimezone(datetime.UTC).hour == 9  # summer time

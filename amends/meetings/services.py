@@ -193,6 +193,10 @@ def meeting_change(
         changed = [label for name, label in CHANGEABLE.items() if saved[name] != proposed[name]]
         invited = set(current.attendees.values_list("party_id", flat=True))
         wanted = {p.pk for p in attendees}
+        dropped = [
+            a.party
+            for a in current.attendees.exclude(party_id__in=wanted).select_related("party__person")
+        ]
         if invited != wanted:
             changed.append("who takes part")
             current.attendees.exclude(party_id__in=wanted).delete()
@@ -211,7 +215,15 @@ def meeting_change(
             code="meeting_changed",
             summary=f"{current.get_process_display()} changed: " + ", ".join(changed),
         )
-        meeting_messages_send(meeting=current, kind=MessageKind.CHANGE)
+        meeting_messages_send(
+            meeting=current,
+            kind=MessageKind.CHANGE,
+            dropped_parties=dropped,
+            dropped_users=[
+                u for u in (saved["facilitator"], saved["co_facilitator"]) if u is not None
+            ],
+            previously=saved["scheduled_at"],
+        )
         if "date and time" in changed and case.next_step == "Hold the meeting":
             case.next_step_due = timezone.localtime(scheduled_at).date()
             case.save(update_fields=["next_step_due", "updated_at"])

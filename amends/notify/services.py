@@ -9,6 +9,7 @@ their daily digest) goes by e-mail and names cases by reference only.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import icalendar
@@ -40,6 +41,7 @@ from amends.tasks.models import Delivery, DeliveryKind, DeliveryStatus
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
+    from amends.cases.models import Party
 
 CHANNEL_KINDS = {rules.EMAIL: DeliveryKind.EMAIL, rules.TEXT: DeliveryKind.TEXT}
 
@@ -199,8 +201,16 @@ STAFF_WORDS: dict[str, str] = {
 }
 
 
-def meeting_messages_send(*, meeting: Meeting, kind: str) -> None:
-    """Tell everyone taking part that a meeting was arranged, changed or cancelled.
+def meeting_messages_send(
+    *,
+    meeting: Meeting,
+    kind: str,
+    dropped_parties: Sequence[Party] = (),
+    dropped_users: Sequence[User] = (),
+    previously: datetime.datetime | None = None,
+) -> None:
+    """Tell everyone taking part that a meeting was arranged, changed or cancelled; on a
+    change, those no longer in it (people or facilitators) hear it is cancelled for them.
 
     Called in the transaction that saves the change: the calendar event's SEQUENCE goes up
     with every change after the first invitation, so each calendar keeps one event."""
@@ -217,29 +227,48 @@ def meeting_messages_send(*, meeting: Meeting, kind: str) -> None:
         person_message(
             person=attendee.party.person, kind=kind, meeting=meeting, calendar_method=method
         )
-    link = settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
-    when = timezone.localtime(meeting.scheduled_at)
-    for user in (meeting.facilitator, meeting.co_facilitator):
-        if user is None or not user.is_active:
-            continue
-        staff_message(
-            user=user,
-            organisation=meeting.organisation,
-            event="staff.meeting",
-            subject=f"Amends: {facilitator_summary(meeting)} {STAFF_WORDS[kind]}",
-            body=render_to_string(
-                "notify/email/staff_meeting.txt",
-                {
-                    "user": user,
-                    "meeting": meeting,
-                    "what": STAFF_WORDS[kind],
-                    "when": when,
-                    "link": link,
-                },
+    for party in dropped_parties:
+        person_message(
+            person=party.person,
+            kind=MessageKind.CANCELLATION,
+            meeting=meeting,
+            values=meeting_values(
+                previously or meeting.scheduled_at, party.person.message_language
             ),
-            calendar=facilitator_calendar(meeting, user, method),
-            calendar_method=method,
+            calendar_method="CANCEL",
         )
+    staying = {meeting.facilitator_id, meeting.co_facilitator_id}
+    for user in dropped_users:
+        if user.pk not in staying and user.is_active:
+            _facilitator_message(meeting, user, MessageKind.CANCELLATION, dropped=True)
+    for facilitator in (meeting.facilitator, meeting.co_facilitator):
+        if facilitator is not None and facilitator.is_active:
+            _facilitator_message(meeting, facilitator, kind)
+
+
+def _facilitator_message(meeting: Meeting, user: User, kind: str, *, dropped: bool = False) -> None:
+    method = "CANCEL" if kind == MessageKind.CANCELLATION else "REQUEST"
+    what = "no longer yours to facilitate" if dropped else STAFF_WORDS[kind]
+    staff_message(
+        user=user,
+        organisation=meeting.organisation,
+        event="staff.meeting",
+        subject=f"Amends: {facilitator_summary(meeting)} {what}",
+        body=render_to_string(
+            "notify/email/staff_meeting.txt",
+            {
+                "user": user,
+                "meeting": meeting,
+                "what": what,
+                "cancel": method == "CANCEL",
+                "when": timezone.localtime(meeting.scheduled_at),
+                "link": settings.SITE_URL.rstrip("/")
+                + reverse("meetings:detail", args=[meeting.pk]),
+            },
+        ),
+        calendar=facilitator_calendar(meeting, user, method),
+        calendar_method=method,
+    )
 
 
 def meeting_thanks_send(*, meeting: Meeting) -> None:
