@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "amends.imports",
     "amends.api",
     "amends.groups",
+    "amends.notify",
 ]
 
 MIDDLEWARE = [
@@ -424,3 +425,18 @@ AMENDS_API_RATE = os.environ.get("AMENDS_API_RATE", "120/min")
 AMENDS_WEBHOOK_TIMEOUT_SECONDS = 10
 # Plain http:// webhook addresses, for trying the API on one machine only.
 AMENDS_WEBHOOK_ALLOW_HTTP = env_bool("AMENDS_WEBHOOK_ALLOW_HTTP", DEBUG)
+
+# Messages to people (amends/notify): e-mail through Django's mail ("smtp") or GOV.UK Notify
+# ("notify"); texts through Notify, or none. See docs/deploy.md.
+AMENDS_EMAIL_SERVICE = os.environ.get("AMENDS_EMAIL_SERVICE", "smtp")
+AMENDS_TEXT_SERVICE = os.environ.get("AMENDS_TEXT_SERVICE", "")
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_TEXT_TEMPLATE_ID = os.environ.get("NOTIFY_TEXT_TEMPLATE_ID", "")
+if AMENDS_EMAIL_SERVICE not in {"smtp", "notify"} or AMENDS_TEXT_SERVICE not in {"", "notify"}:
+    raise ImproperlyConfigured(
+        'AMENDS_EMAIL_SERVICE must be "smtp" or "notify"; AMENDS_TEXT_SERVICE "notify" or empty'
+    )
+if "notify" in {AMENDS_EMAIL_SERVICE, AMENDS_TEXT_SERVICE} and not NOTIFY_API_KEY:
+    raise ImproperlyConfigured("GOV.UK Notify is chosen for messages: set NOTIFY_API_KEY")

@@ -15,6 +15,8 @@ from django.utils import timezone
 from amends.cases.models import CaseEvent, CaseStatus, PartyRole
 from amends.outcomes.models import AnsweredHow, FeedbackLink, FeedbackResponse
 from amends.people.models import ContactMethod, SafeToUse
+from amends.tasks.deliveries import delivery_attempt
+from amends.tasks.models import Delivery
 from tests.factories import MeetingFactory, PartyFactory, PersonFactory
 
 ANSWERS = {
@@ -120,7 +122,7 @@ def test_a_closed_case_can_still_ask_for_feedback(case, as_bob, sian):
     assert FeedbackLink.objects.filter(party=sian).count() == 1
 
 
-def test_email_only_when_it_is_their_chosen_way_of_contact(case, held, as_bob, sian):
+def test_email_only_when_they_said_it_is_safe(case, held, as_bob, sian):
     url = reverse("outcomes:feedback_link_create", args=[case.pk, sian.pk])
     page = text(as_bob.get(url))
     assert "E-mail it to the address on their record" not in page
@@ -138,12 +140,16 @@ def test_the_emailed_link_tells_nothing_of_the_case(
     case, held, as_bob, sian, django_capture_on_commit_callbacks
 ):
     sian.person.preferred_contact = ContactMethod.EMAIL
+    sian.person.email_safe = SafeToUse.YES
     sian.person.save()
     url = reverse("outcomes:feedback_link_create", args=[case.pk, sian.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = as_bob.post(url, {"delivery": "email"})
-
     assert response.status_code == 302
+    delivery = Delivery.objects.get(event="message.feedback_link")
+    assert "/feedback/" not in str(delivery.payload["body"])  # the link is not kept in the log
+    delivery_attempt(str(delivery.pk))
+
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sian.obrien@example.org"]

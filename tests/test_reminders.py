@@ -34,7 +34,7 @@ def test_facilitator_gets_one_digest_of_overdue_and_due_soon(case, bob, org, cap
         organisation=org, agreement=case.agreement, owner=owner
     )  # due in 14 days: not yet
 
-    call_command("send_reminders")
+    call_command("send_reminders", "--now")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [bob.email]
@@ -50,5 +50,5 @@ def test_no_reminders_for_closed_cases_or_deactivated_facilitators(case, bob, or
     case.save()
     action_due(org, case, -1)
     bob.memberships.update(is_active=False)
-    call_command("send_reminders")
+    call_command("send_reminders", "--now")
     assert mail.outbox == []

@@ -160,7 +160,7 @@ def test_a_case_past_retention_leaves_no_trace(org, alice, django_capture_on_com
 
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("apply_retention", stdout=out)
+        call_command("apply_retention", "--now", stdout=out)
 
     after = everything_in_the_database()
     assert "OLDCASE" not in after.upper()
@@ -181,7 +181,7 @@ def test_a_case_past_retention_leaves_no_trace(org, alice, django_capture_on_com
 
     # Running again finds nothing more to do.
     again = io.StringIO()
-    call_command("apply_retention", stdout=again)
+    call_command("apply_retention", "--now", stdout=again)
     assert "Nothing is past its retention period" in again.getvalue()
 
 
@@ -191,7 +191,7 @@ def test_someone_in_another_live_case_keeps_their_record(org, alice):
     live = CaseFactory(organisation=org)
     PartyFactory(organisation=org, case=live, person=person)
 
-    call_command("apply_retention", stdout=io.StringIO())
+    call_command("apply_retention", "--now", stdout=io.StringIO())
 
     person.refresh_from_db()
     assert person.family_name == "FAMILY-OLDCASE-harmed"
@@ -207,7 +207,7 @@ def test_each_organisation_sets_its_own_period(org, alice, years, anonymised):
     org.retention_years = years
     org.save()
     case, _ = plant_case(org, alice, "PERIOD", closed_years_ago=5)
-    call_command("apply_retention", stdout=io.StringIO())
+    call_command("apply_retention", "--now", stdout=io.StringIO())
     case.refresh_from_db()
     assert (case.harm_summary != "HARM-PERIOD") is anonymised
 
@@ -216,6 +216,6 @@ def test_open_cases_are_never_touched(org, alice):
     case = CaseFactory(organisation=org, harm_summary="STILL-OPEN")
     case.opened_on = datetime.date(2001, 1, 1)
     case.save()
-    call_command("apply_retention", stdout=io.StringIO())
+    call_command("apply_retention", "--now", stdout=io.StringIO())
     case.refresh_from_db()
     assert case.harm_summary == "STILL-OPEN"

@@ -36,6 +36,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Homes", "housing:settings", (Role.COORDINATOR,), "/organisation/homes/", ORG),
     ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/", ORG),
     ("Imports", "imports:list", (Role.COORDINATOR,), "/organisation/imports/", ORG),
+    ("Messages", "notify:list", (Role.COORDINATOR,), "/organisation/messages/", ORG),
+    ("Deliveries", "deliveries:list", (Role.COORDINATOR,), "/organisation/deliveries/", ORG),
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),

@@ -11,6 +11,7 @@ import datetime
 
 import icalendar
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ def feed_meetings(user: User) -> list[Meeting]:
     return list(
         visible.filter(Q(facilitator=user) | Q(co_facilitator=user))
         .filter(scheduled_at__gte=timezone.now() - HISTORY)
-        .select_related("case")
+        .select_related("case", "calendar_event")
         .order_by("scheduled_at", "pk")
     )
 
@@ -48,6 +49,40 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
+def meeting_sequence(meeting: Meeting) -> int:
+    """How many changes to the meeting have been sent to calendars (0 when none yet)."""
+    try:
+        return int(meeting.calendar_event.sequence)
+    except ObjectDoesNotExist:
+        return 0
+
+
+def meeting_event(
+    meeting: Meeting, *, summary: str, location: str, cancelled: bool | None = None
+) -> icalendar.Event:
+    """The meeting as one calendar event: the same UID and SEQUENCE in the feed and in every
+    invitation, so a calendar holding it from either keeps one event. Times are UTC, right
+    either side of the clock change."""
+    if cancelled is None:
+        cancelled = meeting.status == MeetingStatus.CANCELLED
+    event = icalendar.Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", meeting.updated_at.astimezone(datetime.UTC))
+    event.add("sequence", meeting_sequence(meeting))
+    start = meeting.scheduled_at.astimezone(datetime.UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + MEETING_LENGTH)
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def facilitator_summary(meeting: Meeting) -> str:
+    return f"{meeting.get_process_display()}: {meeting.case.reference}"
+
+
 def calendar_for(user: User) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Amends//Meetings//EN")
@@ -55,21 +90,7 @@ def calendar_for(user: User) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Amends meetings")
     for meeting in feed_meetings(user):
-        event = icalendar.Event()
-        event.add("uid", meeting_uid(meeting))
-        event.add("dtstamp", meeting.updated_at.astimezone(datetime.UTC))
-        # Seconds since the epoch of the last change: always larger after an update.
-        event.add("sequence", int(meeting.updated_at.timestamp()))
-        start = meeting.scheduled_at.astimezone(datetime.UTC)
-        event.add("dtstart", start)
-        event.add("dtend", start + MEETING_LENGTH)
-        event.add("summary", f"{meeting.get_process_display()}: {meeting.case.reference}")
-        if meeting.venue:
-            event.add("location", meeting.venue)
-        event.add(
-            "status",
-            "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
-        )
+        event = meeting_event(meeting, summary=facilitator_summary(meeting), location=meeting.venue)
         event.add(
             "url", settings.SITE_URL.rstrip("/") + reverse("meetings:detail", args=[meeting.pk])
         )

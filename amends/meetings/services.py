@@ -21,6 +21,8 @@ from amends.cases.services import (
 )
 from amends.core.concurrency import lock_and_check
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
+from amends.notify.models import MessageKind
+from amends.notify.services import meeting_messages_send, meeting_thanks_send
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -134,6 +136,7 @@ def meeting_arrange(
         meeting.full_clean()
         meeting.save()
         _invite(meeting, attendees)
+        meeting_messages_send(meeting=meeting, kind=MessageKind.INVITATION)
         event_record(
             case=case,
             by=by,
@@ -194,6 +197,10 @@ def meeting_change(
         changed = [label for name, label in CHANGEABLE.items() if saved[name] != proposed[name]]
         invited = set(current.attendees.values_list("party_id", flat=True))
         wanted = {p.pk for p in attendees}
+        dropped = [
+            a.party
+            for a in current.attendees.exclude(party_id__in=wanted).select_related("party__person")
+        ]
         if invited != wanted:
             changed.append("who takes part")
             current.attendees.exclude(party_id__in=wanted).delete()
@@ -211,6 +218,15 @@ def meeting_change(
             by=by,
             code="meeting_changed",
             summary=f"{current.get_process_display()} changed: " + ", ".join(changed),
+        )
+        meeting_messages_send(
+            meeting=current,
+            kind=MessageKind.CHANGE,
+            dropped_parties=dropped,
+            dropped_users=[
+                u for u in (saved["facilitator"], saved["co_facilitator"]) if u is not None
+            ],
+            previously=saved["scheduled_at"],
         )
         if "date and time" in changed and case.next_step == "Hold the meeting":
             case.next_step_due = timezone.localtime(scheduled_at).date()
@@ -308,6 +324,7 @@ def meeting_mark_held(
         meeting.full_clean()
         meeting.save()
         MeetingAttendee.objects.filter(meeting=meeting, party__in=came).update(attended=True)
+        meeting_thanks_send(meeting=meeting)
         event_record(
             case=meeting.case,
             by=by,
@@ -331,6 +348,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         meeting.save()
         case = meeting.case
         event_record(case=case, by=by, code="meeting_cancelled", summary="Meeting cancelled")
+        meeting_messages_send(meeting=meeting, kind=MessageKind.CANCELLATION)
         still_arranged = case.meetings.filter(status=MeetingStatus.ARRANGED).exists()
         if case.status == CaseStatus.MEETING_ARRANGED and not still_arranged:
             held = case.meetings.filter(status=MeetingStatus.HELD).exists()

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +26,10 @@ from amends.core.concurrency import EditConflict, lock_and_check
 from amends.core.models import AuditAction, Membership, Organisation, Role, Sector
 from amends.core.vocabulary import words_for
 from amends.meetings.models import MeetingStatus
+from amends.notify.messages import day_in
+from amends.notify.models import MessageKind
+from amends.notify.rules import EMAIL, channel_refusal
+from amends.notify.services import person_message
 from amends.outcomes.models import (
     AUDIENCE_OF_ROLE,
     AnsweredHow,
@@ -44,7 +46,7 @@ from amends.outcomes.models import (
     one_year_after,
     question_set_current,
 )
-from amends.people.models import ContactMethod, Person
+from amends.people.models import Person
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -261,9 +263,9 @@ def harm_measure_record(
 
 
 def email_is_safe(person: Person) -> bool:
-    """Amends e-mails a person only at an address on record, and only when they chose
-    e-mail as their way of contact: an e-mail read by someone else can put them at risk."""
-    return bool(person.email) and person.preferred_contact == ContactMethod.EMAIL
+    """Amends e-mails a person only at an address on record, and only when they said
+    e-mail is safe: an e-mail read by someone else can put them at risk."""
+    return not channel_refusal(person, EMAIL)
 
 
 def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[FeedbackLink, str]:
@@ -278,7 +280,7 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
     if delivery == Delivery.EMAIL and not email_is_safe(person):
         raise ValidationError(
             {
-                "delivery": f"{person.full_name} has not chosen e-mail as their way of contact, "
+                "delivery": f"{person.full_name} has not said e-mail is safe, "
                 "so show the link on screen instead"
             }
         )
@@ -311,20 +313,11 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
             summary=f"Feedback link {how} {person.full_name}",
         )
         if delivery == Delivery.EMAIL:
-            context = {
-                "first_name": party.first_name,
-                "organisation": case.organisation.name,
-                "url": settings.SITE_URL + reverse("outcomes:feedback", args=[token]),
-                "expires_on": link.expires_at,
-            }
-            address = person.email
-            transaction.on_commit(
-                lambda: send_mail(
-                    subject="Tell us how it went",
-                    message=render_to_string("outcomes/email/feedback_link.txt", context),
-                    from_email=None,
-                    recipient_list=[address],
-                )
+            person_message(
+                person=person,
+                kind=MessageKind.FEEDBACK_LINK,
+                values={"link_expires": day_in(link.expires_at, person.message_language)},
+                secret={"link": settings.SITE_URL + reverse("outcomes:feedback", args=[token])},
             )
     return link, token
 

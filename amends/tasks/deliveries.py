@@ -13,6 +13,15 @@ So a delivered message is never sent again however often its task runs. A worker
 while sending leaves the delivery claimed; once the claim lapses `requeue_deliveries` (run
 on a schedule and when `make run` starts) enqueues it again, and it goes with the same id,
 so the receiver can tell it is a repeat.
+
+Messages to people (e-mails and texts) are sent at most once instead: their receiver cannot
+tell a repeat, and a second copy of a message can do harm. A run that finds such a delivery
+claimed by a run that never finished does not send it again; it marks it failed, saying it
+may have gone, and a coordinator decides whether to send it again.
+
+A sender may also withhold a message (the person's safe-contact answers rule it out; it is
+never sent) or hold it (outside their contact hours; it is tried again at the next allowed
+time, without counting as a try). Both are recorded in the delivery's note.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 Sender = Callable[[Delivery], None]
 SENDERS: dict[str, Sender] = {}
+# Kinds whose receiver cannot tell a repeat: never sent again after a run died mid-send.
+AT_MOST_ONCE: set[str] = set()
 
 # How long one run may hold a delivery while it sends it.
 CLAIM = datetime.timedelta(minutes=2)
@@ -49,9 +60,27 @@ class DeliveryFailed(Exception):
     """The receiver refused or could not be reached; the message is short and names no one."""
 
 
-def register_sender(kind: str) -> Callable[[Sender], Sender]:
+class DeliveryWithheld(Exception):
+    """The message must not be sent at all; the message says why, naming no detail of a case."""
+
+
+class DeliveryHeld(Exception):
+    """The message may not be sent yet; it waits until `until`."""
+
+    def __init__(self, reason: str, until: datetime.datetime) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
+# What a failed delivery says when a run died while sending it.
+MAY_HAVE_GONE = "Sending stopped part way, so it may have gone. Check before sending it again."
+
+
+def register_sender(kind: str, *, at_most_once: bool = False) -> Callable[[Sender], Sender]:
     def decorator(sender: Sender) -> Sender:
         SENDERS[kind] = sender
+        if at_most_once:
+            AT_MOST_ONCE.add(kind)
         return sender
 
     return decorator
@@ -72,8 +101,12 @@ def delivery_create(
     destination: str,
     payload: dict[str, object],
     subject: models.Model | None = None,
+    status: str = DeliveryStatus.PENDING,
+    next_attempt_at: datetime.datetime | None = None,
+    note: str = "",
 ) -> Delivery:
-    """Record a delivery in the current transaction; it is sent once that commits."""
+    """Record a delivery in the current transaction; it is sent once that commits (at
+    `next_attempt_at` if given). A withheld one is only recorded."""
     delivery = Delivery.objects.create(
         organisation=organisation,
         kind=kind,
@@ -84,8 +117,12 @@ def delivery_create(
         subject_id=str(subject.pk) if subject is not None else "",
         destination=destination[:500],
         payload=payload,
+        status=status,
+        next_attempt_at=next_attempt_at or timezone.now(),
+        note=note[:300],
     )
-    transaction.on_commit(lambda: _enqueue(delivery))
+    if status == DeliveryStatus.PENDING:
+        transaction.on_commit(lambda: _enqueue(delivery))
     return delivery
 
 
@@ -111,12 +148,29 @@ def delivery_attempt(delivery_id: str) -> str:
             return "held by another run"
         if delivery.next_attempt_at > now:
             return "not due yet"
+        if delivery.claimed_until is not None and delivery.kind in AT_MOST_ONCE:
+            # A run claimed it and never said how it went: it may have been sent.
+            delivery.status = DeliveryStatus.FAILED
+            delivery.claimed_until = None
+            delivery.last_error = MAY_HAVE_GONE
+            delivery.save(update_fields=["status", "claimed_until", "last_error"])
+            return "failed"
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.claimed_until = now + CLAIM
         delivery.save(update_fields=["attempts", "last_attempt_at", "claimed_until"])
     try:
         SENDERS[delivery.kind](delivery)
+    except DeliveryWithheld as exc:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.WITHHELD,
+            claimed_until=None,
+            note=str(exc)[:300],
+            payload=_without_secret(delivery.payload),
+        )
+        return "withheld"
+    except DeliveryHeld as exc:
+        return _record_hold(delivery, exc)
     except Exception as exc:
         return _record_failure(delivery, exc)
     Delivery.objects.filter(pk=delivery.pk).update(
@@ -124,8 +178,28 @@ def delivery_attempt(delivery_id: str) -> str:
         delivered_at=timezone.now(),
         claimed_until=None,
         last_error="",
+        payload=_without_secret(delivery.payload),
     )
     return "delivered"
+
+
+def _without_secret(payload: dict[str, object]) -> dict[str, object]:
+    """The payload kept once a message has gone or never will: a one-time link is not kept."""
+    return {key: value for key, value in payload.items() if key != "secret"}
+
+
+def _record_hold(delivery: Delivery, held: DeliveryHeld) -> str:
+    """Wait until the next allowed time; a hold is not a failed try."""
+    with transaction.atomic():
+        delivery.next_attempt_at = held.until
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=max(delivery.attempts - 1, 0),
+            next_attempt_at=held.until,
+            claimed_until=None,
+            note=str(held)[:300],
+        )
+        transaction.on_commit(lambda: _enqueue(delivery))
+    return "held"
 
 
 def _record_failure(delivery: Delivery, exc: Exception) -> str:

@@ -23,17 +23,28 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
+    # Not sent, and never will be: the person's safe-contact answers rule it out.
+    WITHHELD = "withheld", "Withheld"
 
 
 class DeliveryKind(models.TextChoices):
     WEBHOOK = "webhook", "Webhook"
     EMAIL = "email", "E-mail"
+    TEXT = "text", "Text message"
 
 
 # What each event is called on the coordinator's page.
 EVENT_LABELS = {
     "referral.accepted": "Referral accepted",
     "referral.declined": "Referral declined",
+    "message.invitation": "Meeting invitation",
+    "message.change": "Meeting changed",
+    "message.cancellation": "Meeting cancelled",
+    "message.reminder": "Meeting reminder",
+    "message.thank_you": "Thank you",
+    "message.feedback_link": "Feedback link",
+    "staff.meeting": "Meeting in a facilitator's calendar",
+    "staff.digest": "Facilitator's daily digest",
 }
 
 
@@ -77,6 +88,8 @@ class Delivery(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Why a message waits (outside the person's contact hours) or was withheld.
+    note = models.CharField(max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

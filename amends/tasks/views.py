@@ -23,7 +23,18 @@ def deliveries(request: MemberRequest) -> HttpResponse:
     retrying = visible.filter(status=DeliveryStatus.PENDING, attempts__gt=0).order_by(
         "next_attempt_at"
     )[:50]
-    return render(request, "tasks/deliveries.html", {"page_obj": failed, "retrying": retrying})
+    # Messages to people that their safe-contact answers stopped, or that wait for their hours.
+    withheld = visible.filter(status=DeliveryStatus.WITHHELD).order_by("-created_at")[:50]
+    waiting = (
+        visible.filter(status=DeliveryStatus.PENDING, attempts=0)
+        .exclude(note="")
+        .order_by("next_attempt_at")[:50]
+    )
+    return render(
+        request,
+        "tasks/deliveries.html",
+        {"page_obj": failed, "retrying": retrying, "withheld": withheld, "waiting": waiting},
+    )
 
 
 @member_required(Role.COORDINATOR)

@@ -1,0 +1,53 @@
+"""Messages to people: each organisation's wording of them, and each meeting's calendar event.
+
+The wording is per organisation, per kind of message and per language (English and Welsh);
+where an organisation has not written its own, the defaults in `amends.notify.messages` are
+used.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from amends.core.models import OrganisationOwned
+from amends.meetings.models import Meeting
+from amends.people.models import MessageLanguage
+
+
+class MessageKind(models.TextChoices):
+    INVITATION = "invitation", "Meeting invitation"
+    CHANGE = "change", "Meeting changed"
+    CANCELLATION = "cancellation", "Meeting cancelled"
+    REMINDER = "reminder", "Meeting reminder"
+    THANK_YOU = "thank_you", "Thank you"
+    FEEDBACK_LINK = "feedback_link", "Feedback link"
+
+
+class MessageTemplate(OrganisationOwned):
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    language = models.CharField(max_length=2, choices=MessageLanguage.choices)
+    subject = models.CharField("Subject line of the e-mail", max_length=150)
+    body = models.TextField("Message", max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "language"], name="one_template_per_kind_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class MeetingCalendarEvent(models.Model):
+    """The meeting's event in calendars: its SEQUENCE goes up with each change sent, so a
+    calendar that has it replaces it rather than adding another (the UID never changes)."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="calendar_event"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Calendar event for meeting {self.meeting_id}, sequence {self.sequence}"
