@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("organisation/api-keys/", include("amends.api.urls")),
     path("organisation/deliveries/", include("amends.tasks.urls")),
+    path("", include("amends.welsh.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]
