@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test processes: one per core on the 2-core machines this runs on.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-postgres lint bench load setup python-env frontend migrate demo check-deploy clean
+.PHONY: run test test-postgres lint bench load setup python-env frontend translations messages migrate demo check-deploy clean
 
 ## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000,
 ## with a background worker beside the web server (Ctrl-C stops both)
@@ -52,7 +52,7 @@ bench: setup
 load: setup
 	$(UV) run --locked python -m benchmarks.load
 
-setup: python-env frontend
+setup: python-env frontend translations
 
 python-env:
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
@@ -64,6 +64,21 @@ static/dist/amends.css: package-lock.json frontend/amends.scss frontend/_govuk-b
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	@touch $@
+
+## messages: gather the strings marked for translation into the Welsh catalogue
+## (locale/cy/LC_MESSAGES/django.po; needs gettext's xgettext), then compile it
+messages: python-env
+	DEBUG=true $(PY) manage.py makemessages --locale cy --no-location --no-obsolete \
+		--ignore 'node_modules/*' --ignore '.venv/*' --ignore 'static/*' --ignore 'staticfiles/*' \
+		--ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+	$(MAKE) translations
+
+# The compiled catalogue is committed (images and servers need no gettext tools); it is made
+# again whenever the .po is newer, in Python, so no machine needs msgfmt.
+translations: python-env locale/cy/LC_MESSAGES/django.mo
+
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po
+	$(PY) -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@
 
 migrate: python-env
 	DEBUG=true $(PY) manage.py migrate --noinput

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "amends.api",
     "amends.groups",
     "amends.notify",
+    # Welsh and English for the public (docs/decisions/0017).
+    "amends.welsh",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the language cookie, else their browser's (docs/decisions/0017).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,7 +169,11 @@ TEMPLATES = [
                 "amends.website.context_processors.website",
                 "amends.core.context_processors.words",
             ],
-            "builtins": ["amends.core.templatetags.govuk", "amends.core.templatetags.words"],
+            "builtins": [
+                "amends.core.templatetags.govuk",
+                "amends.core.templatetags.words",
+                "django.templatetags.i18n",
+            ],
         },
     }
 ]
@@ -355,6 +363,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Amends <no-reply@amen
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The public site, request form, feedback form and certificate checks speak both (the
+# Welsh Language Standards); staff pages are marked for translation as they are written.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "amends_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -31,5 +31,6 @@ urlpatterns = [
     path("groups/", include("amends.groups.urls")),
     path("organisation/imports/", include("amends.imports.urls")),
     path("organisation/messages/", include("amends.notify.urls")),
+    path("", include("amends.welsh.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

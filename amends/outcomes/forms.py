@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
@@ -163,12 +164,90 @@ class FeedbackForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("satisfied", "well_prepared", "listened_to", "felt_safe", "would_recommend"):
+        # Worded in the language of the page (the person answers in Welsh or English); the
+        # answers are stored as the same codes either way.
+        wording = _feedback_wording()
+        answers = _feedback_answers()
+        for name, (label, required) in wording.items():
             field: Any = self.fields[name]
-            field.choices = [c for c in field.choices if c[0] != ""]
-            field.error_messages["invalid_choice"] = "Choose one of the answers"
+            field.label = label
+            if required:
+                field.error_messages["required"] = required
+            if name in answers:
+                field.choices = [
+                    (v, answers[name].get(v, text)) for v, text in field.choices if v != ""
+                ]
+                field.error_messages["invalid_choice"] = gettext("Choose one of the answers")
+        low, high = gettext("Not at all"), gettext("Completely")
+        scale: Any = self.fields["harm_put_right"]
+        scale.choices = scale_choices(low, high)
+        scale.help_text = gettext("0 means “%(low)s”, 10 means “%(high)s”.") % {
+            "low": low.lower(),
+            "high": high.lower(),
+        }
+        scale.error_messages["invalid_choice"] = gettext("Choose a number from 0 to 10")
         comments = self.fields["comments"]
-        comments.help_text = "Please do not include anyone's contact details."
+        comments.help_text = gettext("Please do not include anyone's contact details.")
+        comments.error_messages["max_length"] = gettext(
+            "Anything else you tell us must be 2,000 characters or fewer"
+        )
+
+
+def _feedback_wording() -> dict[str, tuple[str, str]]:
+    """Each feedback question, and what to say when it is not answered."""
+    return {
+        "satisfied": (
+            gettext("How satisfied are you with the restorative justice process?"),
+            gettext("Choose how satisfied you are with the process"),
+        ),
+        "well_prepared": (
+            gettext("Did you feel well prepared for it?"),
+            gettext("Choose whether you felt well prepared"),
+        ),
+        "listened_to": (
+            gettext("Did you feel listened to?"),
+            gettext("Choose whether you felt listened to"),
+        ),
+        "felt_safe": (
+            gettext("Did you feel safe taking part?"),
+            gettext("Choose whether you felt safe"),
+        ),
+        "would_recommend": (
+            gettext("Would you recommend it to someone in your position?"),
+            gettext("Choose whether you would recommend it"),
+        ),
+        "harm_put_right": (
+            gettext("How much has the harm been put right?"),
+            gettext("Choose a number from 0 to 10 for how much the harm has been put right"),
+        ),
+        "comments": (gettext("Is there anything else you would like to tell us?"), ""),
+    }
+
+
+def _feedback_answers() -> dict[str, dict[str, str]]:
+    # Welsh answers with the question's own verb ("Oeddwn", "Byddwn"): each has a context.
+    yes_partly_no = {
+        "yes": pgettext("did you feel?", "Yes"),
+        "partly": pgettext("did you feel?", "Partly"),
+        "no": pgettext("did you feel?", "No"),
+    }
+    return {
+        "satisfied": {
+            "very_satisfied": gettext("Very satisfied"),
+            "satisfied": gettext("Satisfied"),
+            "neither": gettext("Neither satisfied nor dissatisfied"),
+            "dissatisfied": gettext("Dissatisfied"),
+            "very_dissatisfied": gettext("Very dissatisfied"),
+        },
+        "well_prepared": yes_partly_no,
+        "listened_to": yes_partly_no,
+        "felt_safe": yes_partly_no,
+        "would_recommend": {
+            "yes": pgettext("would you?", "Yes"),
+            "not_sure": pgettext("would you?", "Not sure"),
+            "no": pgettext("would you?", "No"),
+        },
+    }
 
 
 class FeedbackLinkForm(forms.Form):

@@ -18,7 +18,7 @@ from amends.core.models import (
     Sector,
 )
 from amends.core.vocabulary import SECTOR_WORDS, current_words, harm_type_defaults
-from amends.people.models import AgeBand, IdentifierKind, Person
+from amends.people.models import AgeBand, IdentifierKind, MessageLanguage, Person
 
 # Kinds of harm that need extra care: a lead facilitator needs advanced training for them.
 NEEDS_ADVANCED_TRAINING = {
@@ -348,6 +348,13 @@ class ReferralPerson(OrganisationOwned):
     # Codes of Need, comma-separated; encrypted, as a disability is health data.
     needs = EncryptedCharField(max_length=100, blank=True)
     language = models.CharField("Language", max_length=60, blank=True)
+    # The language of their letters and messages: a request made on the Welsh website is Welsh.
+    message_language = models.CharField(
+        "Language for letters and messages",
+        max_length=2,
+        choices=MessageLanguage.choices,
+        default=MessageLanguage.ENGLISH,
+    )
     needs_note = EncryptedTextField("About their needs", max_length=500, blank=True)
     phone = EncryptedTextField("Phone number", max_length=30, blank=True)
     safe_contact = EncryptedTextField("Safe way to contact them", max_length=500, blank=True)
@@ -394,6 +401,7 @@ class ReferralPerson(OrganisationOwned):
             "phone": self.phone,
             "safe_contact_notes": self.safe_contact,
             "language": self.language,
+            "message_language": self.message_language,
             "interpreter_needed": Need.INTERPRETER in self.need_codes,
             "accessibility_needs": needs,
         }

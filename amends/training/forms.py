@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from amends.core.concurrency import VersionField
 from amends.core.forms_govuk import DateField
@@ -282,8 +283,12 @@ class RevokeForm(forms.Form):
 
 class CertificateCheckForm(forms.Form):
     code = forms.CharField(
-        label="Verification code",
+        label=gettext_lazy("Verification code"),
         max_length=40,
-        help_text="It is printed on the certificate: 4 groups of 4 letters, like KHMT-PQRA-WXCE-FDNY",
-        error_messages={"required": "Enter the verification code from the certificate"},
+        help_text=gettext_lazy(
+            "It is printed on the certificate: 4 groups of 4 letters, like KHMT-PQRA-WXCE-FDNY"
+        ),
+        error_messages={
+            "required": gettext_lazy("Enter the verification code from the certificate")
+        },
     )

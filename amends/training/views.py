@@ -48,6 +48,7 @@ from amends.training.models import (
     Programme,
 )
 from amends.training.pdf import certificate_pdf
+from amends.welsh.drafts import draft_take
 
 staff = member_required(*TRAINING_ROLES)
 
@@ -615,7 +616,10 @@ def programme_public(request: HttpRequest, sector: str) -> HttpResponse:
 
 def certificate_check(request: HttpRequest) -> HttpResponse:
     """Checks a code. Shows the holder's name, course, level and date; nothing else."""
-    form = CertificateCheckForm(request.GET if "code" in request.GET else None)
+    # A code typed before switching language comes back in the box (amends.welsh.drafts).
+    form = CertificateCheckForm(
+        request.GET if "code" in request.GET else None, initial=draft_take(request)
+    )
     certificate = None
     checked = False
     if form.is_bound and form.is_valid():

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from amends.website.services import site_settings
 
@@ -23,11 +24,11 @@ def training_url() -> str:
 
 def site_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = [
-        ("Home", reverse("website:home")),
-        ("Training", training_url()),
-        ("Book training", reverse("website:enquiry_new")),
-        ("Ask for restorative justice", reverse("website:request_new")),
-        ("Contact us", reverse("website:contact")),
+        (gettext("Home"), reverse("website:home")),
+        (gettext("Training"), training_url()),
+        (gettext("Book training"), reverse("website:enquiry_new")),
+        (gettext("Ask for restorative justice"), reverse("website:request_new")),
+        (gettext("Contact us"), reverse("website:contact")),
     ]
     return [
         {"label": label, "href": href, "current": "#" not in href and href == request.path}

@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amends.core.concurrency import VersionField
 from amends.core.models import Organisation, Sector
@@ -20,8 +22,8 @@ from amends.website.models import (
 )
 
 TIME_TRAP_SALT = "amends.website.form-started"
-TOO_FAST = "Thank you. Please take a moment to check your answers, then send the form again."
-HONEYPOT_FILLED = "The form could not be sent. Please check your answers and send it again."
+TOO_FAST = _("Thank you. Please take a moment to check your answers, then send the form again.")
+HONEYPOT_FILLED = _("The form could not be sent. Please check your answers and send it again.")
 
 
 def started_token(at: float | None = None) -> str:
@@ -33,7 +35,7 @@ class SpamGuardForm(forms.Form):
     """A public form's defences: a box people never see (bots fill it), and a signed time the
     form was shown (a person takes more than a few seconds to fill it in)."""
 
-    website = forms.CharField(label="Leave this empty", required=False)
+    website = forms.CharField(label=_("Leave this empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,63 +68,72 @@ class SpamGuardForm(forms.Form):
         self.data = data
 
 
+# The programmes in the visitor's language (Sector's own labels are the staff's English).
+PROGRAMMES = [
+    (Sector.JUSTICE.value, _("Criminal and civil justice")),
+    (Sector.SCHOOLS.value, _("Schools")),
+    (Sector.COMMUNITIES.value, _("Communities and social housing")),
+    (Sector.PRISONS.value, _("Prisons")),
+]
+
+
 class EnquiryForm(SpamGuardForm):
     organisation_name = forms.CharField(
-        label="Organisation",
+        label=_("Organisation"),
         max_length=200,
-        error_messages={"required": "Enter the name of your organisation"},
+        error_messages={"required": _("Enter the name of your organisation")},
     )
     programme = forms.ChoiceField(
-        label="Which programme are you interested in?",
-        choices=Sector.choices,
+        label=_("Which programme are you interested in?"),
+        choices=PROGRAMMES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the programme you are interested in",
-            "invalid_choice": "Choose a programme from the list",
+            "required": _("Choose the programme you are interested in"),
+            "invalid_choice": _("Choose a programme from the list"),
         },
     )
     people_count = forms.IntegerField(
-        label="Number of people",
+        label=_("Number of people"),
         min_value=1,
         max_value=1000,
-        help_text="Roughly how many people would take part.",
+        help_text=_("Roughly how many people would take part."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": "Enter the number of people",
-            "invalid": "Enter the number of people as a number, like 12",
+            "required": _("Enter the number of people"),
+            "invalid": _("Enter the number of people as a number, like 12"),
         },
     )
     preferred_dates = forms.CharField(
-        label="Preferred dates",
+        label=_("Preferred dates"),
         max_length=200,
         required=False,
-        help_text="For example, a week in March, or any Tuesday after Easter.",
+        help_text=_("For example, a week in March, or any Tuesday after Easter."),
     )
     delivery = forms.ChoiceField(
-        label="In-house or open course?",
+        label=_("In-house or open course?"),
         choices=Delivery.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose in-house, an open course, or not sure yet",
-            "invalid_choice": "Choose an option from the list",
+            "required": _("Choose in-house, an open course, or not sure yet"),
+            "invalid_choice": _("Choose an option from the list"),
         },
     )
     contact_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=120,
-        error_messages={"required": "Enter your name"},
+        error_messages={"required": _("Enter your name")},
     )
     contact_email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
         error_messages={
-            "required": "Enter your e-mail address",
-            "invalid": "Enter an e-mail address in the right format, like name@example.com",
+            "required": _("Enter your e-mail address"),
+            "invalid": _("Enter an e-mail address in the right format, like name@example.com"),
         },
     )
-    contact_phone = forms.CharField(label="Telephone", max_length=30, required=False)
+    contact_phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
     message = forms.CharField(
-        label="Anything else we should know?",
+        label=_("Anything else we should know?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -141,112 +152,113 @@ class EnquiryForm(SpamGuardForm):
         }
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-CONTACT_BY = [("phone", "Phone call"), ("text", "Text message"), ("email", "E-mail")]
+# Welsh answers a question with its own verb ("Cewch" / "Na chewch"): each "Yes" has a context.
+YES_NO = [("yes", pgettext_lazy("may we?", "Yes")), ("no", pgettext_lazy("may we?", "No"))]
+CONTACT_BY = [("phone", _("Phone call")), ("text", _("Text message")), ("email", _("E-mail"))]
 BEHALF_OF = [
-    ("harmed", "The person who was harmed"),
-    ("responsible", "The person who caused the harm"),
+    ("harmed", _("The person who was harmed")),
+    ("responsible", _("The person who caused the harm")),
 ]
 
 
 class HelpRequestForm(SpamGuardForm):
     who = forms.ChoiceField(
-        label="Who are you?",
+        label=_("Who are you?"),
         choices=WhoIsAsking.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether you were harmed, caused harm, or are asking for someone",
-            "invalid_choice": "Choose an answer from the list",
+            "required": _("Choose whether you were harmed, caused harm, or are asking for someone"),
+            "invalid_choice": _("Choose an answer from the list"),
         },
     )
     behalf_of = forms.ChoiceField(
-        label="Who are you asking for?",
+        label=_("Who are you asking for?"),
         choices=BEHALF_OF,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose an answer from the list"},
+        error_messages={"invalid_choice": _("Choose an answer from the list")},
     )
-    their_given_name = forms.CharField(label="Their first name", max_length=100, required=False)
-    their_family_name = forms.CharField(label="Their last name", max_length=100, required=False)
+    their_given_name = forms.CharField(label=_("Their first name"), max_length=100, required=False)
+    their_family_name = forms.CharField(label=_("Their last name"), max_length=100, required=False)
     given_name = forms.CharField(
-        label="Your first name",
+        label=_("Your first name"),
         max_length=100,
-        error_messages={"required": "Enter your first name"},
+        error_messages={"required": _("Enter your first name")},
     )
     family_name = forms.CharField(
-        label="Your last name",
+        label=_("Your last name"),
         max_length=100,
-        error_messages={"required": "Enter your last name"},
+        error_messages={"required": _("Enter your last name")},
     )
     what_happened = forms.CharField(
-        label="What happened?",
+        label=_("What happened?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="A few sentences are enough. You can tell us more when we talk.",
-        error_messages={"required": "Tell us briefly what happened"},
+        help_text=_("A few sentences are enough. You can tell us more when we talk."),
+        error_messages={"required": _("Tell us briefly what happened")},
     )
     place = forms.ChoiceField(
-        label="What was it about?",
+        label=_("What was it about?"),
         choices=Place.choices,
         widget=forms.RadioSelect,
-        help_text="This tells us which kind of service can help.",
+        help_text=_("This tells us which kind of service can help."),
         error_messages={
-            "required": "Choose what it was about, or “Something else, or I am not sure”",
-            "invalid_choice": "Choose an answer from the list",
+            "required": _("Choose what it was about, or “Something else, or I am not sure”"),
+            "invalid_choice": _("Choose an answer from the list"),
         },
     )
     postcode = forms.CharField(
-        label="Your postcode or area",
+        label=_("Your postcode or area"),
         max_length=10,
         required=False,
-        help_text="For example, NB1 4PL or just NB1. It helps us find the service nearest you.",
+        help_text=_("For example, NB1 4PL or just NB1. It helps us find the service nearest you."),
     )
     contact_by = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=CONTACT_BY,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how we should contact you",
-            "invalid_choice": "Choose an answer from the list",
+            "required": _("Choose how we should contact you"),
+            "invalid_choice": _("Choose an answer from the list"),
         },
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=30,
         required=False,
-        help_text="For a phone call or a text message.",
+        help_text=_("For a phone call or a text message."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
         required=False,
-        help_text="For e-mail.",
+        help_text=_("For e-mail."),
         error_messages={
-            "invalid": "Enter an e-mail address in the right format, like name@example.com"
+            "invalid": _("Enter an e-mail address in the right format, like name@example.com")
         },
     )
     safe_times = forms.CharField(
-        label="When is it safe to contact you?",
+        label=_("When is it safe to contact you?"),
         max_length=150,
         required=False,
-        help_text="For example, weekdays after 6pm.",
+        help_text=_("For example, weekdays after 6pm."),
     )
     leave_message = forms.ChoiceField(
-        label="May we leave a message?",
+        label=_("May we leave a message?"),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        help_text="On your voicemail, or with whoever answers.",
+        help_text=_("On your voicemail, or with whoever answers."),
         error_messages={
-            "required": "Choose whether we may leave a message",
-            "invalid_choice": "Choose yes or no",
+            "required": _("Choose whether we may leave a message"),
+            "invalid_choice": _("Choose yes or no"),
         },
     )
     language = forms.CharField(
-        label="Language you prefer, if not English", max_length=60, required=False
+        label=_("Language you prefer, if not English"), max_length=60, required=False
     )
     safety_note = forms.CharField(
-        label="Is there anything that would help keep you safe?",
+        label=_("Is there anything that would help keep you safe?"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -256,7 +268,7 @@ class HelpRequestForm(SpamGuardForm):
         district = postcode_district(self.cleaned_data.get("postcode", ""))
         if district is None:
             raise forms.ValidationError(
-                "Enter a postcode like NB1 4PL, or just its first part, like NB1"
+                _("Enter a postcode like NB1 4PL, or just its first part, like NB1")
             )
         return district
 
@@ -265,7 +277,7 @@ class HelpRequestForm(SpamGuardForm):
         digits = [c for c in phone if c.isdigit()]
         if phone and (len(digits) < 10 or any(c not in "0123456789 +()-" for c in phone)):
             raise forms.ValidationError(
-                "Enter a phone number like 07700 900 982 or +44 7700 900 982"
+                _("Enter a phone number like 07700 900 982 or +44 7700 900 982")
             )
         return phone
 
@@ -273,16 +285,16 @@ class HelpRequestForm(SpamGuardForm):
         data = super().clean()
         if data.get("who") == WhoIsAsking.BEHALF:
             if not data.get("behalf_of"):
-                self.add_error("behalf_of", "Choose who you are asking for")
+                self.add_error("behalf_of", _("Choose who you are asking for"))
             if not data.get("their_given_name"):
-                self.add_error("their_given_name", "Enter their first name")
+                self.add_error("their_given_name", _("Enter their first name"))
             if not data.get("their_family_name"):
-                self.add_error("their_family_name", "Enter their last name")
+                self.add_error("their_family_name", _("Enter their last name"))
         how = data.get("contact_by")
         if how in {"phone", "text"} and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", "Enter a phone number, so we can call or text you")
+            self.add_error("phone", _("Enter a phone number, so we can call or text you"))
         if how == "email" and not data.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter an e-mail address, so we can e-mail you")
+            self.add_error("email", _("Enter an e-mail address, so we can e-mail you"))
         return data
 
     def request_data(self) -> dict[str, Any]:

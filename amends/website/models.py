@@ -8,6 +8,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import (
@@ -150,9 +151,9 @@ class SiteRecordQuerySet(OrganisationQuerySet):
 
 
 class Delivery(models.TextChoices):
-    IN_HOUSE = "in_house", "In-house, for our organisation"
-    OPEN = "open", "An open course, with people from other organisations"
-    NOT_SURE = "not_sure", "Not sure yet"
+    IN_HOUSE = "in_house", _("In-house, for our organisation")
+    OPEN = "open", _("An open course, with people from other organisations")
+    NOT_SURE = "not_sure", _("Not sure yet")
 
 
 class EnquiryStatus(models.TextChoices):
@@ -218,22 +219,22 @@ class EnquiryNote(OrganisationOwned):
 
 
 class WhoIsAsking(models.TextChoices):
-    HARMED = "harmed", "I was harmed"
-    RESPONSIBLE = "responsible", "I caused harm"
-    BEHALF = "behalf", "I am asking for someone else"
+    HARMED = "harmed", _("I was harmed")
+    RESPONSIBLE = "responsible", _("I caused harm")
+    BEHALF = "behalf", _("I am asking for someone else")
 
 
 class Place(models.TextChoices):
     """Where the harm happened, in the public's words: it tells us the kind of service."""
 
-    JUSTICE = Sector.JUSTICE.value, "A crime, or something the police or courts are dealing with"
-    SCHOOLS = Sector.SCHOOLS.value, "At or about a school"
+    JUSTICE = Sector.JUSTICE.value, _("A crime, or something the police or courts are dealing with")
+    SCHOOLS = Sector.SCHOOLS.value, _("At or about a school")
     COMMUNITIES = (
         Sector.COMMUNITIES.value,
-        "Where I live: neighbours, housing or the local community",
+        _("Where I live: neighbours, housing or the local community"),
     )
-    PRISONS = Sector.PRISONS.value, "In prison, or involving someone in prison"
-    NOT_SURE = "not_sure", "Something else, or I am not sure"
+    PRISONS = Sector.PRISONS.value, _("In prison, or involving someone in prison")
+    NOT_SURE = "not_sure", _("Something else, or I am not sure")
 
 
 class RequestStatus(models.TextChoices):

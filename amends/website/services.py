@@ -19,6 +19,7 @@ from django.utils import timezone
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
 from amends.core.models import AuditAction, Organisation, Sector
+from amends.people.models import MessageLanguage
 from amends.referrals.models import Agreed, HarmType, ProposedRole, Referral, ReferralSource
 from amends.referrals.services import referral_create
 from amends.website.access import website_owner
@@ -377,6 +378,7 @@ def _people(data: dict[str, Any]) -> list[dict[str, Any]]:
         "phone": data.get("phone", ""),
         "safe_contact": _safe_contact(data),
         "language": data.get("language", ""),
+        "message_language": data.get("message_language", MessageLanguage.ENGLISH),
     }
     blank: dict[str, Any] = {"date_of_birth": None, "age_band": "", "needs": [], "needs_note": "",
              "identifier_kind": "", "identifier_value": ""}  # fmt: skip
@@ -398,6 +400,7 @@ def _people(data: dict[str, Any]) -> list[dict[str, Any]]:
         "phone": "",
         "safe_contact": "",
         "language": data.get("language", ""),
+        "message_language": data.get("message_language", MessageLanguage.ENGLISH),
     }
     supporter = {
         **blank,

@@ -42,6 +42,8 @@ from amends.website.models import (
     RoutingRule,
     TrainingEnquiry,
 )
+from amends.welsh.drafts import draft_take
+from amends.welsh.languages import request_language
 
 RATE_LIMITED_MESSAGE = "rate limited"
 
@@ -50,7 +52,8 @@ RATE_LIMITED_MESSAGE = "rate limited"
 
 
 def _published(queryset: Any) -> Any:
-    return queryset.filter(published__isnull=False).select_related("published")
+    # The Welsh text comes with the page: Welsh visitors read it (amends.welsh).
+    return queryset.filter(published__isnull=False).select_related("published", "welsh")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -107,7 +110,9 @@ def enquiry_new(request: HttpRequest) -> HttpResponse:
         _spam_refused(form)
     else:
         chosen = request.GET.get("programme", "")
-        form = EnquiryForm(initial={"programme": chosen} if chosen in Sector.values else None)
+        initial = {"programme": chosen} if chosen in Sector.values else {}
+        # What was typed before switching language comes back (amends.welsh.drafts).
+        form = EnquiryForm(initial={**initial, **draft_take(request)})
     return render(request, "website/enquiry_form.html", {"form": form})
 
 
@@ -123,13 +128,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
         form = HelpRequestForm(request.POST)
         if form.is_valid():
             try:
-                services.help_request_submit(data=form.request_data())
+                # The language the request was made in: the person's letters and messages.
+                services.help_request_submit(
+                    data={**form.request_data(), "message_language": request_language(request)}
+                )
             except services.NoOwner:
                 return render(request, "website/unavailable.html", status=503)
             return redirect("website:request_sent")
         _spam_refused(form)
     else:
-        form = HelpRequestForm()
+        form = HelpRequestForm(initial=draft_take(request))
     return render(request, "website/request_form.html", {"form": form})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from amends.website.models import Page, PageKind
@@ -26,10 +27,18 @@ def programme_url(sector: str) -> str:
 
 @register.simple_tag
 def programme_text(sector: str) -> SafeString:
-    """The published text staff wrote for a programme (sanitised when it was published)."""
+    """The published text staff wrote for a programme (sanitised when it was published), in
+    Welsh for a Welsh visitor once it is written."""
+    from amends.welsh.templatetags.welsh import page_text
+
     page = (
         Page.objects.filter(kind=PageKind.PROGRAMME, sector=sector, published__isnull=False)
-        .select_related("published")
+        .select_related("published", "welsh")
         .first()
     )
-    return mark_safe(page.published.html if page and page.published else "")  # noqa: S308 (nh3-sanitised at publish)
+    shown = page_text(page)
+    if shown is None:
+        return mark_safe("")
+    if shown.english_only:
+        return format_html('<div lang="en-GB">{}</div>', shown.html)
+    return shown.html
