@@ -81,7 +81,7 @@ def test_a_dispute_between_three_households_and_their_community_conference(
     page.get_by_label("Address line 1").fill("Flat 2, 14 Hazel Close")
     page.get_by_label("Town or city").fill("Riverside")
     page.get_by_label("Postcode").fill("rs2 4hz")
-    page.get_by_label("Estate or area (optional)").fill("Meadowbank Estate")
+    page.get_by_label("Estate (optional)").fill("Meadowbank Estate")
     page.get_by_label("Social rent tenancy with us").check()
     page.get_by_label("Tenancy reference (optional)").fill("TEN-004512")
     page.get_by_role("button", name="Add household").click()
