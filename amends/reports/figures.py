@@ -50,7 +50,7 @@ from amends.cases.models import (
     Party,
     PartyRole,
 )
-from amends.core.models import Sector
+from amends.core.models import Organisation, Sector
 from amends.core.vocabulary import current_words
 from amends.housing import figures as housing_figures
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
@@ -1088,6 +1088,11 @@ class Report:
     summary: str
     tables: tuple[TableFunction, ...]
     is_return: bool = False
+    # Offered only where an organisation reported on works in one of these sectors
+    # (none: everywhere), so no one reads another sector's measures.
+    sectors: tuple[str, ...] = ()
+    # The figures of a sector's report, left out of the data dictionary elsewhere.
+    own_figures: tuple[str, ...] = ()
 
 
 REPORTS: dict[str, Report] = {
@@ -1163,7 +1168,26 @@ REPORTS["housing"] = Report(
     "Anti-social behaviour cases per 1,000 homes (NM01), repeat complaints between the same "
     "households, tenancies sustained and escalation avoided.",
     housing_figures.HOUSING_TABLES,
+    sectors=(Sector.COMMUNITIES,),
+    own_figures=tuple(key for key, *_ in housing_figures.FIGURE_DEFINITIONS),
 )
+
+
+def reports_for(org_ids: list[int]) -> dict[str, Report]:
+    """The reports offered for these organisations: every general one, and a sector's own
+    where one of them works in that sector."""
+    worked_in = {
+        sector
+        for sectors in Organisation.objects.filter(pk__in=org_ids).values_list("sectors", flat=True)
+        for sector in sectors or []
+    }
+    return {k: r for k, r in REPORTS.items() if not r.sectors or set(r.sectors) & worked_in}
+
+
+def figures_for(reports: dict[str, Report]) -> list[Figure]:
+    """The data dictionary for these reports: every figure but other sectors' own."""
+    hidden = {key for r in REPORTS.values() if r.key not in reports for key in r.own_figures}
+    return [figure for key, figure in FIGURES.items() if key not in hidden]
 
 
 def build(report: Report, orgs: list[int], f: ReportFilter) -> list[Table]:

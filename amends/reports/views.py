@@ -19,7 +19,7 @@ from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Role
 from amends.core.unsaved import form_data
 from amends.reports import services
-from amends.reports.figures import FIGURES, REPORTS, build, table_by_key
+from amends.reports.figures import FIGURES, build, figures_for, reports_for, table_by_key
 from amends.reports.filters import ReportFilter, recent_quarters
 from amends.reports.forms import ReportFilterForm, ReportSettingsForm, ShareWithForm
 from amends.reports.models import AggregateSharing
@@ -57,14 +57,15 @@ def _context(
                 str(day.year),
             )
         quarters.append({"label": label, "query": q.urlencode()})
+    offered = reports_for(scope.org_ids)
     return {
         "form": form,
         "filter": f,
         "scope": scope,
         "query": _query(request),
         "quarters": quarters,
-        "reports": [r for r in REPORTS.values() if not r.is_return],
-        "returns": [r for r in REPORTS.values() if r.is_return],
+        "reports": [r for r in offered.values() if not r.is_return],
+        "returns": [r for r in offered.values() if r.is_return],
     }
 
 
@@ -75,8 +76,10 @@ def index(request: MemberRequest) -> HttpResponse:
 
 
 def report_page(request: MemberRequest, report_key: str) -> HttpResponse:
-    report = REPORTS[report_key]
     form, f, scope = _filters(request)
+    report = reports_for(scope.org_ids).get(report_key)
+    if report is None:
+        raise Http404
     context = _context(request, form, f, scope)
     tables = build(report, scope.org_ids, f)
     context.update(
@@ -108,10 +111,11 @@ def _page_for(key: str) -> Any:
 
 @member_required(*READERS)
 def dictionary(request: MemberRequest) -> HttpResponse:
+    _form, _f, scope = _filters(request)
     return render(
         request,
         "reports/dictionary.html",
-        {"figures": list(FIGURES.values()), "query": _query(request)},
+        {"figures": figures_for(reports_for(scope.org_ids)), "query": _query(request)},
     )
 
 
@@ -179,7 +183,7 @@ def download(request: MemberRequest) -> HttpResponse:
     if kind not in ("csv", "xlsx"):
         raise Http404
     if "report" in request.GET:
-        report = REPORTS.get(request.GET["report"])
+        report = reports_for(scope.org_ids).get(request.GET["report"])
         if report is None or kind != "xlsx":
             raise Http404
         tables = build(report, scope.org_ids, f)
@@ -187,7 +191,11 @@ def download(request: MemberRequest) -> HttpResponse:
     elif "table" not in request.GET:
         if kind != "xlsx":
             raise Http404
-        by_key = {t.key: t for r in REPORTS.values() for t in build(r, scope.org_ids, f)}
+        by_key = {
+            t.key: t
+            for r in reports_for(scope.org_ids).values()
+            for t in build(r, scope.org_ids, f)
+        }
         tables = list(by_key.values())
         name = f"amends-reports-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     else:
@@ -218,8 +226,9 @@ def quarterly_pdf(request: MemberRequest) -> HttpResponse:
     from amends.reports.pdf import report_pdf
 
     _form, f, scope = _filters(request)
-    sections = [(report, build(report, scope.org_ids, f)) for report in REPORTS.values()]
-    pdf = report_pdf(sections, f, scope, list(FIGURES.values()))
+    offered = reports_for(scope.org_ids)
+    sections = [(report, build(report, scope.org_ids, f)) for report in offered.values()]
+    pdf = report_pdf(sections, f, scope, figures_for(offered))
     name = f"amends-report-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.pdf"
     audit_record(
         actor=request.user,
