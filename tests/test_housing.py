@@ -482,6 +482,22 @@ def test_the_housing_report_page_shows_the_measures(as_alice, org):
     assert "Tenancies sustained" in definitions
 
 
+def test_only_a_service_working_in_housing_is_offered_the_housing_measures(
+    as_alice, as_vera, as_rita, org
+):
+    assert as_vera.get(reverse("reports:housing")).status_code == 200
+    assert as_rita.get(reverse("reports:housing")).status_code == 403
+    org.sectors = [Sector.JUSTICE]
+    org.save()
+    assert as_alice.get(reverse("reports:housing")).status_code == 404
+    index = as_alice.get(reverse("reports:index")).content.decode()
+    assert "Communities and housing measures" not in index
+    definitions = as_alice.get(reverse("reports:dictionary")).content.decode()
+    assert "Tenancies sustained" not in definitions and "Agreement completed" in definitions
+    xlsx = as_alice.get(reverse("reports:download"), {"report": "housing"})
+    assert xlsx.status_code == 404
+
+
 def test_services_refuse_a_household_of_another_organisation(org, other_org, alice):
     case = housing_case(org)
     with pytest.raises(Exception, match="this service"):

@@ -68,7 +68,7 @@ class HouseholdForm(forms.ModelForm):
         fields: dict[str, Any] = self.fields
         fields["tenure"].choices = Tenure.choices
         fields["tenure"].label = "How does the household hold its home?"
-        fields["estate"].label = f"{current_words().cap(current_words().sub_place)} (optional)"
+        fields["estate"].label = current_words().cap(current_words().sub_place)
         fields[
             "tenancy_reference"
         ].help_text = (

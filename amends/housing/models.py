@@ -99,16 +99,14 @@ class Household(OrganisationOwned):
         help_text="How the service refers to them, for example “The O’Connor household”.",
     )
     address_line_1 = EncryptedCharField("Address line 1", max_length=200)
-    address_line_2 = EncryptedCharField("Address line 2 (optional)", max_length=200, blank=True)
+    address_line_2 = EncryptedCharField("Address line 2", max_length=200, blank=True)
     town = models.CharField("Town or city", max_length=100)
     postcode = EncryptedCharField(max_length=10)
-    estate = models.CharField("Estate or area (optional)", max_length=100, blank=True)
+    estate = models.CharField("Estate or area", max_length=100, blank=True)
     tenure = models.CharField(max_length=30, choices=Tenure.choices)
-    tenancy_reference = models.CharField(
-        "Tenancy reference (optional)", max_length=20, blank=True, default=""
-    )
-    tenancy_started_on = models.DateField("Tenancy start date (optional)", null=True, blank=True)
-    tenancy_ended_on = models.DateField("Tenancy end date (optional)", null=True, blank=True)
+    tenancy_reference = models.CharField("Tenancy reference", max_length=20, blank=True, default="")
+    tenancy_started_on = models.DateField("Tenancy start date", null=True, blank=True)
+    tenancy_ended_on = models.DateField("Tenancy end date", null=True, blank=True)
     tenancy_end_reason = models.CharField(
         "Why the tenancy ended", max_length=30, choices=TenancyEnd.choices, blank=True
     )
@@ -211,9 +209,7 @@ class CaseHousing(OrganisationOwned):
     was being considered and was avoided."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="housing")
-    asb_reference = models.CharField(
-        "ASB case reference (optional)", max_length=20, blank=True, default=""
-    )
+    asb_reference = models.CharField("ASB case reference", max_length=20, blank=True, default="")
     from_case_review = models.BooleanField("Came from an ASB case review", default=False)
     case_review_on = models.DateField("Date of the ASB case review", null=True, blank=True)
     case_review_body = models.CharField(

@@ -50,7 +50,7 @@ from amends.cases.models import (
     Party,
     PartyRole,
 )
-from amends.core.models import Sector
+from amends.core.models import Organisation, Sector
 from amends.core.vocabulary import current_words
 from amends.housing import figures as housing_figures
 from amends.meetings.models import IndirectMessage, Meeting, MeetingAttendee, MeetingStatus
