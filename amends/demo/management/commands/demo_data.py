@@ -20,6 +20,7 @@ from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authen
 from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
+from amends.demo.custody import load_demo_custody
 from amends.demo.history import load_history
 from amends.demo.names import email_local_part, person_name
 from amends.demo.practitioners import load_demo_practitioners
@@ -236,6 +237,7 @@ class Command(BaseCommand):
                 rng=rng,
             )
             self.stdout.write(f"{org.name}: {PEOPLE_PER_ORGANISATION} people, {count} cases")
+        load_demo_custody(organisations["prison"])
         load_demo_website(organisations)
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
