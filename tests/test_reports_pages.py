@@ -54,6 +54,9 @@ def test_each_report_runs_the_same_queries_at_two_sizes(
     from django.test.utils import CaptureQueriesContext
 
     url = f"/reports/{key}/?{QUARTER}"
+    if REPORTS[key].sectors:  # a sector's own report is shown to that sector's services
+        org.sectors = [*org.sectors, *REPORTS[key].sectors]
+        org.save()
     add_cases(org, 2)
     as_vera.get(url)
     with CaptureQueriesContext(connection) as small:
@@ -138,6 +141,9 @@ def test_the_data_dictionary_defines_every_figure(as_vera):
 
     page = as_vera.get(reverse("reports:dictionary")).content.decode()
     for figure in FIGURES.values():
+        if figure.sectors:  # a sector's own figures: not this justice service's business
+            assert figure.name not in page
+            continue
         assert (
             figure.name.replace("’", "&#x27;").replace("'", "&#x27;") in page or figure.name in page
         )

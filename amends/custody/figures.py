@@ -51,7 +51,7 @@ HARMED_REACHED = _prison_figure(
     "Contact made with people harmed",
     "Prison cases in which the service reached a person harmed (spoke to them, met them, or "
     "sent them a letter, e-mail or text; a contact logged before outcomes were recorded "
-    "counts as reached) — often called victim contact.",
+    "counts as reached).",
     "one case",
     "on the date of the contact",
 )

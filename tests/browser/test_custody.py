@@ -114,8 +114,10 @@ def test_a_prison_conference_waits_for_the_visitors_clearance_then_is_held(
     # Marking it held is refused by the service, with the reason at the top of the form.
     page.get_by_label("How long it took").fill("90")
     page.get_by_role("button", name="Mark as held").click()
-    expect(page.get_by_text("The meeting cannot be marked as held")).to_be_visible()
-    expect(page.get_by_text("security has not cleared their visit yet").first).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The meeting cannot be marked as held: Siân O'Connor is coming in from outside and "
+        "security has not cleared their visit yet"
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.ARRANGED
     checked(page)
