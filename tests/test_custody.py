@@ -329,6 +329,12 @@ def test_a_transfer_hands_the_prisoner_on_and_keeps_the_rest_sealed(
 
 
 def test_a_transfer_elsewhere_needs_a_name_and_a_past_date(prison, prison_case, prisoner, as_alice):
+    # A consultancy that trains prisons is no establishment: a prisoner cannot go there.
+    OrganisationFactory(
+        name="Meadowbank Consultancy", kind=OrganisationKind.CONSULTANCY, sectors=[Sector.PRISONS]
+    )
+    form = as_alice.get(reverse("custody:transfer", args=[prison_case.pk])).content.decode()
+    assert "Meadowbank" not in form and "Another establishment" in form
     tomorrow = TODAY + datetime.timedelta(days=1)
     response = as_alice.post(
         reverse("custody:transfer", args=[prison_case.pk]),

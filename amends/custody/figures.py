@@ -11,12 +11,12 @@ from dataclasses import replace
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from amends.cases.models import CaseStatus, ContactLogEntry, ContactOutcome, PartyRole
+from amends.cases.models import CaseStatus, ContactLogEntry, PartyRole
 from amends.core.models import Sector
 from amends.core.vocabulary import current_words
 from amends.custody.models import ConductPeriod, ConductRecord
 from amends.meetings.models import IndirectMessage, MeetingAttendee, MeetingStatus
-from amends.reports.figures import FIGURES, Report, _figure
+from amends.reports.figures import FIGURES, REACHED, Report, _figure
 from amends.reports.filters import ReportFilter
 from amends.reports.tables import COUNT, Column, Table, count, text
 
@@ -50,7 +50,8 @@ HARMED_REACHED = _prison_figure(
     "victim_contact",
     "Contact made with people harmed",
     "Prison cases in which the service reached a person harmed (spoke to them, met them, or "
-    "sent them a letter, e-mail or text) — often called victim contact.",
+    "sent them a letter, e-mail or text; a contact logged before outcomes were recorded "
+    "counts as reached).",
     "one case",
     "on the date of the contact",
 )
@@ -110,9 +111,6 @@ def conduct_before_after(orgs: list[int], f: ReportFilter) -> Table:
         ],
         figures=[CONDUCT_BEFORE, VIOLENCE_BEFORE],
     )
-
-
-REACHED = [ContactOutcome.REACHED, ContactOutcome.SENT]
 
 
 def victim_contact(orgs: list[int], f: ReportFilter) -> Table:

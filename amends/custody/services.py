@@ -19,7 +19,7 @@ from amends.agreements.models import ActionStatus, AgreementAction
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, PartyRole
 from amends.cases.services import case_lock, case_lock_open, event_record
 from amends.core.audit import audit_record
-from amends.core.models import AuditAction, Organisation, Sector
+from amends.core.models import AuditAction, Organisation, OrganisationKind, Sector
 from amends.core.vocabulary import words_for
 from amends.custody.models import (
     CRN_EXAMPLE,
@@ -267,13 +267,20 @@ def with_release_warning(cases: QuerySet[Case]) -> QuerySet[Case]:
 # Transfers -------------------------------------------------------------------------------
 
 
+def is_establishment(organisation: Organisation) -> bool:
+    """A prison's own service, which can receive a prisoner (not, say, a consultancy that
+    trains prisons)."""
+    return organisation.kind == OrganisationKind.PRISON and is_prison_service(organisation)
+
+
 def receiving_establishments(organisation: Organisation) -> list[Organisation]:
-    """Other prisons' services in Amends, to which a case may be handed on. Organisations
-    are few, and their sectors a JSON list, so they are filtered here."""
+    """Other prisons' services in Amends, to which a case may be handed on."""
     return [
         o
-        for o in Organisation.objects.exclude(pk=organisation.pk).order_by("name")
-        if is_prison_service(o)
+        for o in Organisation.objects.filter(kind=OrganisationKind.PRISON)
+        .exclude(pk=organisation.pk)
+        .order_by("name")
+        if is_establishment(o)
     ]
 
 
@@ -306,7 +313,7 @@ def case_transfer(
     """
     errors: dict[str, str] = {}
     if receiver is not None:
-        if receiver.pk == case.organisation_id or not is_prison_service(receiver):
+        if receiver.pk == case.organisation_id or not is_establishment(receiver):
             errors["receiver"] = "Choose an establishment from the list"
         establishment = receiver.name
     establishment = establishment.strip()

@@ -52,15 +52,20 @@ def person_custody(context: template.Context, person: Any) -> dict[str, Any] | N
 
 
 @register.simple_tag
-def meeting_visitors(meeting: Any, parties: list[Any]) -> list[tuple[Any, Any]] | None:
+def meeting_visitors(meeting: Any, parties: list[Any]) -> list[tuple[Any, Any, bool]] | None:
     """Each person taking part in a prison meeting, with their security clearance if they
-    come in from outside."""
+    come in from outside, and whether they are held here (a prisoner needs none)."""
     if meeting.case.sector != Sector.PRISONS:
         return None
     clearances = {
         c.party_id: c for c in VisitorClearance.objects.filter(party__in=[p.pk for p in parties])
     }
-    return [(party, clearances.get(party.pk)) for party in parties]
+    held = set(
+        PersonCustody.objects.filter(person__in=[p.person_id for p in parties]).values_list(
+            "person_id", flat=True
+        )
+    )
+    return [(party, clearances.get(party.pk), party.person_id in held) for party in parties]
 
 
 @register.simple_tag

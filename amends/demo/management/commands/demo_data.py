@@ -21,6 +21,7 @@ from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
 from amends.demo.groups import load_demo_groups
+from amends.demo.custody import load_demo_custody
 from amends.demo.history import load_history
 from amends.demo.housing import load_demo_housing
 from amends.demo.names import email_local_part, person_name
@@ -247,6 +248,7 @@ class Command(BaseCommand):
             facilitator=users[demo_email("school", "facilitator")],
         )
         self.stdout.write(f"{organisations['school'].name}: {conversations} conversations")
+        load_demo_custody(organisations["prison"])
         load_demo_website(organisations)
         enrolments = load_demo_training(organisation=organisations["consultancy"], rng=rng)
         self.stdout.write(f"{organisations['consultancy'].name}: {enrolments} training enrolments")
