@@ -58,13 +58,14 @@ def _came(prefix: str = "") -> Count:
 
 @member_required(*GROUP_ROLES)
 def group_list(request: MemberRequest) -> HttpResponse:
+    today = timezone.localdate()
     groups = list(
         GroupWork.objects.visible_to(request.membership)
         .select_related("facilitator")
         .annotate(
             session_count=Count("sessions", distinct=True),
             member_count=Count("members", distinct=True),
-            last_held=Max("sessions__held_on"),
+            last_held=Max("sessions__held_on", filter=Q(sessions__held_on__lte=today)),
         )
     )
     return render(
