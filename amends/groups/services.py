@@ -228,7 +228,7 @@ def attendance_record(
     problems: dict[str, str] = {}
     for pk, (attended, reason) in marks.items():
         if not attended and reason not in AbsenceReason.values:
-            problems[f"reason_{pk}"] = "Choose why they were absent"
+            problems[f"mark_{pk}"] = "Choose why they were absent"
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():

@@ -22,6 +22,7 @@ from amends.core.vocabulary import (
 )
 from amends.groups import services
 from amends.groups.forms import (
+    CAME,
     AddPeopleForm,
     AttendanceForm,
     GroupCaseForm,
@@ -275,8 +276,8 @@ def attendance(request: MemberRequest, groupsession_pk: int) -> HttpResponse:
     initial: dict[str, str] = {}
     for place in people:
         mark = recorded.get(place.pk)
-        initial[f"came_{place.pk}"] = "no" if mark is not None and not mark.attended else "yes"
-        initial[f"reason_{place.pk}"] = mark.absence_reason if mark is not None else ""
+        absent = mark is not None and not mark.attended
+        initial[f"mark_{place.pk}"] = mark.absence_reason if mark and absent else CAME
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, members=people, initial=initial
     )
