@@ -116,11 +116,10 @@ def test_the_facilitator_records_a_circle_and_who_took_part(circle, pupils, as_b
 
     members = list(circle.members.order_by("pk"))
     form = as_bob.get(response.url).content.decode()
-    assert form.count('value="yes" checked') == 6  # everyone starts as came
+    assert form.count('value="came" selected') == 6  # everyone starts as came
 
-    marks = {f"came_{m.pk}": "yes" for m in members}
-    marks[f"came_{members[1].pk}"] = "no"
-    marks[f"reason_{members[1].pk}"] = "ill"
+    marks = {f"mark_{m.pk}": "came" for m in members}
+    marks[f"mark_{members[1].pk}"] = "ill"
     response = as_bob.post(f"/groups/sessions/{session.pk}/attendance/", marks)
     assert response.status_code == 302
 
@@ -142,15 +141,31 @@ def test_a_whole_class_is_counted_rather_than_named(circle, as_bob):
     assert "28 took part (counted)" in as_bob.get(response.url).content.decode()
 
 
-def test_an_absence_without_a_reason_saves_nothing(circle, as_bob):
+def test_a_register_with_a_mark_missing_or_unknown_saves_nothing(circle, as_bob):
     session = GroupSessionFactory(organisation=circle.organisation, group=circle)
     members = list(circle.members.order_by("pk"))
-    marks = {f"came_{m.pk}": "yes" for m in members}
-    marks[f"came_{members[0].pk}"] = "no"
+    marks = {f"mark_{m.pk}": "came" for m in members}
+    marks[f"mark_{members[0].pk}"] = "on holiday"
+    del marks[f"mark_{members[1].pk}"]
     response = as_bob.post(f"/groups/sessions/{session.pk}/attendance/", marks)
     assert response.status_code == 200
-    assert "Choose why Siân O&#x27;Connor was absent" in response.content.decode()
+    page = response.content.decode()
+    assert "Choose whether Siân O&#x27;Connor came from the list" in page
+    assert "Say whether Zoë Ní Bhriain came" in page
     assert not GroupAttendance.objects.exists()
+
+
+def test_attendance_is_corrected_by_recording_it_again(circle, as_bob):
+    session = GroupSessionFactory(organisation=circle.organisation, group=circle)
+    members = list(circle.members.order_by("pk"))
+    url = f"/groups/sessions/{session.pk}/attendance/"
+    as_bob.post(url, {f"mark_{m.pk}": "came" for m in members})
+    assert GroupAttendance.objects.filter(attended=True).count() == 6
+    again = {f"mark_{m.pk}": "came" for m in members} | {f"mark_{members[2].pk}": "elsewhere"}
+    assert 'value="came" selected' in as_bob.get(url).content.decode()
+    as_bob.post(url, again)
+    assert GroupAttendance.objects.count() == 6
+    assert GroupAttendance.objects.get(attended=False).member == members[2]
 
 
 @pytest.mark.parametrize(
@@ -174,7 +189,7 @@ def test_attendance_waits_until_the_session_is_held(circle, as_bob):
     session = GroupSessionFactory(organisation=circle.organisation, group=circle, held_on=day(-7))
     members = circle.members.all()
     response = as_bob.post(
-        f"/groups/sessions/{session.pk}/attendance/", {f"came_{m.pk}": "yes" for m in members}
+        f"/groups/sessions/{session.pk}/attendance/", {f"mark_{m.pk}": "came" for m in members}
     )
     assert response.status_code == 200
     assert "Record who came once the session has been held" in response.content.decode()

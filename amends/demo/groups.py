@@ -112,6 +112,7 @@ def _school_circles(school: Organisation, rng: random.Random, today: datetime.da
         group=group,
         people=list(pupils.filter(year_group=year, form_group=form).order_by("pk")),
         by=coordinator,
+        joined_on=weeks[0],
     )
     members = list(group.members.all())
     for week, topic in zip(weeks, CIRCLE_TOPICS, strict=True):
@@ -151,7 +152,7 @@ def _prison_course(prison: Organisation, rng: random.Random, today: datetime.dat
             facilitator=facilitator,
             starts_on=first,
         )
-        services.group_members_add(group=group, people=people, by=coordinator)
+        services.group_members_add(group=group, people=people, by=coordinator, joined_on=first)
         members = list(group.members.all())
         still_here = list(members)
         for n, topic in enumerate(COURSE_TOPICS):
@@ -191,8 +192,43 @@ def _prison_course(prison: Organisation, rng: random.Random, today: datetime.dat
             )
 
 
+def _wing_circle(prison: Organisation, rng: random.Random, today: datetime.date) -> None:
+    coordinator = _member_user(prison, Role.COORDINATOR, "coordinator")
+    facilitator = _member_user(prison, Role.FACILITATOR, "facilitator")
+    thursday = today - datetime.timedelta(days=(today.weekday() - 3) % 7)
+    first = thursday - datetime.timedelta(weeks=3)
+    group = services.group_create(
+        organisation=prison,
+        by=coordinator,
+        kind=GroupKind.CIRCLE,
+        name="B wing Thursday circle",
+        sector="prisons",
+        about="A check-in circle on the landing each Thursday afternoon, with the wing's "
+        "peer mentors.",
+        facilitator=facilitator,
+        starts_on=first,
+    )
+    men = list(Person.objects.filter(organisation=prison).order_by("-pk")[:8])
+    services.group_members_add(group=group, people=men, by=coordinator, joined_on=first)
+    members = list(group.members.all())
+    for n, topic in enumerate(
+        ["Settling in: what helps on the wing", "Noise at night", "Sharing the servery queue"]
+    ):
+        session = services.session_add(
+            group=group,
+            by=facilitator,
+            held_on=first + datetime.timedelta(weeks=n),
+            topic=topic,
+            facilitator=facilitator,
+        )
+        services.attendance_record(
+            session=session, marks=_mark_all(members, rng, 2), by=facilitator
+        )
+
+
 def load_demo_groups(organisations: dict[str, Organisation]) -> None:
     rng = random.Random(20261128)  # deterministic demo data, not security
     today = timezone.localdate()
     _school_circles(organisations["school"], rng, today)
     _prison_course(organisations["prison"], rng, today)
+    _wing_circle(organisations["prison"], rng, today)

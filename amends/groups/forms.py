@@ -118,47 +118,40 @@ class SessionForm(forms.Form):
             del self.fields["headcount"]
 
 
+CAME = "came"
+
+
 class AttendanceForm(forms.Form):
-    """For each person in the group: came, or absent with a reason."""
+    """For each person in the group, one choice: came, or absent and why. One control a
+    person keeps a register of thirty quick on a phone: only the absences are changed."""
 
     def __init__(self, *args: Any, members: list[GroupMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
+        choices = [
+            (CAME, "Came"),
+            *[(c, f"Absent: {label.lower()}") for c, label in AbsenceReason.choices],
+        ]
         for member in members:
             name = member.person.full_name
-            self.fields[f"came_{member.pk}"] = forms.ChoiceField(
+            self.fields[f"mark_{member.pk}"] = forms.ChoiceField(
                 label=name,
-                choices=[("yes", "Came"), ("no", "Absent")],
-                widget=forms.RadioSelect,
-                error_messages={"required": f"Say whether {name} came"},
-            )
-            self.fields[f"reason_{member.pk}"] = forms.ChoiceField(
-                label=f"Why {name} was absent",
-                choices=[("", "Choose a reason"), *AbsenceReason.choices],
-                required=False,
-                error_messages={"invalid_choice": "Choose a reason from the list"},
+                choices=choices,
+                error_messages={
+                    "required": f"Say whether {name} came",
+                    "invalid_choice": f"Choose whether {name} came from the list",
+                },
             )
 
-    def rows(self) -> list[tuple[GroupMember, Any, Any]]:
-        return [(m, self[f"came_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for member in self.members:
-            if cleaned.get(f"came_{member.pk}") == "no" and not cleaned.get(f"reason_{member.pk}"):
-                self.add_error(
-                    f"reason_{member.pk}", f"Choose why {member.person.full_name} was absent"
-                )
-        return cleaned
+    def rows(self) -> list[tuple[GroupMember, Any]]:
+        return [(m, self[f"mark_{m.pk}"]) for m in self.members]
 
     def marks(self) -> dict[int, tuple[bool, str]]:
-        return {
-            m.pk: (
-                self.cleaned_data[f"came_{m.pk}"] == "yes",
-                self.cleaned_data.get(f"reason_{m.pk}") or "",
-            )
-            for m in self.members
-        }
+        marks = {}
+        for m in self.members:
+            mark = self.cleaned_data[f"mark_{m.pk}"]
+            marks[m.pk] = (mark == CAME, "" if mark == CAME else mark)
+        return marks
 
 
 class MemberStatusForm(forms.Form):

@@ -92,8 +92,14 @@ def group_create(
     return group
 
 
-def group_members_add(*, group: GroupWork, people: Iterable[Person], by: User) -> list[GroupMember]:
-    """Add people to the group; anyone already in it stays as they are."""
+def group_members_add(
+    *,
+    group: GroupWork,
+    people: Iterable[Person],
+    by: User,
+    joined_on: datetime.date | None = None,
+) -> list[GroupMember]:
+    """Add people to the group (joining today, unless said); anyone already in it stays."""
     chosen = list(people)
     if not chosen:
         raise ValidationError({"people": "Choose at least one person to add"})
@@ -111,7 +117,7 @@ def group_members_add(*, group: GroupWork, people: Iterable[Person], by: User) -
                 organisation_id=group.organisation_id,
                 group=group,
                 person=person,
-                joined_on=timezone.localdate(),
+                joined_on=joined_on or timezone.localdate(),
                 created_by=by,
                 updated_by=by,
             )
@@ -222,7 +228,7 @@ def attendance_record(
     problems: dict[str, str] = {}
     for pk, (attended, reason) in marks.items():
         if not attended and reason not in AbsenceReason.values:
-            problems[f"reason_{pk}"] = "Choose why they were absent"
+            problems[f"mark_{pk}"] = "Choose why they were absent"
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():

@@ -22,6 +22,7 @@ from amends.core.vocabulary import (
 )
 from amends.groups import services
 from amends.groups.forms import (
+    CAME,
     AddPeopleForm,
     AttendanceForm,
     GroupCaseForm,
@@ -58,13 +59,14 @@ def _came(prefix: str = "") -> Count:
 
 @member_required(*GROUP_ROLES)
 def group_list(request: MemberRequest) -> HttpResponse:
+    today = timezone.localdate()
     groups = list(
         GroupWork.objects.visible_to(request.membership)
         .select_related("facilitator")
         .annotate(
             session_count=Count("sessions", distinct=True),
             member_count=Count("members", distinct=True),
-            last_held=Max("sessions__held_on"),
+            last_held=Max("sessions__held_on", filter=Q(sessions__held_on__lte=today)),
         )
     )
     return render(
@@ -274,8 +276,8 @@ def attendance(request: MemberRequest, groupsession_pk: int) -> HttpResponse:
     initial: dict[str, str] = {}
     for place in people:
         mark = recorded.get(place.pk)
-        initial[f"came_{place.pk}"] = "no" if mark is not None and not mark.attended else "yes"
-        initial[f"reason_{place.pk}"] = mark.absence_reason if mark is not None else ""
+        absent = mark is not None and not mark.attended
+        initial[f"mark_{place.pk}"] = mark.absence_reason if mark and absent else CAME
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, members=people, initial=initial
     )
