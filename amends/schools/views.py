@@ -189,9 +189,7 @@ def follow_up(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     if case.is_closed:
         return closed_case_page(request, case)
-    details = (
-        services.school_details(case) if request.method == "POST" else getattr(case, "school", None)
-    )
+    details = getattr(case, "school", None)
     form = FollowUpForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
