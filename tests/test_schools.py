@@ -22,6 +22,7 @@ from amends.cases.models import Case, CaseStatus, PartyRole, ProcessType
 from amends.cases.services import case_move
 from amends.core.models import OrganisationKind, Role, Sector
 from amends.meetings.services import meeting_problems
+from amends.referrals.models import HarmType
 from amends.reports.filters import ReportFilter
 from amends.schools.figures import school_dfe_reasons, school_terms
 from amends.schools.models import (
@@ -105,9 +106,13 @@ def test_a_coordinator_records_a_conversation_on_the_case_engine(
     school, ruth, sian_pupil, zoe_pupil
 ):
     client = signed_in(ruth)
-    response = client.post(NEW, _post({sian_pupil: "harmed", zoe_pupil: "responsible"}))
+    bullying = HarmType.objects.for_organisation(school).get(name="Bullying")
+    response = client.post(
+        NEW, _post({sian_pupil: "harmed", zoe_pupil: "responsible"}, harm_type=bullying.pk)
+    )
     assert response.status_code == 302
     case = Case.objects.get(organisation=school)
+    assert case.harm_type == bullying
     assert case.planned_process == ProcessType.CONVERSATION
     assert case.sector == Sector.SCHOOLS
     assert case.lead_facilitator == ruth

@@ -15,6 +15,7 @@ from amends.core.forms_govuk import DateField
 from amends.core.models import Membership, Organisation
 from amends.core.vocabulary import current_words
 from amends.people.models import Person
+from amends.referrals.models import HarmType
 from amends.schools.models import DfeReason, InformedMethod, Resolution, SanctionConsidered
 
 NOT_INVOLVED = "none"
@@ -131,9 +132,20 @@ class ConversationForm(forms.Form):
     # Where the pupils' errors are put; the pupils themselves are `part_<id>` fields.
     pupils = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    harm_type = forms.ModelChoiceField(
+        queryset=HarmType.objects.none(),
+        required=False,
+        empty_label="Not given",
+        error_messages={"invalid_choice": "Choose a kind from the list"},
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
+        harm_type = self.fields["harm_type"]
+        assert isinstance(harm_type, forms.ModelChoiceField)
+        harm_type.queryset = HarmType.objects.for_organisation(organisation)
+        harm_type.label = f"What kind of {current_words().incident}?"
         _sanction_fields(self)
 
     def clean(self) -> dict[str, Any]:

@@ -87,6 +87,8 @@ def conversation_record(
         errors["follow_up_on"] = "The follow-up date must be on or after the conversation"
     elif follow_up_on > today + LONGEST_FOLLOW_UP:
         errors["follow_up_on"] = "The follow-up date must be within the next 4 months"
+    if harm_type is not None and harm_type.organisation_id != organisation.pk:
+        errors["harm_type"] = "Choose a kind from the list"
     if not what_happened.strip():
         errors["what_happened"] = "Enter what happened"
     if not agreed.strip():

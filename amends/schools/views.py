@@ -104,7 +104,7 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
     data = form_data(request)
     filtering = request.method == "POST" and "show" in request.POST
     filters = _filters(data if data is not None else request.GET)
-    form = ConversationForm(data)
+    form = ConversationForm(data, organisation=organisation)
     parts, all_known = chosen_parts(data or {}, organisation)
     pupil_error = ""
     if request.method == "POST" and not filtering:
@@ -132,6 +132,7 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
                     agreed=data_["agreed"],
                     held_on=data_["held_on"],
                     follow_up_on=data_["follow_up_on"],
+                    harm_type=data_["harm_type"],
                     dfe_reason=data_["dfe_reason"],
                     sanction_considered=data_["sanction_considered"],
                     sanction_avoided=data_["sanction_avoided"],
@@ -188,9 +189,7 @@ def follow_up(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     if case.is_closed:
         return closed_case_page(request, case)
-    details = (
-        services.school_details(case) if request.method == "POST" else getattr(case, "school", None)
-    )
+    details = getattr(case, "school", None)
     form = FollowUpForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
