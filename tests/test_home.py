@@ -502,6 +502,7 @@ def test_a_coordinators_menu_groups_the_organisations_pages(as_alice, as_bob):
             "Members",
             "Practitioners",
             "Audit log",
+            "Imports",
         ]
         assert [i["href"] for i in sub["children"] if i["current"]] == [reverse(url_name)]
         html = text(page)

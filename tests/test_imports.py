@@ -340,7 +340,7 @@ def test_the_roll_is_refused_whole_on_a_upn_with_the_wrong_check_letter(as_sam, 
     )
     page = map_columns(as_sam, made, roll_mapping()).content.decode()
     assert (
-        "Row 3, unique pupil number (upn): The unique pupil number C801200005002 is not a real one"
+        "Row 3, unique pupil number (UPN): The unique pupil number C801200005002 is not a real one"
         in page
     )
     assert not Person.objects.exists()

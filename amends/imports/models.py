@@ -8,11 +8,13 @@ import is saved; the problems found keep the cells they are about so the preview
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
+from amends.core.fields import EncryptedTextField, encrypt
 from amends.core.models import OrganisationOwned, OrganisationQuerySet, Role
 
 
@@ -33,6 +35,24 @@ class ImportStatus(models.TextChoices):
 
 # A background run that has not reported for this long was stopped (a worker killed).
 STALLED_AFTER = datetime.timedelta(minutes=2)
+
+
+class EncryptedListField(EncryptedTextField):
+    """A list (of rows, with the cells of a file) kept as JSON, encrypted at rest."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else []
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else []
+        return value if value is not None else []
+
+    def get_prep_value(self, value: Any) -> Any:
+        if not value:
+            return ""
+        return encrypt(json.dumps(value, ensure_ascii=False))
 
 
 class ImportQuerySet(OrganisationQuerySet):
@@ -57,11 +77,11 @@ class Import(OrganisationOwned):
     in_background = models.BooleanField(default=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Each row with a problem: {"row": n, "cells": {field: value}, "errors": {field: message}}.
-    problems = models.JSONField(default=list)
+    problems = EncryptedListField(default=list, blank=True)
     problem_count = models.PositiveIntegerField(default=0)
     # Each row that may be someone already recorded: {"row": n, "name": ..., "matches":
     # [[person pk, why], ...]}.
-    duplicates = models.JSONField(default=list)
+    duplicates = EncryptedListField(default=list, blank=True)
     leave_out_duplicates = models.BooleanField(default=False)
     added_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)

@@ -89,7 +89,7 @@ def suggested_mapping(upload: Import) -> dict[str, str]:
         heading = remembered.get(column.field)
         if heading and heading in upload.headers:
             offered[column.field] = heading
-        elif column.field in guessed and column.field not in remembered:
+        elif column.field in guessed:
             offered[column.field] = guessed[column.field]
     return offered
 

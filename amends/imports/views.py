@@ -32,6 +32,11 @@ def kind_label(kind: str, words: Words) -> str:
     return str(ImportKind(kind).label)
 
 
+def _lower_first(label: str) -> str:
+    """ "Unique pupil number (UPN)" as it reads mid-sentence: the first letter only."""
+    return label[:1].lower() + label[1:]
+
+
 def _columns(upload: Import) -> list[Any]:
     return KINDS[upload.kind].columns_for(upload.organisation, current_words())
 
@@ -188,7 +193,7 @@ def import_detail(request: MemberRequest, import_pk: int) -> HttpResponse:
         summary = [
             {
                 "row": p["row"],
-                "column": labels.get(field, ""),
+                "column": _lower_first(labels.get(field, "")),
                 "message": message,
             }
             for p in upload.problems[:10]

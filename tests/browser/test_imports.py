@@ -69,7 +69,7 @@ def test_the_roll_is_refused_on_a_bad_row_then_saved_once_put_right(
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Nothing has been saved: 1 problem in 1 row")
     expect(summary).to_contain_text(
-        "Row 3, unique pupil number (upn): The unique pupil number C801200005002 is not a real one"
+        "Row 3, unique pupil number (UPN): The unique pupil number C801200005002 is not a real one"
     )
     cell = page.locator("#row-3 .amends-cell--error")
     expect(cell).to_contain_text("C801200005002")
