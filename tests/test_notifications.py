@@ -116,8 +116,7 @@ def test_no_email_where_the_person_said_email_is_not_safe(case, bob, as_alice, n
     withheld = message_to(party)
     assert withheld.status == DeliveryStatus.WITHHELD
     assert withheld.note == (
-        "Withheld. E-mail: they said e-mail is not safe. "
-        "Text: they said text messages are not safe."
+        "E-mail: they said e-mail is not safe. Text: they said text messages are not safe."
     )
     assert not any(r.get("email_address") == "tomas@example.org" for r in notify.requests)
     page = as_alice.get(reverse("deliveries:list")).content.decode()
@@ -143,7 +142,7 @@ def test_an_answer_changed_after_the_message_was_made_withholds_it_as_it_is_sent
 
     delivery = message_to(sian)
     assert delivery.status == DeliveryStatus.WITHHELD
-    assert delivery.note == "Withheld as it was sent: they said e-mail is not safe"
+    assert delivery.note == "When it was due to go: they said e-mail is not safe"
     assert notify.of("email") == [] or all(
         r["email_address"] != "sian.oconnor@example.org" for r in notify.of("email")
     )
@@ -265,7 +264,7 @@ def test_a_welsh_speaker_gets_her_message_in_welsh(case, bob, sian, zoe, notify)
 
     emails = {r["email_address"]: r["personalisation"] for r in notify.of("email")}
     welsh = emails["sian.oconnor@example.org"]
-    assert welsh["subject"] == "Eich cyfarfod ar Dydd Llun 26 Hydref 2026"
+    assert welsh["subject"] == "Eich cyfarfod ar 26 Hydref 2026 (dydd Llun)"
     assert welsh["body"].startswith("Helo Siân,")
     assert "am 10:00" in welsh["body"]
     english = notify.of("sms")[0]["personalisation"]["body"]
@@ -286,7 +285,7 @@ def test_the_organisations_own_wording_is_used(case, bob, sian, alice, notify):
     send_all()
     emails = {r["email_address"]: r["personalisation"] for r in notify.of("email")}
     assert emails["sian.oconnor@example.org"]["body"] == (
-        "Shwmae Siân, gwelwn ni chi Dydd Llun 26 Hydref 2026. 01632 960 001"
+        "Shwmae Siân, gwelwn ni chi 26 Hydref 2026 (dydd Llun). 01632 960 001"
     )
 
 
@@ -306,7 +305,7 @@ def test_the_coordinator_previews_the_wording_with_made_up_details(as_alice):
 
     page = response.content.decode()
     assert "Preview with made-up details" in page
-    assert "Helo Siân, welwn ni chi ar Dydd Llun 26 Hydref 2026 am 10:00?" in page
+    assert "Helo Siân, welwn ni chi ar 26 Hydref 2026 (dydd Llun) am 10:00?" in page
     assert not MessageTemplate.objects.exists()
 
 
@@ -435,6 +434,5 @@ def test_a_text_is_withheld_when_texts_are_not_set_up(case, bob, zoe, settings):
     settings.AMENDS_TEXT_SERVICE = ""
     arrange(case, bob, zoe)
     assert message_to(zoe).note == (
-        "Withheld. Text: text messages are not set up for this service. "
-        "E-mail: they said e-mail is not safe."
+        "Text: text messages are not set up for this service. E-mail: they said e-mail is not safe."
     )

@@ -24,7 +24,7 @@ COMMON = {
     "service_phone": "your organisation's telephone number",
 }
 MEETING = {
-    "meeting_date": "the day of the meeting, e.g. Monday 26 October 2026",
+    "meeting_date": "the day of the meeting, e.g. Monday 26 October 2026 (in Welsh, 26 Hydref 2026 (dydd Llun))",
     "meeting_time": "the time the meeting starts, e.g. 10:00",
 }
 LINK = {
@@ -198,10 +198,13 @@ def meeting_values(at: datetime.datetime, language: str) -> dict[str, str]:
     """The meeting's day and time, in the person's language and in UK time."""
     local = timezone.localtime(at)
     with translation.override(language):
-        return {
-            "meeting_date": date_format(local, "l j F Y"),
-            "meeting_time": date_format(local, "H:i"),
-        }
+        day, weekday = date_format(local, "j F Y"), date_format(local, "l")
+        # Welsh mutates a weekday after "ar" ("ar ddydd Llun"), so the Welsh date leads with
+        # the number, which never mutates, whatever word comes before it.
+        meeting_date = (
+            f"{day} ({weekday[0].lower()}{weekday[1:]})" if language == "cy" else f"{weekday} {day}"
+        )
+        return {"meeting_date": meeting_date, "meeting_time": date_format(local, "H:i")}
 
 
 def day_in(day: datetime.date | datetime.datetime, language: str) -> str:

@@ -63,7 +63,7 @@ def channel_choose(person: Person, *, e_mail_only: bool = False) -> tuple[str, s
             return channel, ""
         label = "E-mail" if channel == EMAIL else "Text"
         reasons.append(f"{label}: {why[0].lower()}{why[1:]}.")
-    return "", "Withheld. " + " ".join(reasons)
+    return "", " ".join(reasons)
 
 
 def now() -> datetime.datetime:

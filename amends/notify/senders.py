@@ -18,10 +18,10 @@ from amends.tasks.models import Delivery, DeliveryKind
 def _person_address(delivery: Delivery, channel: str) -> str:
     person = Person.objects.filter(pk=delivery.payload.get("person")).first()
     if person is None:
-        raise DeliveryWithheld("Withheld: their record is no longer held")
+        raise DeliveryWithheld("Their record is no longer held")
     why = rules.channel_refusal(person, channel)
     if why:
-        raise DeliveryWithheld(f"Withheld as it was sent: {why[0].lower()}{why[1:]}")
+        raise DeliveryWithheld(f"When it was due to go: {why[0].lower()}{why[1:]}")
     until = rules.next_allowed(person)
     if until is not None:
         raise DeliveryHeld(rules.held_note(until), until)
@@ -41,7 +41,7 @@ def email_deliver(delivery: Delivery) -> None:
     else:
         user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
         if user is None:
-            raise DeliveryWithheld("Withheld: the account is no longer active")
+            raise DeliveryWithheld("The account is no longer active")
         address = user.email
     channels.email_send(
         to=address,
