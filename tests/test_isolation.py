@@ -33,6 +33,7 @@ NOT_RECORDS = {
     "(tests/test_api.py: another organisation's referral, or another key's, is a 404)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
+    "code": "a language the public site speaks, en-gb or cy (tests/test_welsh.py)",
 }
 
 
