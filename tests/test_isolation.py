@@ -35,6 +35,7 @@ NOT_RECORDS = {
     "(tests/test_mfa.py: another user's passkey is a 404)",
     "kind": "the kind of import to start (people, referrals, a school's roll), not a record "
     "(tests/test_imports.py)",
+    "code": "a language the public site speaks, en-gb or cy (tests/test_welsh.py)",
 }
 
 

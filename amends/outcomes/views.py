@@ -35,6 +35,7 @@ from amends.outcomes.models import (
     VictimsCodeRecord,
     question_set_current,
 )
+from amends.welsh.drafts import draft_take
 
 CASE_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
 # The token of a link just made, kept in the maker's session until its page shows it once.
@@ -266,7 +267,10 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
         return _link_unusable(request, "used")
     if link.expires_at <= timezone.now():
         return _link_unusable(request, "expired")
-    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    # Answers chosen before switching language come back (amends.welsh.drafts).
+    form = FeedbackForm(
+        request.POST if request.method == "POST" else None, initial=draft_take(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_submit(
