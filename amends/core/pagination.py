@@ -51,8 +51,10 @@ class BoundedPaginator:
         """The page numbered `number` (the first where it is not a positive whole number).
 
         A number past the end gives the last page where the count knows it, else an
-        empty page that still links back.
+        empty page that still links back. The (bounded) count is always taken, so a page
+        runs the same queries however long its list is.
         """
+        self._counted()
         try:
             page = max(int(number), 1)
         except (TypeError, ValueError):
