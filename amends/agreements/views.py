@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict, version_of
 from amends.core.forms_util import add_service_errors, form_submit
 from amends.core.models import AuditAction, Role
+from amends.core.pagination import BoundedPaginator
 from amends.core.unsaved import form_data
 
 AGREEMENT_ROLES = (Role.COORDINATOR, Role.FACILITATOR)
@@ -350,7 +350,7 @@ def overdue(request: MemberRequest) -> HttpResponse:
         .select_related("case", "owner__person")
         .order_by("due_on", "pk")
     )
-    page = Paginator(actions, OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(actions, OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(action, (today - action.due_on).days) for action in page]
     return render(

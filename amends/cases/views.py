@@ -4,7 +4,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +35,7 @@ from amends.core.audit import audit_record, client_ip
 from amends.core.concurrency import EditConflict, version_of
 from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Membership, Role
+from amends.core.pagination import BoundedPaginator
 from amends.core.unsaved import form_data
 from amends.people.models import Person
 from amends.people.services import person_create
@@ -112,15 +112,29 @@ def filter_cases(
         queryset = queryset.filter(next_step_due__lt=timezone.localdate())
     query = (data.get("q") or "").strip()
     if query:
-        # People first, then their cases: lets PostgreSQL use the names' trigram indexes.
+        # Two lookups, each served by its own index (the names' and the references' trigram
+        # indexes on PostgreSQL), joined by UNION: an OR of the two would use neither.
         people = Person.objects.in_organisation_of(member).search(query)
-        named = Party.objects.filter(person__in=people).values("case_id")
-        queryset = queryset.filter(
-            Q(reference__icontains=query)
-            | Q(pk__in=named)
-            # A landlord's own ASB case reference (amends.housing), stored upper case.
-            | Q(housing__asb_reference="".join(query.split()).upper()[:20])
+        named = (
+            Party.objects.in_organisation_of(member)
+            .filter(person__in=people)
+            .values("case_id")
+            .order_by()
         )
+        by_reference = (
+            Case.objects.in_organisation_of(member)
+            .filter(reference__icontains=query)
+            .values("pk")
+            .order_by()
+        )
+        # A landlord's own ASB case reference (amends.housing), stored upper case.
+        by_asb_reference = (
+            Case.objects.in_organisation_of(member)
+            .filter(housing__asb_reference="".join(query.split()).upper()[:20])
+            .values("pk")
+            .order_by()
+        )
+        queryset = queryset.filter(pk__in=by_reference.union(named, by_asb_reference))
     return queryset
 
 
@@ -136,7 +150,7 @@ def case_list(request: MemberRequest) -> HttpResponse:
         data,
         member,
     ).order_by("-opened_on", "-pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -161,7 +175,7 @@ def my_cases(request: MemberRequest) -> HttpResponse:
         .select_related("harm_type", "lead_facilitator", "co_facilitator")
         .order_by("next_step_due", "pk")
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/my_cases.html", {"page_obj": page, "today": timezone.localdate()})
 
 
@@ -268,7 +282,9 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    page = Paginator(case.events.select_related("created_by"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(case.events.select_related("created_by"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "cases/case_timeline.html", {"case": case, "page_obj": page})
 
 
@@ -543,7 +559,7 @@ def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
             messages.success(request, "The contact is logged.")
             return redirect("cases:contacts", case_pk=case.pk)
     entries = case.contacts.select_related("party__person", "created_by")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(entries, 50).get_page(request.GET.get("page"))
     total = case.minutes_logged()
     per_facilitator = (
         case.contacts.values("created_by__full_name")

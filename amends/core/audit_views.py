@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from amends.core.access import MemberRequest, member_required
 from amends.core.audit import audit_record, client_ip
 from amends.core.audit_log import AuditFilterForm, audit_csv_rows, audit_events_for, audit_rows
 from amends.core.models import AuditAction, Role
+from amends.core.pagination import BoundedPaginator
 
 
 def _filters(request: MemberRequest) -> tuple[AuditFilterForm, dict[str, object], str]:
@@ -26,7 +26,7 @@ def _filters(request: MemberRequest) -> tuple[AuditFilterForm, dict[str, object]
 def audit_log(request: MemberRequest) -> HttpResponse:
     form, filters, query = _filters(request)
     events = audit_events_for(request.membership, filters)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "core/audit_log.html",

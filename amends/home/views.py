@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from amends.core.access import AuthedRequest, MemberRequest, member_required
 from amends.core.models import ROLE_DESCRIPTIONS, Role
+from amends.core.pagination import BoundedPaginator
 from amends.home import queries, services
 from amends.home.calendar import calendar_for
 from amends.home.models import CalendarFeed
@@ -48,7 +48,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         context.update(training_home(member))
         template = "training/home.html"
     elif member.role == Role.REFERRER:
-        page = Paginator(queries.referrer_referrals(member), REFERRALS_ON_HOME).get_page(
+        page = BoundedPaginator(queries.referrer_referrals(member), REFERRALS_ON_HOME).get_page(
             request.GET.get("page")
         )
         context.update(

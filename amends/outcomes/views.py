@@ -4,7 +4,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from amends.core.access import MemberRequest, get_visible_or_404, member_require
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
+from amends.core.pagination import BoundedPaginator
 from amends.core.unsaved import form_data
 from amends.outcomes import services
 from amends.outcomes.forms import (
@@ -337,7 +337,7 @@ def reoffending_checks_due(request: MemberRequest) -> HttpResponse:
         .select_related("case")
         .order_by("due_on", "pk")
     )
-    page = Paginator(checks, CHECKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(checks, CHECKS_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(check, (today - check.due_on).days) for check in page]
     return render(

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from amends.core.audit import client_ip
 from amends.core.concurrency import EditConflict
 from amends.core.forms_util import add_service_errors
 from amends.core.models import Membership, Role
+from amends.core.pagination import BoundedPaginator
 from amends.core.unsaved import form_data
 from amends.people import services
 from amends.people.forms import IdentifierForm, PersonForm, PersonSearchForm
@@ -41,7 +41,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
         .search(query)
         .prefetch_related("identifiers", _their_cases(member, "visible_parties"))
     )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    page = BoundedPaginator(people, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "people/person_list.html",

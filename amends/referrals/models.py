@@ -302,6 +302,12 @@ class Referral(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "status", "received_on"]),
             models.Index(fields=["organisation", "referred_by"]),
+            # Triage's "recently triaged": the newest decisions first.
+            models.Index(
+                fields=["organisation", "-decided_at", "-id"],
+                condition=models.Q(decided_at__isnull=False),
+                name="referral_recently_decided",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,13 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.forms_util import add_service_errors
 from amends.core.models import Role
+from amends.core.pagination import BoundedPaginator
 from amends.core.templatetags.govuk import govuk_error_summary
 from amends.core.unsaved import form_data
 from amends.referrals import services
@@ -28,6 +28,7 @@ from amends.referrals.forms import (
 from amends.referrals.models import HarmType, Referral, ReferralStatus
 
 REFERRAL_ROLES = (Role.COORDINATOR, Role.REFERRER)
+WAITING_PAGE_SIZE = 25
 
 
 @member_required(*REFERRAL_ROLES)
@@ -35,13 +36,20 @@ def referral_list(request: MemberRequest) -> HttpResponse:
     member = request.membership
     referrals = Referral.objects.visible_to(member).select_related("harm_type", "case")
     if member.role == Role.REFERRER:
-        page = Paginator(referrals.order_by("-received_on", "-pk"), 25).get_page(
+        page = BoundedPaginator(referrals.order_by("-received_on", "-pk"), 25).get_page(
             request.GET.get("page")
         )
         rows = [(r, services.referral_progress(r)) for r in page]
         return render(request, "referrals/my_referrals.html", {"page_obj": page, "rows": rows})
-    waiting = referrals.waiting()
-    decided = referrals.exclude(status=ReferralStatus.NEW).order_by("-decided_at")[:20]
+    waiting = BoundedPaginator(referrals.waiting(), WAITING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Every decided referral has its decision time: the index on it serves this order.
+    decided = (
+        referrals.exclude(status=ReferralStatus.NEW)
+        .filter(decided_at__isnull=False)
+        .order_by("-decided_at", "-pk")[:20]
+    )
     return render(request, "referrals/triage.html", {"waiting": waiting, "decided": decided})
 
 

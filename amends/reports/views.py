@@ -17,6 +17,7 @@ from amends.core.access import MemberRequest, member_required
 from amends.core.audit import audit_record
 from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Role
+from amends.core.replica import reads_from_replica
 from amends.core.unsaved import form_data
 from amends.reports import services
 from amends.reports.figures import FIGURES, REPORTS, build, figures_for, reports_for, table_by_key
@@ -69,6 +70,7 @@ def _context(
 
 
 @member_required(*READERS)
+@reads_from_replica
 def index(request: MemberRequest) -> HttpResponse:
     form, f, scope = _filters(request)
     return render(request, "reports/index.html", _context(request, form, f, scope))
@@ -101,6 +103,7 @@ def _definitions(tables: list[Table]) -> list[Any]:
 
 def _page_for(key: str) -> Any:
     @member_required(*READERS)
+    @reads_from_replica
     def view(request: MemberRequest) -> HttpResponse:
         return report_page(request, key)
 
@@ -109,6 +112,7 @@ def _page_for(key: str) -> Any:
 
 
 @member_required(*READERS)
+@reads_from_replica
 def dictionary(request: MemberRequest) -> HttpResponse:
     scope = scope_for(request.membership, request.GET.get("organisation"))
     return render(
@@ -174,6 +178,7 @@ def tables_xlsx(tables: list[Table], f: ReportFilter, scope: Scope) -> bytes:
 
 
 @member_required(*READERS)
+@reads_from_replica
 def download(request: MemberRequest) -> HttpResponse:
     """One table as CSV or XLSX (?table=…&format=…), a whole report as XLSX (?report=…),
     or without either, every table of every report as XLSX."""
@@ -217,6 +222,7 @@ def download(request: MemberRequest) -> HttpResponse:
 
 
 @member_required(*READERS)
+@reads_from_replica
 def quarterly_pdf(request: MemberRequest) -> HttpResponse:
     from amends.reports.pdf import report_pdf
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.models import Role
+from amends.core.pagination import BoundedPaginator
 from amends.tasks.deliveries import delivery_retry
 from amends.tasks.models import Delivery, DeliveryStatus
 
@@ -17,7 +17,7 @@ from amends.tasks.models import Delivery, DeliveryStatus
 @member_required(Role.COORDINATOR)
 def deliveries(request: MemberRequest) -> HttpResponse:
     visible = Delivery.objects.visible_to(request.membership)
-    failed = Paginator(
+    failed = BoundedPaginator(
         visible.filter(status=DeliveryStatus.FAILED).order_by("-created_at"), 25
     ).get_page(request.GET.get("page"))
     retrying = visible.filter(status=DeliveryStatus.PENDING, attempts__gt=0).order_by(
