@@ -1172,7 +1172,6 @@ REPORTS["housing"] = Report(
 
 
 def _sectors_of(orgs: list[int]) -> set[str]:
-    from amends.core.models import Organisation
 
     rows = Organisation.objects.filter(pk__in=orgs).values_list("sectors", flat=True)
     return {sector for row in rows for sector in row or []}

@@ -20,8 +20,8 @@ from amends.accounts.demo import DEMO_DOMAIN, demo_totp_secret, give_demo_authen
 from amends.accounts.models import User
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.demo.cases import load_demo_cases
-from amends.demo.groups import load_demo_groups
 from amends.demo.custody import load_demo_custody
+from amends.demo.groups import load_demo_groups
 from amends.demo.history import load_history
 from amends.demo.housing import load_demo_housing
 from amends.demo.names import email_local_part, person_name
