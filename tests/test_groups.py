@@ -378,3 +378,14 @@ def test_the_report_page_and_export_show_the_figures_and_never_a_name(
     assert ["Pupils taking part in proactive circles", "33"] in rows
     assert any("Proactive circles held" in cell for row in rows for cell in row)
     assert "O'Connor" not in export
+
+
+def test_adding_nobody_is_refused_at_the_list(circle, school, as_alice):
+    newcomer = PersonFactory(organisation=school, year_group="Year 8", form_group="8D")
+    url = f"/groups/{circle.pk}/people/add/?class=Year 8|8D"
+    response = as_alice.post(url, {})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose at least one person to add" in page
+    assert f'value="{newcomer.pk}"' in page  # the form group's list is shown again
+    assert circle.members.count() == 6

@@ -172,14 +172,16 @@ def members_add(request: MemberRequest, groupwork_pk: int) -> HttpResponse:
     classes = _school_classes(member)
     in_group = group.members.values("person_id")
     candidates = Person.objects.visible_to(member).exclude(pk__in=in_group)
-    if request.method == "POST":
-        ids = [v for v in request.POST.getlist("people") if v.isdigit()]
-        found = list(candidates.filter(pk__in=ids[:FOUND_AT_MOST]))
-    elif chosen_class in dict(classes):
+    # The list to choose from: the form group or search the page was opened with (a
+    # refused choice shows it again), else on a POST the people ticked.
+    if chosen_class in dict(classes):
         year, _, form_group = chosen_class.partition("|")
         found = list(candidates.filter(year_group=year, form_group=form_group)[:FOUND_AT_MOST])
     elif query:
         found = list(candidates.search(query)[:FOUND_AT_MOST])
+    elif request.method == "POST":
+        ids = [v for v in request.POST.getlist("people") if v.isdigit()]
+        found = list(candidates.filter(pk__in=ids[:FOUND_AT_MOST]))
     else:
         found = []
     form = AddPeopleForm(
