@@ -186,3 +186,29 @@ def test_demo_training_has_every_stage_of_a_course(demo, db):
         ("justice", "practitioner"),
         ("prisons", "practitioner"),
     }
+
+
+def test_the_demo_prison_holds_its_prisoners_and_waits_for_a_visitors_clearance(demo, db):
+    from amends.custody.models import CaseTransfer, ConductRecord, PersonCustody, VisitorClearance
+    from amends.custody.services import with_release_warning
+    from amends.meetings.services import meeting_problems
+    from amends.people.models import IdentifierKind, PersonIdentifier
+
+    prison = Organisation.objects.get(name="HMP Eastwood")
+    held = PersonCustody.objects.filter(organisation=prison)
+    assert held.count() >= 10 and not held.exclude(wing="").filter(wing="").exists()
+    numbers = PersonIdentifier.objects.filter(
+        person__in=held.values("person"), kind=IdentifierKind.PRISONER_NUMBER
+    ).values_list("value", flat=True)
+    assert numbers and all(re.fullmatch(r"[A-Z]\d{4}[A-Z]{2}", n) for n in numbers)
+    waiting = VisitorClearance.objects.get(organisation=prison, stage="vetting_submitted")
+    meeting = waiting.case.meetings.get(status=MeetingStatus.ARRANGED)
+    assert meeting.attendees.count() == 6
+    assert meeting_problems(meeting) == [
+        f"{waiting.party.person.full_name} is coming in from outside and security has not "
+        f"cleared their visit yet (the last step was “security vetting submitted” on "
+        f"{waiting.stage_on:%-d %B %Y})"
+    ]
+    assert CaseTransfer.objects.filter(organisation=prison, direction="out").exists()
+    assert with_release_warning(Case.objects.filter(organisation=prison)).exists()
+    assert ConductRecord.objects.filter(organisation=prison, period="after").exists()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case as CaseWhen
+from django.db.models import When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from amends.cases.models import Case, Party
+from amends.cases.models import Case, Party, PartyRole
 from amends.cases.views import CASE_ROLES, _case, closed_case_page
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.forms_util import add_service_errors, form_submit
@@ -186,7 +188,9 @@ def clearance(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRespon
 @member_required(*CASE_ROLES)
 def conduct(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _prison_case(request, case_pk)
-    parties = case.parties.select_related("person").order_by("pk")
+    # The prisoners responsible first: theirs are the figures most often entered.
+    responsible_first = CaseWhen(When(role=PartyRole.RESPONSIBLE, then=0), default=1)
+    parties = case.parties.select_related("person").order_by(responsible_first, "pk")
     form = ConductForm(form_data(request), parties=parties)
     if request.method == "POST":
         # Figures for after the process come in once it is over: a closed case takes them.
@@ -205,7 +209,11 @@ def conduct(request: MemberRequest, case_pk: int) -> HttpResponse:
         if form_submit(form, save):
             messages.success(request, "The figures are saved.")
             return redirect("custody:conduct", case_pk=case.pk)
-    records = ConductRecord.objects.filter(case=case).select_related("party__person")
+    records = (
+        ConductRecord.objects.filter(case=case)
+        .select_related("party__person")
+        .order_by("party_id", "-period")  # before, then after
+    )
     return render(
         request,
         "custody/conduct.html",
