@@ -18,6 +18,7 @@ from amends.accounts.models import User
 from amends.cases import services as cases
 from amends.cases.models import Case, Party, PartyRole, ProcessType
 from amends.core.models import Membership, Organisation, Role, Sector
+from amends.demo.cases import _prepare
 from amends.housing import services as housing
 from amends.housing.models import (
     CaseHousehold,
@@ -354,6 +355,8 @@ def _three_household_dispute(
         enforcement_considered=EnforcementConsidered.INJUNCTION,
         escalation_outcome=EscalationOutcome.NOT_YET_KNOWN,
     )
+    # Everyone seen at home, consent taken and the risks assessed before the conference.
+    _prepare(case, lead, today - datetime.timedelta(days=10), rng)
     day = today + datetime.timedelta(days=9)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
@@ -361,7 +364,7 @@ def _three_household_dispute(
         case=case,
         by=lead,
         process=ProcessType.COMMUNITY_CONFERENCE,
-        scheduled_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0))),
+        scheduled_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0))),
         venue="Meadowbank Community Centre, Main Hall",
         facilitator=lead,
         co_facilitator=None,
