@@ -94,13 +94,16 @@ class Figure:
     definition: str
     counted: str  # what one unit of the figure is: a referral, a case, a person, a response
     dated_by: str  # which date places it in the period
+    sector: str = ""  # the one sector it is about, or "" for every sector
 
 
 FIGURES: dict[str, Figure] = {}
 
 
-def _figure(key: str, name: str, definition: str, counted: str, dated_by: str) -> str:
-    FIGURES[key] = Figure(key, name, definition, counted, dated_by)
+def _figure(
+    key: str, name: str, definition: str, counted: str, dated_by: str, sector: str = ""
+) -> str:
+    FIGURES[key] = Figure(key, name, definition, counted, dated_by, sector)
     return key
 
 
@@ -1087,6 +1090,16 @@ class Report:
     summary: str
     tables: tuple[TableFunction, ...]
     is_return: bool = False
+    sector: str = ""  # the one sector it is about, or "" for every sector
+
+
+def reports_for(sectors: list[str]) -> list[Report]:
+    """The reports an organisation working in `sectors` is offered."""
+    return [r for r in REPORTS.values() if not r.sector or r.sector in sectors]
+
+
+def figures_for(sectors: list[str]) -> list[Figure]:
+    return [f for f in FIGURES.values() if not f.sector or f.sector in sectors]
 
 
 REPORTS: dict[str, Report] = {

@@ -19,7 +19,14 @@ from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Role
 from amends.core.unsaved import form_data
 from amends.reports import services
-from amends.reports.figures import FIGURES, REPORTS, build, table_by_key
+from amends.reports.figures import (
+    FIGURES,
+    REPORTS,
+    build,
+    figures_for,
+    reports_for,
+    table_by_key,
+)
 from amends.reports.filters import ReportFilter, recent_quarters
 from amends.reports.forms import ReportFilterForm, ReportSettingsForm, ShareWithForm
 from amends.reports.models import AggregateSharing
@@ -37,6 +44,11 @@ def _filters(request: MemberRequest) -> tuple[ReportFilterForm, ReportFilter, Sc
         request.GET or None, org_ids=scope.org_ids, scope_choices=scope.choices, today=today
     )
     return form, form.report_filter(), scope
+
+
+def _sectors(request: MemberRequest) -> list[str]:
+    """The sectors the member's organisation works in: a sector's own reports are for it."""
+    return list(request.membership.organisation.sectors or [])
 
 
 def _query(request: MemberRequest) -> str:
@@ -63,8 +75,8 @@ def _context(
         "scope": scope,
         "query": _query(request),
         "quarters": quarters,
-        "reports": [r for r in REPORTS.values() if not r.is_return],
-        "returns": [r for r in REPORTS.values() if r.is_return],
+        "reports": [r for r in reports_for(_sectors(request)) if not r.is_return],
+        "returns": [r for r in reports_for(_sectors(request)) if r.is_return],
     }
 
 
@@ -111,7 +123,7 @@ def dictionary(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "reports/dictionary.html",
-        {"figures": list(FIGURES.values()), "query": _query(request)},
+        {"figures": figures_for(_sectors(request)), "query": _query(request)},
     )
 
 
@@ -187,7 +199,9 @@ def download(request: MemberRequest) -> HttpResponse:
     elif "table" not in request.GET:
         if kind != "xlsx":
             raise Http404
-        by_key = {t.key: t for r in REPORTS.values() for t in build(r, scope.org_ids, f)}
+        by_key = {
+            t.key: t for r in reports_for(_sectors(request)) for t in build(r, scope.org_ids, f)
+        }
         tables = list(by_key.values())
         name = f"amends-reports-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     else:
@@ -218,8 +232,9 @@ def quarterly_pdf(request: MemberRequest) -> HttpResponse:
     from amends.reports.pdf import report_pdf
 
     _form, f, scope = _filters(request)
-    sections = [(report, build(report, scope.org_ids, f)) for report in REPORTS.values()]
-    pdf = report_pdf(sections, f, scope, list(FIGURES.values()))
+    sectors = _sectors(request)
+    sections = [(report, build(report, scope.org_ids, f)) for report in reports_for(sectors)]
+    pdf = report_pdf(sections, f, scope, figures_for(sectors))
     name = f"amends-report-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.pdf"
     audit_record(
         actor=request.user,
