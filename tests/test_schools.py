@@ -405,6 +405,15 @@ def test_the_term_table_counts_incidents_repeat_harm_and_exclusions_avoided(scho
 def test_the_schools_report_page_shows_the_terms_without_a_name(school, ruth, sian_pupil):
     other = _pupil(school, "Zoë", "Ní Bhriain")
     _conversation(school, ruth, sian_pupil, other)
-    page = signed_in(ruth).get("/reports/schools/").content.decode()
+    client = signed_in(ruth)
+    page = client.get("/reports/schools/").content.decode()
     assert "Repeat harm between the same pupils" in page
     assert "Siân" not in page and "Zoë" not in page
+    # The school's report and its figures are offered to a school, not to other sectors.
+    assert "/reports/schools/" in client.get("/reports/").content.decode()
+    assert "Suspensions avoided" in client.get(reverse("reports:dictionary")).content.decode()
+
+
+def test_other_sectors_are_not_offered_the_schools_report(as_alice):
+    assert "/reports/schools/" not in as_alice.get("/reports/").content.decode()
+    assert "Suspensions avoided" not in as_alice.get(reverse("reports:dictionary")).content.decode()

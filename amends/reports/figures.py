@@ -101,8 +101,11 @@ class Figure:
 FIGURES: dict[str, Figure] = {}
 
 
-def _figure(key: str, name: str, definition: str, counted: str, dated_by: str) -> str:
-    FIGURES[key] = Figure(key, name, definition, counted, dated_by)
+def _figure(
+    key: str, name: str, definition: str, counted: str, dated_by: str, *sectors: str
+) -> str:
+    """Define a figure; naming sectors makes it theirs alone (see `figures_for`)."""
+    FIGURES[key] = Figure(key, name, definition, counted, dated_by, tuple(sectors))
     return key
 
 

@@ -38,6 +38,7 @@ _figure(
     "incident, by the school term it happened in. " + TERMS,
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 _figure(
     "school_conversations",
@@ -46,6 +47,7 @@ _figure(
     "They are responsive work, counted with every other case.",
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 _figure(
     "school_repeat_harm",
@@ -55,6 +57,7 @@ _figure(
     "record on the school's roll, not by name.",
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 _figure(
     "suspensions_avoided",
@@ -63,6 +66,7 @@ _figure(
     "school recorded that the suspension was avoided.",
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 _figure(
     "exclusions_avoided",
@@ -71,6 +75,7 @@ _figure(
     "where the school recorded that the exclusion was avoided.",
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 _figure(
     "dfe_reason",
@@ -79,6 +84,7 @@ _figure(
     "exclusion, where the school recorded one that applies.",
     "one case",
     INCIDENT_DATE,
+    Sector.SCHOOLS,
 )
 
 AUTUMN, SPRING, SUMMER = "Autumn", "Spring", "Summer"
@@ -250,4 +256,5 @@ REPORTS["schools"] = Report(
     "Incidents, repeat harm between the same pupils, and suspensions and exclusions avoided, "
     "term by term, with the Department for Education's reasons.",
     (school_terms, school_dfe_reasons),
+    sectors=(Sector.SCHOOLS,),
 )

@@ -21,7 +21,7 @@ from amends.schools.models import DfeReason, InformedMethod, Resolution, Sanctio
 NOT_INVOLVED = "none"
 PARTS = [
     (NOT_INVOLVED, "Not involved"),
-    ("harmed", "Was harmed"),
+    ("harmed", "Harmed"),
     ("responsible", "Caused harm"),
     ("took_part", "Took part"),
 ]

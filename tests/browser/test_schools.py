@@ -85,7 +85,7 @@ def test_a_conversation_on_a_phone_with_pupils_from_the_roll(page: Page, live_se
     zoë = page.locator("fieldset", has_text="Zoë Ní Bhriain")
     zoë.get_by_label("Caused harm").check()
     page.get_by_label("Name").fill("sian")
-    siân.get_by_label("Was harmed").check()
+    siân.get_by_label("Harmed", exact=True).check()
     page.get_by_label("What happened?").fill("Name-calling in the changing rooms before PE.")
     page.get_by_label("What was agreed?").fill(
         "Apology face to face; they sit apart in PE and tell Mr Hughes if it starts again."
