@@ -119,7 +119,7 @@ INSTALLED_APPS = [
     "amends.api",
     "amends.groups",
     "amends.notify",
-    # Welsh and English for the public (docs/decisions/0017).
+    # Welsh and English for the public (docs/decisions/0018).
     "amends.welsh",
 ]
 
@@ -131,7 +131,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The visitor's language: the language cookie, else their browser's (docs/decisions/0017).
+    # The visitor's language: the language cookie, else their browser's (docs/decisions/0018).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -36,7 +36,7 @@ NOT_RECORDS = {
     "kind": "the kind of import to start (people, referrals, a school's roll), not a record "
     "(tests/test_imports.py)",
     "code": "a language the public site speaks, en-gb or cy (tests/test_welsh.py)",
-    "language": "the language of a message template, en or cy, not a record (tests/test_notify.py)",
+    "language": "the language of a message template, en or cy, not a record (tests/test_notifications.py)",
 }
 
 

@@ -5,7 +5,7 @@ works on harm in general, not on one incident between named people. So it has no
 parties, consent or risk assessment of its own. When someone in a group asks for a
 restorative meeting, a case is opened from their place in the group (`GroupCase`),
 and the case follows the one lifecycle every case follows.
-See docs/decisions/0017-group-work-is-not-a-case.md.
+See docs/decisions/0019-group-work-is-not-a-case.md.
 """
 
 from __future__ import annotations
