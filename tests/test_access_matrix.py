@@ -216,6 +216,7 @@ EXPECTED: dict[str, object] = {
     "api_keys:revoke": {C},
     "deliveries:list": {C},
     "deliveries:try_again": {C},
+    "notify:list": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
 }
@@ -239,6 +240,8 @@ NOT_IN_THE_MATRIX = {
     "reports:sharing_agree": "POST only, acts on the user's own organisation (test_reports_sharing.py)",
     "reports:sharing_withdraw": "POST only, acts on the user's own organisation's sharing "
     "(test_reports_sharing.py)",
+    "notify:edit": "a kind of message and a language, read from the coordinator's own "
+    "organisation; coordinators only (test_notifications.py)",
     "api:api-root": "the API's own root, answered by the API (test_api.py)",
     "api:harm_types": "an API key, not a session, opens it (test_api.py, test_api_contract.py)",
     "api:referral_create": "an API key, not a session, opens it (test_api.py)",

@@ -33,6 +33,9 @@ NOT_RECORDS = {
     "(tests/test_api.py: another organisation's referral, or another key's, is a 404)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
+    "kind": "a kind of message, whose wording the page reads from the signed-in coordinator's "
+    "own organisation (tests/test_notifications.py)",
+    "language": "the language of a message's wording, paired with its kind",
 }
 
 
