@@ -198,6 +198,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.practitioners.forms.DevelopmentForm": lambda w: {},
     "amends.practitioners.forms.PracticeSettingsForm": lambda w: {},
     "amends.api.forms.ApiKeyForm": lambda w: {},
+    "amends.notify.forms.MessageTemplateForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")
