@@ -251,6 +251,7 @@ EXPECTED: dict[str, object] = {
     "imports:save": {C},
     "imports:start_again": {C},
     "imports:progress": {C},
+    "notify:list": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
     "schools:conversations": {C, F},
@@ -286,6 +287,8 @@ NOT_IN_THE_MATRIX = {
     "imports:new": "names the kind of import, not a record; coordinators only (test_imports.py)",
     "reports:housing": "a sector's own report, offered only to organisations working in "
     "communities and social housing (test_housing.py)",
+    "notify:edit": "a kind of message and a language, read from the coordinator's own "
+    "organisation; coordinators only (test_notifications.py)",
     "api:api-root": "the API's own root, answered by the API (test_api.py)",
     "api:harm_types": "an API key, not a session, opens it (test_api.py, test_api_contract.py)",
     "api:referral_create": "an API key, not a session, opens it (test_api.py)",

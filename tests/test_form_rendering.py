@@ -208,6 +208,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.practitioners.forms.PracticeSettingsForm": lambda w: {},
     "amends.api.forms.ApiKeyForm": lambda w: {},
     "amends.welsh.forms.WelshPageForm": lambda w: {},
+    "amends.notify.forms.MessageTemplateForm": lambda w: {},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

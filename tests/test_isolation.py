@@ -33,10 +33,12 @@ NOT_RECORDS = {
     "(tests/test_api.py: another organisation's referral, or another key's, is a 404)",
     "pk": "allauth's own passkey pages, which look keys up among the signed-in user's "
     "(tests/test_mfa.py: another user's passkey is a 404)",
-    "kind": "the kind of import to start (people, referrals, a school's roll), not a record "
-    "(tests/test_imports.py)",
+    "kind": "the kind of import to start (people, referrals, a school's roll), or a kind of "
+    "message whose wording the page reads from the coordinator's own organisation, not a "
+    "record (tests/test_imports.py, tests/test_notifications.py)",
     "code": "a language the public site speaks, en-gb or cy (tests/test_welsh.py)",
-    "language": "the language of a message template, en or cy, not a record (tests/test_notifications.py)",
+    "language": "the language of a message's wording, paired with its kind "
+    "(tests/test_notifications.py)",
 }
 
 

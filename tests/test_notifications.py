@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -20,6 +21,7 @@ from amends.meetings import services as meeting_services
 from amends.notify import rules
 from amends.notify.models import MessageTemplate
 from amends.people.models import ContactMethod, SafeToUse
+from amends.privacy.services import _person_clear
 from amends.tasks.deliveries import delivery_attempt
 from amends.tasks.models import Delivery, DeliveryKind, DeliveryStatus
 from tests.factories import PartyFactory, PersonFactory
@@ -436,3 +438,15 @@ def test_a_text_is_withheld_when_texts_are_not_set_up(case, bob, zoe, settings):
     assert message_to(zoe).note == (
         "Text: text messages are not set up for this service. E-mail: they said e-mail is not safe."
     )
+
+
+def test_anonymising_a_person_clears_their_name_and_words_from_the_delivery_log(case, bob, sian):
+    arrange(case, bob, sian)
+
+    counts: Counter[str] = Counter()
+    _person_clear(sian.person, counts)  # as erasure and retention both do
+
+    delivery = message_to(sian)
+    assert "O'Connor" not in delivery.destination
+    assert delivery.payload == {}
+    assert counts["messages cleared"] == 1

@@ -37,6 +37,7 @@ from amends.people.models import Person, PersonIdentifier
 from amends.people.names import name_search_key
 from amends.privacy.models import Anonymisation, AnonymisationReason
 from amends.referrals.models import Referral, ReferralPerson
+from amends.tasks.models import Delivery
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -119,6 +120,12 @@ def _person_clear(person: Person, counts: Counter[str]) -> None:
     )
     counts["identifiers removed"] += PersonIdentifier.objects.filter(person=person).delete()[0]
     ReferralPerson.objects.filter(person=person).update(**REFERRAL_PERSON_BLANK)
+    # Messages to them keep their date and outcome in the delivery log, not their name or words.
+    cleared = Delivery.objects.filter(subject_type="person", subject_id=str(person.pk)).update(
+        destination=f"{ANONYMISED_NAME} (person {person.pk})", payload={}
+    )
+    if cleared:
+        counts["messages cleared"] += cleared
     if pattern is not None:
         org_events = CaseEvent.objects.filter(organisation_id=person.organisation_id)
         counts["timeline entries rewritten"] += _rewrite_summaries(
