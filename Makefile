@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test processes: one per core on the 2-core machines this runs on.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-postgres lint bench load setup python-env frontend translations messages migrate demo check-deploy clean
+.PHONY: run test test-postgres lint bench bench-large bench-growth load setup python-env frontend translations messages migrate demo check-deploy clean
 
 ## run: set up, migrate, load demo data the first time, and serve on http://127.0.0.1:8000,
 ## with a background worker beside the web server (Ctrl-C stops both)
@@ -42,10 +42,21 @@ check-deploy: python-env
 	ALLOWED_HOSTS=amends.example.org AMENDS_VAR_DIR=$$(mktemp -d) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-## bench: query counts and timings at scale, printed
+## bench: every daily page and report of the largest service in a national dataset at 10,000
+## and 100,000 cases on PostgreSQL (BENCH_DATABASE_URL): queries, time, SQL floor, ratio;
+## then requests per second of the case list and case page beside the framework floor;
+## and 100,000 rows imported beside a raw bulk insert of the same rows
 bench: setup
-	$(UV) run --locked python -m benchmarks.run
+	$(UV) run --locked python -m benchmarks.pages
 	$(UV) run --locked python -m benchmarks.imports
+
+## bench-large: the same at 10,000 and 1,000,000 cases (filling the million takes a while)
+bench-large: setup
+	BENCH_SIZES=10000,1000000 $(UV) run --locked python -m benchmarks.pages
+
+## bench-growth: one service growing from 1,000 to 20,000 cases, and its reports at 100,000
+bench-growth: setup
+	$(UV) run --locked python -m benchmarks.run
 
 ## load: 50 people working cases at once for 5 minutes on gunicorn and PostgreSQL; prints
 ## requests per second and p95, and fails on any error or lost update (LOAD_USERS, LOAD_SECONDS)

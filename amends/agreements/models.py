@@ -130,7 +130,11 @@ class Acceptance(OrganisationOwned):
     objects = CaseChildQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agreement", "party"], name="accept_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "agreement", "party"], name="accept_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} accepted on {self.accepted_on}"

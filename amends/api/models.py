@@ -124,7 +124,8 @@ class ApiSubmission(OrganisationOwned):
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["api_key", "idempotency_key"], name="one_referral_per_idempotency_key"
+                fields=["organisation", "api_key", "idempotency_key"],
+                name="one_referral_per_idempotency_key",
             )
         ]
 

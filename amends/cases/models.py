@@ -151,7 +151,12 @@ class Case(OrganisationOwned):
         return {i for i in (self.lead_facilitator_id, self.co_facilitator_id) if i}
 
     def minutes_logged(self) -> int:
-        return int(self.contacts.aggregate(total=Sum("minutes"))["total"] or 0)
+        return int(
+            self.contacts.filter(organisation_id=self.organisation_id).aggregate(
+                total=Sum("minutes")
+            )["total"]
+            or 0
+        )
 
 
 class CaseReferenceCounter(models.Model):
@@ -227,7 +232,9 @@ class Party(OrganisationOwned):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "person"], name="person_once_per_case")
+            models.UniqueConstraint(
+                fields=["organisation", "case", "person"], name="person_once_per_case"
+            )
         ]
         indexes = [models.Index(fields=["organisation", "case"])]
         verbose_name_plural = "parties"

@@ -763,7 +763,9 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
             )
         if (
             outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT
-            and not case.meetings.filter(status="held").exists()
+            and not case.meetings.filter(organisation_id=case.organisation_id)
+            .filter(status="held")
+            .exists()
         ):
             raise ValidationError(
                 {
@@ -805,7 +807,12 @@ REOPEN_REASON_MAX = 200
 
 def status_before_closing(case: Case) -> str:
     """The status the case had when it was last closed; Open if the timeline does not say."""
-    closing = case.events.filter(code__startswith=CLOSED_FROM).order_by("-at", "-pk").first()
+    closing = (
+        case.events.filter(organisation_id=case.organisation_id)
+        .filter(code__startswith=CLOSED_FROM)
+        .order_by("-at", "-pk")
+        .first()
+    )
     status = closing.code.removeprefix(CLOSED_FROM) if closing else ""
     if status in CaseStatus.values and status != CaseStatus.CLOSED:
         return status

@@ -189,8 +189,14 @@ def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
     consent = services.consent_state(case)
     risk = services.risk_current(case)
     minutes = case.minutes_logged()
-    last_contact = case.contacts.select_related("party__person").first()
-    events = case.events.select_related("created_by")[:5]
+    last_contact = (
+        case.contacts.filter(organisation_id=case.organisation_id)
+        .select_related("party__person")
+        .first()
+    )
+    events = case.events.filter(organisation_id=case.organisation_id).select_related("created_by")[
+        :5
+    ]
     return render(
         request,
         "cases/case_detail.html",
@@ -282,9 +288,9 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
 @member_required(*CASE_ROLES)
 def case_timeline(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    page = BoundedPaginator(case.events.select_related("created_by"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = BoundedPaginator(
+        case.events.filter(organisation_id=case.organisation_id).select_related("created_by"), 50
+    ).get_page(request.GET.get("page"))
     return render(request, "cases/case_timeline.html", {"case": case, "page_obj": page})
 
 
@@ -393,7 +399,11 @@ def party_detail(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
     consents = ConsentRecord.objects.filter(party=party).select_related(
         "given_by__person", "created_by"
     )
-    contacts = case.contacts.filter(party=party).select_related("created_by")
+    contacts = (
+        case.contacts.filter(organisation_id=case.organisation_id)
+        .filter(party=party)
+        .select_related("created_by")
+    )
     missing = services.consent_state(case)[party.pk]
     return render(
         request,
@@ -454,7 +464,8 @@ def party_letter(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
     party = _party(request, case, party_pk)
     _audit_view(request, party.person, f"a letter in {case.reference}")
     meeting = (
-        case.meetings.filter(status="arranged", attendees__party=party)
+        case.meetings.filter(organisation_id=case.organisation_id)
+        .filter(status="arranged", attendees__party=party)
         .order_by("scheduled_at")
         .first()
     )
@@ -558,11 +569,14 @@ def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, "The contact is logged.")
             return redirect("cases:contacts", case_pk=case.pk)
-    entries = case.contacts.select_related("party__person", "created_by")
+    entries = case.contacts.filter(organisation_id=case.organisation_id).select_related(
+        "party__person", "created_by"
+    )
     page = BoundedPaginator(entries, 50).get_page(request.GET.get("page"))
     total = case.minutes_logged()
     per_facilitator = (
-        case.contacts.values("created_by__full_name")
+        case.contacts.filter(organisation_id=case.organisation_id)
+        .values("created_by__full_name")
         .annotate(total=Sum("minutes"))
         .order_by("-total")
     )

@@ -123,7 +123,9 @@ class MeetingAttendee(OrganisationOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "party"], name="attend_once_per_meeting")
+            models.UniqueConstraint(
+                fields=["organisation", "meeting", "party"], name="attend_once_per_meeting"
+            )
         ]
 
     def __str__(self) -> str:

@@ -349,9 +349,17 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         case = meeting.case
         event_record(case=case, by=by, code="meeting_cancelled", summary="Meeting cancelled")
         meeting_messages_send(meeting=meeting, kind=MessageKind.CANCELLATION)
-        still_arranged = case.meetings.filter(status=MeetingStatus.ARRANGED).exists()
+        still_arranged = (
+            case.meetings.filter(organisation_id=case.organisation_id)
+            .filter(status=MeetingStatus.ARRANGED)
+            .exists()
+        )
         if case.status == CaseStatus.MEETING_ARRANGED and not still_arranged:
-            held = case.meetings.filter(status=MeetingStatus.HELD).exists()
+            held = (
+                case.meetings.filter(organisation_id=case.organisation_id)
+                .filter(status=MeetingStatus.HELD)
+                .exists()
+            )
             if not held:
                 case_move(case=case, to=CaseStatus.PREPARING, by=by, reason="meeting cancelled")
     return meeting

@@ -145,7 +145,9 @@ class HarmMeasure(OrganisationOwned):
     class Meta:
         ordering = ["party_id", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["party", "stage"], name="one_measure_per_stage")
+            models.UniqueConstraint(
+                fields=["organisation", "party", "stage"], name="one_measure_per_stage"
+            )
         ]
         indexes = [models.Index(fields=["organisation", "case"])]
 
@@ -175,7 +177,7 @@ class HarmRating(OrganisationOwned):
                 condition=Q(rating__gte=0) & Q(rating__lte=10), name="rating_from_0_to_10"
             ),
             models.UniqueConstraint(
-                fields=["measure", "question_key"], name="one_rating_per_question"
+                fields=["organisation", "measure", "question_key"], name="one_rating_per_question"
             ),
         ]
         indexes = [models.Index(fields=["organisation", "party", "question_key"])]
@@ -200,7 +202,9 @@ def harm_repaired_annotations(party_ref: str = "pk") -> dict[str, Any]:
     Positive means the harm fell. Empty (None) unless both ratings exist.
     `party_ref` names the party's key from the annotated QuerySet's rows.
     """
-    ratings = HarmRating.objects.filter(party=OuterRef(party_ref), question_key=HARM_QUESTION)
+    ratings = HarmRating.objects.filter(
+        organisation=OuterRef("organisation"), party=OuterRef(party_ref), question_key=HARM_QUESTION
+    )
     first = ratings.filter(measure__stage=Stage.FIRST_CONTACT).values("rating")[:1]
     latest = (
         ratings.exclude(measure__stage=Stage.FIRST_CONTACT)

@@ -76,7 +76,10 @@ def _lock_case(case: Case, *, closed_allowed: bool) -> Case:
 
 def meeting_held_or_closed(case: Case) -> bool:
     return (
-        case.status == CaseStatus.CLOSED or case.meetings.filter(status=MeetingStatus.HELD).exists()
+        case.status == CaseStatus.CLOSED
+        or case.meetings.filter(organisation_id=case.organisation_id)
+        .filter(status=MeetingStatus.HELD)
+        .exists()
     )
 
 
@@ -177,7 +180,9 @@ def harm_measure_record(
             )
         if (
             stage == Stage.AFTER_MEETING
-            and not case.meetings.filter(status=MeetingStatus.HELD).exists()
+            and not case.meetings.filter(organisation_id=case.organisation_id)
+            .filter(status=MeetingStatus.HELD)
+            .exists()
         ):
             raise ValidationError(
                 {"stage": "No meeting or exchange has been held yet, so choose another stage"}

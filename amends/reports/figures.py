@@ -774,7 +774,9 @@ def harm_repaired(orgs: list[int], f: ReportFilter) -> Table:
 
 
 def _rating_at(question_key: str, *, first: bool) -> Subquery:
-    ratings = HarmRating.objects.filter(party=OuterRef("pk"), question_key=question_key)
+    ratings = HarmRating.objects.filter(
+        organisation=OuterRef("organisation"), party=OuterRef("pk"), question_key=question_key
+    )
     if first:
         chosen = ratings.filter(measure__stage=Stage.FIRST_CONTACT)
     else:

@@ -147,7 +147,9 @@ class CohortTrainer(OrganisationOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "trainer"], name="train_a_cohort_once")
+            models.UniqueConstraint(
+                fields=["organisation", "cohort", "trainer"], name="train_a_cohort_once"
+            )
         ]
 
 
@@ -161,7 +163,9 @@ class CohortDay(OrganisationOwned):
     class Meta:
         ordering = ["cohort_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="one_day_per_number")
+            models.UniqueConstraint(
+                fields=["organisation", "cohort", "number"], name="one_day_per_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -233,7 +237,7 @@ class Enrolment(OrganisationOwned):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "email"],
+                fields=["organisation", "cohort", "email"],
                 condition=models.Q(status__in=list(ACTIVE)),
                 name="one_active_enrolment_per_address",
             )
@@ -260,7 +264,9 @@ class Attendance(OrganisationOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "day"], name="one_mark_per_day")
+            models.UniqueConstraint(
+                fields=["organisation", "enrolment", "day"], name="one_mark_per_day"
+            )
         ]
 
 

@@ -112,7 +112,9 @@ def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
     responses: dict[int, list[FeedbackResponse]] = defaultdict(list)
     for response in FeedbackResponse.objects.visible_to(member).filter(case=case):
         responses[response.party_id].append(response)
-    meeting_held = case.meetings.filter(status=MeetingStatus.HELD).exists()
+    meeting_held = case.meetings.filter(
+        organisation_id=case.organisation_id, status=MeetingStatus.HELD
+    ).exists()
 
     people, others = [], []
     for party in parties:
