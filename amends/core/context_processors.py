@@ -19,6 +19,13 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("My cases", "cases:mine", (Role.FACILITATOR,), "/cases/mine/", ""),
     ("Cases", "cases:list", (Role.COORDINATOR,), "/cases/", ""),
     (
+        "Conversations",
+        "schools:conversations",
+        (Role.COORDINATOR, Role.FACILITATOR),
+        "/schools/conversations/",
+        "",
+    ),
+    (
         "Overdue actions",
         "agreements:overdue",
         (Role.COORDINATOR, Role.FACILITATOR),
@@ -41,14 +48,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("Website", "website:dashboard", (), "/site-admin/", ""),
     ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
     ("Training", "training:overview", (), "/training/", ""),
-    ("Circles and groups", "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
-    (
-        "Conversations",
-        "schools:conversations",
-        (Role.COORDINATOR, Role.FACILITATOR),
-        "/schools/conversations/",
-        "",
-    ),
+    ("Groups", "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
     ("School", "schools:settings", (Role.COORDINATOR,), "/schools/settings/", ORG),
 ]
 

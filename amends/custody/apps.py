@@ -6,6 +6,13 @@ class CustodyConfig(AppConfig):
     label = "custody"
 
     def ready(self) -> None:
+        from amends.custody.privacy import clearance_notes_clear, custody_clear, custody_held
+        from amends.privacy.export import MORE_HELD
+        from amends.privacy.services import CASE_CLEARERS, PERSON_CLEARERS
+
+        MORE_HELD.append(custody_held)
+        PERSON_CLEARERS.append(custody_clear)
+        CASE_CLEARERS.append(clearance_notes_clear)
         from amends.core.context_processors import NAVIGATION_CHECKS
         from amends.custody import audit_names  # noqa: F401  (registers the audit log's namers)
         from amends.custody.figures import CUSTODY_REPORT

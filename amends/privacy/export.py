@@ -8,6 +8,7 @@ the notes in the export say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -29,6 +30,12 @@ SHARED_RECORDS_NOTE = (
 
 def _date(value: Any) -> str:
     return value.isoformat() if value else ""
+
+
+#: More of what is held about a person, kept by other apps (a household, where a prisoner is
+#: held, a school's record of parents told): each returns its sections, {"title", "rows"},
+#: and registers itself at start-up (AppConfig.ready).
+MORE_HELD: list[Callable[[Person], list[dict[str, Any]]]] = []
 
 
 def subject_access_data(person: Person) -> dict[str, Any]:
@@ -164,6 +171,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
                 {"kind": i.get_kind_display(), "value": i.value} for i in person.identifiers.all()
             ],
         },
+        "more_held": [section for more in MORE_HELD for section in more(person)],
         "cases": cases,
         "referrals": referrals,
         "who_viewed_or_changed_their_record": audit,

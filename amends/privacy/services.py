@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -43,6 +43,12 @@ if TYPE_CHECKING:
     from amends.accounts.models import User
 
 REMOVED = "Removed when the record was anonymised"
+
+#: What other apps keep about a person or a case, cleared with the rest when a person is
+#: erased or a case anonymised. Each app registers its own at start-up (AppConfig.ready), so
+#: this module names none of them.
+PERSON_CLEARERS: list[Callable[[Person, Counter[str]], None]] = []
+CASE_CLEARERS: list[Callable[[Case, Counter[str]], None]] = []
 ANONYMISED_NAME = "Anonymised"
 SOMEONE = "someone"
 REFERRAL_PERSON_BLANK = {
@@ -126,6 +132,8 @@ def _person_clear(person: Person, counts: Counter[str]) -> None:
     )
     if cleared:
         counts["messages cleared"] += cleared
+    for clear_more in PERSON_CLEARERS:
+        clear_more(person, counts)
     if pattern is not None:
         org_events = CaseEvent.objects.filter(organisation_id=person.organisation_id)
         counts["timeline entries rewritten"] += _rewrite_summaries(
@@ -172,6 +180,8 @@ def case_anonymise(*, case: Case, reason: str, by: User | None = None) -> Counte
         Meeting.objects.filter(case=case).update(venue="", **dict.fromkeys(MEETING_NOTES, ""))
         IndirectMessage.objects.filter(case=case).update(summary=REMOVED)
         AgreementAction.objects.filter(case=case).update(description=REMOVED, verification_note="")
+        for clear_more in CASE_CLEARERS:
+            clear_more(case, counts)
         if case.referral_id:
             Referral.objects.filter(pk=case.referral_id).update(
                 referrer_name=ANONYMISED_NAME,

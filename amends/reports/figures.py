@@ -1141,6 +1141,7 @@ REPORTS: dict[str, Report] = {
             "Referrals, victims supported, satisfaction and spend, for the victims’ grant.",
             (pcc_return,),
             is_return=True,
+            sectors=(Sector.JUSTICE,),
         ),
         Report(
             "yjb",
@@ -1149,6 +1150,7 @@ REPORTS: dict[str, Report] = {
             "restorative justice.",
             (yjb_measure,),
             is_return=True,
+            sectors=(Sector.JUSTICE,),
         ),
         Report(
             "rjc",
@@ -1161,6 +1163,18 @@ REPORTS: dict[str, Report] = {
     ]
 }
 
+
+# The justice funders' returns and their own figures are for justice services alone: a
+# school, a landlord or a prison has no Police and Crime Commissioner or Youth Justice Board
+# return to make.
+for _key in (
+    "victims_supported",
+    "victim_satisfaction",
+    "yjb_victims_consented",
+    "yjb_victims_engaged",
+    "yjb_measure",
+):
+    FIGURES[_key] = replace(FIGURES[_key], sectors=(Sector.JUSTICE,))
 
 # Sector measures defined in their own apps, registered here with the rest.
 for _definition in housing_figures.FIGURE_DEFINITIONS:

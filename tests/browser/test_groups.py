@@ -49,7 +49,7 @@ def checked(page: Page) -> None:
 
 def open_groups(page: Page) -> None:
     page.get_by_role("button", name="Menu").click()
-    page.get_by_role("link", name="Circles and groups").click()
+    page.get_by_role("link", name="Groups", exact=True).click()
     expect(page.get_by_role("heading", name="Circles and groups", exact=True)).to_be_visible()
     checked(page)
 
