@@ -25,8 +25,11 @@ from django.test import RequestFactory
 
 import amends
 from amends.cases.models import PartyRole
-from amends.core.models import Membership
+from amends.core.models import Membership, Organisation
+from amends.core.vocabulary import group_words_for, words_for
 from amends.housing.models import Household
+from amends.imports.kinds import KINDS
+from amends.imports.models import ImportKind
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
 from tests.factories import CourseFactory, HarmTypeFactory, PartyFactory, PersonFactory
@@ -209,6 +212,45 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "amends.api.forms.ApiKeyForm": lambda w: {},
     "amends.welsh.forms.WelshPageForm": lambda w: {},
     "amends.notify.forms.MessageTemplateForm": lambda w: {},
+    # Prisons
+    "amends.custody.forms.PersonCustodyForm": lambda w: {},
+    "amends.custody.forms.ReleaseForm": lambda w: {},
+    "amends.custody.forms.TransferForm": lambda w: {
+        "receivers": Organisation.objects.exclude(pk=w.member.organisation_id)
+    },
+    "amends.custody.forms.ClearanceStepForm": lambda w: {},
+    "amends.custody.forms.ConductForm": lambda w: {"parties": w.case.parties.all()},
+    # Group work
+    "amends.groups.forms.GroupForm": lambda w: {
+        "member": w.member,
+        "group_words": group_words_for(words_for(w.member.organisation)),
+        "circle": True,
+    },
+    "amends.groups.forms.AddPeopleForm": lambda w: {"found": [p.person for p in w.parties]},
+    "amends.groups.forms.SessionForm": lambda w: {"member": w.member, "circle": False},
+    "amends.groups.forms.AttendanceForm": lambda w: {"members": []},
+    "amends.groups.forms.MemberStatusForm": lambda w: {},
+    "amends.groups.forms.GroupCaseForm": lambda w: {
+        "member": w.member,
+        "words": words_for(w.member.organisation),
+    },
+    # Imports
+    "amends.imports.forms.UploadForm": lambda w: {},
+    "amends.imports.forms.MappingForm": lambda w: {
+        "columns": KINDS[ImportKind.PEOPLE].columns_for(
+            w.member.organisation, words_for(w.member.organisation)
+        ),
+        "headers": ["First name", "Last name", "Date of birth"],
+    },
+    "amends.imports.forms.SaveForm": lambda w: {},
+    # Schools
+    "amends.schools.forms.ConversationForm": lambda w: {"organisation": w.member.organisation},
+    "amends.schools.forms.FollowUpForm": lambda w: {},
+    "amends.schools.forms.ExclusionForm": lambda w: {},
+    "amends.schools.forms.ParentInformedForm": lambda w: {"case": w.case},
+    "amends.schools.forms.RaiseConcernForm": lambda w: {},
+    "amends.schools.forms.ResolveConcernForm": lambda w: {},
+    "amends.schools.forms.SchoolSettingsForm": lambda w: {"organisation": w.member.organisation},
 }
 
 FIELD = engines["django"].from_string("{% govuk_field field %}")

@@ -485,6 +485,7 @@ def test_a_coordinators_menu_groups_the_organisations_pages(as_alice, as_bob):
         "People",
         "Reports",
         "Organisation",
+        "Groups",
     ]
     assert home.context["sub_navigation"] is None  # not on an organisation page
     # Each page of the group lists the others beneath the menu, marking where you are.
@@ -503,6 +504,8 @@ def test_a_coordinators_menu_groups_the_organisations_pages(as_alice, as_bob):
             "Practitioners",
             "Audit log",
             "Imports",
+            "Messages",
+            "Deliveries",
         ]
         assert [i["href"] for i in sub["children"] if i["current"]] == [reverse(url_name)]
         html = text(page)

@@ -482,7 +482,9 @@ def test_a_large_file_is_checked_and_saved_in_the_background_with_progress(setti
     assert "You can leave this page" in page
     assert 'hx-trigger="every 2s"' in page
     run_worker()
-    progress = as_alice.get(f"/organisation/imports/{made.pk}/progress/")
+    progress = as_alice.get(
+        f"/organisation/imports/{made.pk}/progress/", headers={"HX-Request": "true"}
+    )
     assert progress["HX-Refresh"] == "true"  # finished: the page shows itself again
     page = as_alice.get(f"/organisation/imports/{made.pk}/").content.decode()
     assert "all 1200 rows can be saved" in page

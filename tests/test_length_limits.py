@@ -25,6 +25,9 @@ import amends
 from amends.cases.models import Case
 from amends.core.length_limits import field_label
 from amends.core.models import Membership, Organisation
+from amends.core.vocabulary import group_words_for, words_for
+from amends.imports.kinds import KINDS
+from amends.imports.models import ImportKind
 from amends.outcomes.models import question_set_current
 from amends.people.models import Person
 from tests.factories import CourseFactory
@@ -86,6 +89,15 @@ def build_kwargs(org, alice, case, harmed, responsible):
         "question_set": question_set_current(org),
         "questions": question_set_current(org).questions,
         "measure": None,
+        "parties": case.parties.all(),
+        "receivers": Organisation.objects.exclude(pk=org.pk),
+        "words": words_for(org),
+        "group_words": group_words_for(words_for(org)),
+        "circle": True,
+        "found": [harmed.person],
+        "members": [],
+        "columns": KINDS[ImportKind.PEOPLE].columns_for(org, words_for(org)),
+        "headers": ["First name", "Last name"],
         # Training
         "course": CourseFactory(organisation=org),
         "people": [(1, "Siân O'Brien")],

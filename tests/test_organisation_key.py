@@ -71,6 +71,12 @@ ONE_TO_ONE_WITH_SAME_ORGANISATION = {
     "outcomes.ReoffendingCheck.case",
     "training.Certificate.enrolment",
     "api.ApiSubmission.referral",
+    "housing.CaseHousing.case",
+    "custody.PersonCustody.person",
+    "custody.CaseCustody.case",
+    "custody.VisitorClearance.party",
+    "schools.SchoolCase.case",
+    "groups.GroupCase.case",
 }
 
 

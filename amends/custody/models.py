@@ -187,7 +187,9 @@ class ConductRecord(OrganisationOwned):
     class Meta:
         ordering = ["party_id", "period"]
         constraints = [
-            models.UniqueConstraint(fields=["party", "period"], name="conduct_once_per_period")
+            models.UniqueConstraint(
+                fields=["organisation", "party", "period"], name="conduct_once_per_period"
+            )
         ]
         indexes = [models.Index(fields=["organisation", "case"])]
 

@@ -80,7 +80,7 @@ def _conference_waiting_for_clearance(
         by=coordinator,
         sector="prisons",
         harm_summary="A burglary of Siân's home two years ago, before his sentence. "
-        "He has asked, through the victim liaison unit, to meet her; she wants to ask him why.",
+        "He has asked, through the prison's restorative justice team, to meet her; she wants to ask him why.",
         harm_type=harm_type,
         planned_process=ProcessType.CONFERENCE,
     )

@@ -103,7 +103,9 @@ class GroupMember(OrganisationOwned):
     class Meta:
         ordering = ["person__family_name", "person__given_name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "person"], name="group_member_once")
+            models.UniqueConstraint(
+                fields=["organisation", "group", "person"], name="group_member_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -141,7 +143,9 @@ class GroupAttendance(OrganisationOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "member"], name="attendance_once")
+            models.UniqueConstraint(
+                fields=["organisation", "session", "member"], name="attendance_once"
+            )
         ]
 
 

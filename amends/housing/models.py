@@ -160,7 +160,9 @@ class HouseholdMember(OrganisationOwned):
     class Meta:
         ordering = ["-is_tenant", "person__family_name", "person__given_name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], name="person_in_one_household"),
+            models.UniqueConstraint(
+                fields=["organisation", "person"], name="person_in_one_household"
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "household"])]
 
@@ -179,7 +181,9 @@ class CaseHousehold(OrganisationOwned):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "household"], name="household_once_per_case")
+            models.UniqueConstraint(
+                fields=["organisation", "case", "household"], name="household_once_per_case"
+            )
         ]
         indexes = [
             models.Index(fields=["organisation", "case"]),

@@ -213,6 +213,8 @@ def import_progress(request: MemberRequest, import_pk: int) -> HttpResponse:
     upload = get_visible_or_404(
         Import.objects.defer("content", "problems", "duplicates"), request.membership, pk=import_pk
     )
+    if not request.htmx:  # type: ignore[attr-defined]  # opened as a page: show the whole page
+        return redirect("imports:detail", import_pk=upload.pk)
     response = render(request, "imports/progress.html", {"upload": upload})
     if not upload.is_working or upload.stalled:
         response["HX-Refresh"] = "true"  # finished (or stopped): show the whole page again

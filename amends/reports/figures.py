@@ -1217,8 +1217,9 @@ def build(report: Report, orgs: list[int], f: ReportFilter) -> list[Table]:
     return tables
 
 
-def table_by_key(key: str) -> TableFunction | None:
-    for report in REPORTS.values():
+def table_by_key(key: str, reports: list[Report] | None = None) -> TableFunction | None:
+    """The table of that key among `reports` (every report when not given)."""
+    for report in REPORTS.values() if reports is None else reports:
         for function in report.tables:
             if function.__name__ == key:
                 return function

@@ -186,20 +186,22 @@ def download(request: MemberRequest) -> HttpResponse:
     kind = request.GET.get("format", "csv" if "table" in request.GET else "xlsx")
     if kind not in ("csv", "xlsx"):
         raise Http404
+    # Another sector's report, or a table of one, is no more downloadable than it is shown.
+    offered = reports_for(scope.org_ids)
     if "report" in request.GET:
         report = REPORTS.get(request.GET["report"])
-        if report is None or kind != "xlsx":
+        if report is None or report not in offered or kind != "xlsx":
             raise Http404
         tables = build(report, scope.org_ids, f)
         name = f"{slugify(report.title)}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     elif "table" not in request.GET:
         if kind != "xlsx":
             raise Http404
-        by_key = {t.key: t for r in reports_for(scope.org_ids) for t in build(r, scope.org_ids, f)}
+        by_key = {t.key: t for r in offered for t in build(r, scope.org_ids, f)}
         tables = list(by_key.values())
         name = f"amends-reports-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     else:
-        function = table_by_key(request.GET.get("table", ""))
+        function = table_by_key(request.GET.get("table", ""), offered)
         if function is None:
             raise Http404
         tables = [suppress(function(scope.org_ids, f))]
