@@ -172,10 +172,7 @@ class GroupCaseForm(forms.Form):
         label="What they want to put right",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": "Enter what they want to put right",
-            "max_length": "This must be 4,000 characters or fewer",
-        },
+        error_messages={"required": "Enter what they want to put right"},
     )
     harm_type = forms.ModelChoiceField(
         label="Kind of harm",
