@@ -58,14 +58,15 @@ def _context(
                 str(day.year),
             )
         quarters.append({"label": label, "query": q.urlencode()})
+    offered = reports_for(scope.org_ids)
     return {
         "form": form,
         "filter": f,
         "scope": scope,
         "query": _query(request),
         "quarters": quarters,
-        "reports": [r for r in reports_for(scope.org_ids) if not r.is_return],
-        "returns": [r for r in reports_for(scope.org_ids) if r.is_return],
+        "reports": [r for r in offered if not r.is_return],
+        "returns": [r for r in offered if r.is_return],
     }
 
 
