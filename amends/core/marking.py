@@ -179,26 +179,34 @@ def unmarked_in_python(source: str, name: str = "") -> list[Unmarked]:
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
             position = MESSAGE_ARGUMENT.get(called)
-            if position is not None and owner not in LOGGERS and len(node.args) > position:
-                if _is_text(node.args[position]):
-                    flag(node.args[position])
-            if called.endswith("Field") and called not in RELATIONS and node.args:
-                if _is_text(node.args[0]):
-                    flag(node.args[0])
+            if (
+                position is not None
+                and owner not in LOGGERS
+                and len(node.args) > position
+                and _is_text(node.args[position])
+            ):
+                flag(node.args[position])
+            if (
+                called.endswith("Field")
+                and called not in RELATIONS
+                and node.args
+                and _is_text(node.args[0])
+            ):
+                flag(node.args[0])
             for keyword in node.keywords:
                 if keyword.arg in READ_KEYWORDS and _is_text(keyword.value):
                     flag(keyword.value)
                 if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                     for choice in keyword.value.elts:
-                        if isinstance(choice, ast.Tuple) and len(choice.elts) == 2:
-                            if _is_text(choice.elts[1]):
-                                flag(choice.elts[1])
+                        is_pair = isinstance(choice, ast.Tuple) and len(choice.elts) == 2
+                        if is_pair and _is_text(choice.elts[1]):
+                            flag(choice.elts[1])
         if isinstance(node, ast.ClassDef):
             bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
             if bases & {"TextChoices", "IntegerChoices", "Choices"}:
                 for statement in node.body:
                     value = getattr(statement, "value", None)
-                    if isinstance(statement, ast.Assign) and isinstance(value, ast.Tuple):
-                        if value.elts and _is_text(value.elts[-1]):
-                            flag(value.elts[-1])
+                    is_member = isinstance(statement, ast.Assign) and isinstance(value, ast.Tuple)
+                    if is_member and value.elts and _is_text(value.elts[-1]):
+                        flag(value.elts[-1])
     return sorted(found, key=lambda u: u.line)
