@@ -3,6 +3,7 @@ from django.urls import include, path
 from amends.api.api import api
 from amends.core import urls as core_urls
 from amends.home import urls as home_urls
+from amends.notify import urls as notify_urls
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("groups/", include("amends.groups.urls")),
     path("organisation/imports/", include("amends.imports.urls")),
     path("organisation/messages/", include("amends.notify.urls")),
+    path("meeting-calendar/", include((notify_urls.calendar_urlpatterns, "notify_calendar"))),
     path("", include("amends.welsh.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
 ]

@@ -34,6 +34,13 @@ def _notify_call(send: str, **kwargs: object) -> None:
         raise DeliveryFailed("GOV.UK Notify could not be reached") from None
 
 
+def email_attaches_files() -> bool:
+    """Whether an e-mail can carry a calendar file. GOV.UK Notify cannot: its "send a file
+    by email" takes PDF, CSV, text and office documents only, behind a download page, so a
+    meeting invitation through Notify carries a link to the file on Amends instead."""
+    return settings.AMENDS_EMAIL_SERVICE != "notify"
+
+
 def email_send(
     *,
     to: str,
@@ -43,9 +50,9 @@ def email_send(
     calendar: str = "",
     calendar_method: str = "REQUEST",
 ) -> None:
-    """Send one e-mail. A calendar invitation goes as an .ics attachment by SMTP; Notify
-    cannot attach calendar files, so through Notify the e-mail goes without it."""
-    if settings.AMENDS_EMAIL_SERVICE == "notify":
+    """Send one e-mail. A calendar invitation goes as an .ics attachment by SMTP; through
+    Notify, which cannot attach one, the sender puts a link to it in the body instead."""
+    if not email_attaches_files():
         _notify_call(
             "send_email_notification",
             email_address=to,

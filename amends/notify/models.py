@@ -7,11 +7,15 @@ used.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from amends.core.models import OrganisationOwned
 from amends.meetings.models import Meeting
-from amends.people.models import MessageLanguage
+from amends.people.models import MessageLanguage, Person
 
 
 class MessageKind(models.TextChoices):
@@ -51,3 +55,37 @@ class MeetingCalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar event for meeting {self.meeting_id}, sequence {self.sequence}"
+
+
+class MeetingCalendarLink(models.Model):
+    """A link to one person's copy of a meeting's calendar event, sent where the e-mail cannot
+    carry the file (GOV.UK Notify attaches no calendar files). Only a hash of its token is
+    kept, so a copy of the database cannot be used to read anyone's invitation."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Made for a cancellation: it gives the CANCEL event, which takes the meeting out of a
+    # calendar, rather than the invitation.
+    cancellation = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) ^ models.Q(user__isnull=True),
+                name="calendar_link_for_a_person_or_a_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar link for meeting {self.meeting_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -8,8 +8,10 @@ their hours is held until the next allowed time. Messages to people go at most o
 from __future__ import annotations
 
 from amends.accounts.models import User
+from amends.meetings.models import Meeting
 from amends.notify import channels, rules
 from amends.notify.messages import fill_secret
+from amends.notify.services import calendar_link_line
 from amends.people.models import Person
 from amends.tasks.deliveries import DeliveryHeld, DeliveryWithheld, register_sender
 from amends.tasks.models import Delivery, DeliveryKind
@@ -43,12 +45,22 @@ def email_deliver(delivery: Delivery) -> None:
         if user is None:
             raise DeliveryWithheld("The account is no longer active")
         address = user.email
+    body = _body(delivery)
+    calendar = str(payload.get("calendar") or "")
+    if calendar and not channels.email_attaches_files():
+        # Made only now, as it goes: a message withheld or held makes no link, and the
+        # link's token is never kept in the delivery log.
+        meeting = Meeting.objects.filter(pk=payload.get("meeting")).first()
+        line = calendar_link_line(payload, meeting) if meeting is not None else ""
+        if line:
+            body = f"{body.rstrip()}\n\n{line}"
+        calendar = ""
     channels.email_send(
         to=address,
         subject=str(payload["subject"]),
-        body=_body(delivery),
+        body=body,
         reference=str(delivery.pk),
-        calendar=str(payload.get("calendar") or ""),
+        calendar=calendar,
         calendar_method=str(payload.get("method") or "REQUEST"),
     )
 

@@ -9,6 +9,7 @@ their daily digest) goes by e-mail and names cases by reference only.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from amends.accounts.models import User
 from amends.agreements.models import ActionStatus, AgreementAction
 from amends.cases.models import Case
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction, Membership, Organisation, Role
-from amends.home.calendar import facilitator_summary, meeting_event
+from amends.home.calendar import MEETING_LENGTH, facilitator_summary, meeting_event
 from amends.meetings.models import Meeting, MeetingAttendee, MeetingStatus
 from amends.notify import rules
 from amends.notify.messages import (
@@ -34,13 +36,17 @@ from amends.notify.messages import (
     placeholder_problems,
     wording_for,
 )
-from amends.notify.models import MeetingCalendarEvent, MessageKind, MessageTemplate
+from amends.notify.models import (
+    MeetingCalendarEvent,
+    MeetingCalendarLink,
+    MessageKind,
+    MessageTemplate,
+)
 from amends.people.models import Person
 from amends.tasks.deliveries import delivery_create
 from amends.tasks.models import Delivery, DeliveryKind, DeliveryStatus
 
 if TYPE_CHECKING:
-    from amends.accounts.models import User
     from amends.cases.models import Party
 
 CHANNEL_KINDS = {rules.EMAIL: DeliveryKind.EMAIL, rules.TEXT: DeliveryKind.TEXT}
@@ -194,6 +200,76 @@ def facilitator_calendar(meeting: Meeting, user: User, method: str) -> str:
     return _calendar(method, event)
 
 
+# Where the e-mail cannot carry the calendar file (GOV.UK Notify), it carries a link to it.
+CALENDAR_LINK_LINE = {
+    ("en", "REQUEST"): "Add to your calendar: {link}",
+    ("en", "CANCEL"): "Remove from your calendar: {link}",
+    ("cy", "REQUEST"): "Ychwanegu at eich calendr: {link}",
+    ("cy", "CANCEL"): "Tynnu o'ch calendr: {link}",
+}
+
+
+def calendar_link_line(payload: dict[str, object], meeting: Meeting) -> str:
+    """Make the link to the calendar file a message carries and return the line that gives
+    it, in the message's language; empty when the recipient is no longer held."""
+    method = "CANCEL" if payload.get("method") == "CANCEL" else "REQUEST"
+    link = MeetingCalendarLink(meeting=meeting, cancellation=method == "CANCEL")
+    if payload.get("to") == "person":
+        link.person = Person.objects.filter(pk=payload.get("person")).first()
+    else:
+        link.user = User.objects.filter(pk=payload.get("user")).first()
+    if link.person is None and link.user is None:
+        return ""
+    token = secrets.token_urlsafe(32)
+    link.token_hash = MeetingCalendarLink.hash_token(token)
+    link.save()
+    url = settings.SITE_URL.rstrip("/") + reverse("notify_calendar:event", args=[token])
+    language = "cy" if payload.get("language") == "cy" else "en"
+    return CALENDAR_LINK_LINE[language, method].format(link=url)
+
+
+def calendar_link_file(token: str) -> tuple[str, str]:
+    """What a calendar link gives now: ("file", the .ics), ("cancelled", "") when an
+    invitation's meeting is off for its recipient, or ("gone", "") when the link is unknown, the meeting is over,
+    or the recipient may no longer have it (e-mail no longer safe, account or membership
+    ended). The file is made afresh, so it carries the meeting's latest SEQUENCE."""
+    link = (
+        MeetingCalendarLink.objects.filter(token_hash=MeetingCalendarLink.hash_token(token))
+        .select_related("meeting__organisation", "meeting__case", "person", "user")
+        .first()
+    )
+    if link is None:
+        return "gone", ""
+    meeting = link.meeting
+    if timezone.now() >= meeting.scheduled_at + MEETING_LENGTH:
+        return "gone", ""
+    if link.person is not None:
+        person = link.person
+        if rules.channel_refusal(person, rules.EMAIL):
+            return "gone", ""
+        taking_part = MeetingAttendee.objects.filter(meeting=meeting, party__person=person).exists()
+    else:
+        user = link.user
+        assert user is not None
+        if (
+            not user.is_active
+            or not Membership.objects.active()
+            .filter(user=user, organisation=meeting.organisation)
+            .exists()
+        ):
+            return "gone", ""
+        taking_part = user.pk in (meeting.facilitator_id, meeting.co_facilitator_id)
+    cancelled = meeting.status == MeetingStatus.CANCELLED or not taking_part
+    if cancelled and not link.cancellation:
+        return "cancelled", ""
+    # A cancellation's link takes the meeting out of a calendar; should they be asked to it
+    # again, it gives the invitation, so the calendar is right whichever link they follow.
+    method = "CANCEL" if cancelled else "REQUEST"
+    if link.person is not None:
+        return "file", participant_calendar(meeting, link.person, method)
+    return "file", facilitator_calendar(meeting, user, method)
+
+
 STAFF_WORDS: dict[str, str] = {
     MessageKind.INVITATION: "arranged",
     MessageKind.CHANGE: "changed",
@@ -268,6 +344,7 @@ def _facilitator_message(meeting: Meeting, user: User, kind: str, *, dropped: bo
         ),
         calendar=facilitator_calendar(meeting, user, method),
         calendar_method=method,
+        key={"meeting": meeting.pk},
     )
 
 

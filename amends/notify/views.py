@@ -1,11 +1,13 @@
-"""The coordinator's pages for the wording of messages to people."""
+"""The coordinator's pages for the wording of messages to people, and the calendar links that
+e-mails sent through GOV.UK Notify carry in place of the calendar file."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from amends.core.access import MemberRequest, member_required
 from amends.core.forms_util import add_service_errors
@@ -21,7 +23,11 @@ from amends.notify.messages import (
     sample_values,
 )
 from amends.notify.models import MessageKind, MessageTemplate
-from amends.notify.services import message_template_reset, message_template_save
+from amends.notify.services import (
+    calendar_link_file,
+    message_template_reset,
+    message_template_save,
+)
 from amends.people.models import MessageLanguage
 
 
@@ -103,3 +109,26 @@ def message_template_edit(request: MemberRequest, kind: str, language: str) -> H
             "customised": saved is not None,
         },
     )
+
+
+@require_GET
+def calendar_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A meeting's calendar file, for someone following the link in their e-mail: no sign-in
+    (a participant has no account), the unguessable token is the key. It gives the same file
+    the e-mail would have carried as an attachment, and nothing more."""
+    state, ics = calendar_link_file(token)
+    if state == "file":
+        response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+        name = "cancellation.ics" if "METHOD:CANCEL" in ics else "invitation.ics"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response = render(
+            request,
+            "notify/calendar_link_unusable.html",
+            {"cancelled": state == "cancelled"},
+            status=410 if state == "cancelled" else 404,
+        )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
