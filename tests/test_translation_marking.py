@@ -55,6 +55,7 @@ def test_the_check_finds_words_a_reader_would_see():
         '<a href="{% url "cases:list" %}" class="x {% if y %}selected{% endif %}">All cases</a>\n'
         '<img src="a.png" alt="A map"><input type="submit" value="Save">'
         '<input type="hidden" name="next" value="somewhere">\n'
+        '<button type="submit" name="action" value="save">{% translate "Save" %}</button>'
         "{% comment %}Not shown{% endcomment %}<script>var label = 'ignored';</script>"
     )
     assert [(u.line, u.text) for u in found] == [

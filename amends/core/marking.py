@@ -19,7 +19,8 @@ from django.template.base import Lexer, TokenType
 
 # Attributes whose value a reader (or a screen reader) meets.
 READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "summary"}
-# A button's value is its label; other inputs' values are data.
+# A submit input's value is its label; other inputs' values, and a <button>'s value (its
+# label is its content), are data sent with the form.
 LABELLED_INPUTS = {"submit", "button", "reset"}
 # Tags whose text is not read: scripts, styles, and text kept in English on purpose.
 SKIPPED = {"script", "style"}
@@ -88,7 +89,7 @@ class _Reader(HTMLParser):
                 continue
             read = name in READ_ATTRIBUTES or (
                 name == "value"
-                and tag in {"input", "button"}
+                and tag == "input"
                 and (values.get("type") or "").lower() in LABELLED_INPUTS
             )
             if read and readable(value):

@@ -11,27 +11,35 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from amends.notify.models import MessageKind, MessageTemplate
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # What each placeholder stands for, as the template editor lists it.
 COMMON = {
-    "first_name": "the first name of the person the message is for",
-    "service_name": "your organisation's name",
-    "service_phone": "your organisation's telephone number",
+    "first_name": gettext_lazy("the first name of the person the message is for"),
+    "service_name": gettext_lazy("your organisation's name"),
+    "service_phone": gettext_lazy("your organisation's telephone number"),
 }
 MEETING = {
-    "meeting_date": "the day of the meeting, e.g. Monday 26 October 2026 (in Welsh, 26 Hydref 2026 (dydd Llun))",
-    "meeting_time": "the time the meeting starts, e.g. 10:00",
+    "meeting_date": gettext_lazy(
+        "the day of the meeting, e.g. Monday 26 October 2026 (in Welsh, 26 Hydref 2026 (dydd Llun))"
+    ),
+    "meeting_time": gettext_lazy("the time the meeting starts, e.g. 10:00"),
 }
 LINK = {
-    "link": "the one-time link to the feedback form",
-    "link_expires": "the day the link stops working",
+    "link": gettext_lazy("the one-time link to the feedback form"),
+    "link_expires": gettext_lazy("the day the link stops working"),
 }
-PLACEHOLDERS: dict[str, dict[str, str]] = {
+PLACEHOLDERS: dict[str, dict[str, StrOrPromise]] = {
     MessageKind.INVITATION: {**COMMON, **MEETING},
     MessageKind.CHANGE: {**COMMON, **MEETING},
     MessageKind.CANCELLATION: {**COMMON, **MEETING},
@@ -166,12 +174,13 @@ def placeholder_problems(kind: str, text: str) -> list[str]:
         if name not in allowed:
             listed = ", ".join("{" + p + "}" for p in allowed)
             problems.append(
-                f"{{{name}}} is not a placeholder this message can use. Use only {listed}"
+                _("%(placeholder)s is not a placeholder this message can use. Use only %(listed)s")
+                % {"placeholder": "{" + name + "}", "listed": listed}
             )
     without = _PLACEHOLDER.sub("", text)
     if "{" in without or "}" in without:
         problems.append(
-            "Each { must be closed with a } around a placeholder name, e.g. {first_name}"
+            _("Each { must be closed with a } around a placeholder name, e.g. {first_name}")
         )
     return list(dict.fromkeys(problems))
 

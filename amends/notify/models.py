@@ -12,6 +12,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import OrganisationOwned
 from amends.meetings.models import Meeting
@@ -19,19 +20,19 @@ from amends.people.models import MessageLanguage, Person
 
 
 class MessageKind(models.TextChoices):
-    INVITATION = "invitation", "Meeting invitation"
-    CHANGE = "change", "Meeting changed"
-    CANCELLATION = "cancellation", "Meeting cancelled"
-    REMINDER = "reminder", "Meeting reminder"
-    THANK_YOU = "thank_you", "Thank you"
-    FEEDBACK_LINK = "feedback_link", "Feedback link"
+    INVITATION = "invitation", _("Meeting invitation")
+    CHANGE = "change", _("Meeting changed")
+    CANCELLATION = "cancellation", _("Meeting cancelled")
+    REMINDER = "reminder", _("Meeting reminder")
+    THANK_YOU = "thank_you", _("Thank you")
+    FEEDBACK_LINK = "feedback_link", _("Feedback link")
 
 
 class MessageTemplate(OrganisationOwned):
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     language = models.CharField(max_length=2, choices=MessageLanguage.choices)
-    subject = models.CharField("Subject line of the e-mail", max_length=150)
-    body = models.TextField("Message", max_length=2000)
+    subject = models.CharField(_("Subject line of the e-mail"), max_length=150)
+    body = models.TextField(_("Message"), max_length=2000)
 
     class Meta:
         constraints = [

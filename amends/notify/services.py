@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amends.accounts.models import User
 from amends.agreements.models import ActionStatus, AgreementAction
@@ -498,13 +498,15 @@ def message_template_save(
         template.updated_by = by
         template.full_clean()
         template.save()
+        with translation.override("en"):  # the audit log stays in English
+            kind_label = str(template.get_kind_display()).lower()
+            language_label = str(template.get_language_display())
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
             organisation=organisation,
             record=template,
-            summary=f"Changed the wording of the {template.get_kind_display().lower()} "
-            f"message ({template.get_language_display()})",
+            summary=f"Changed the wording of the {kind_label} message ({language_label})",
         )
     return template
 
@@ -517,11 +519,13 @@ def message_template_reset(
             organisation=organisation, kind=kind, language=language
         ).delete()
         if deleted:
+            with translation.override("en"):  # the audit log stays in English
+                kind_label = str(MessageKind(kind).label).lower()
             audit_record(
                 actor=by,
                 action=AuditAction.DELETE,
                 organisation=organisation,
                 record_type="messagetemplate",
-                summary=f"Went back to the standard wording of the "
-                f"{MessageKind(kind).label.lower()} message ({language})",
+                summary=f"Went back to the standard wording of the {kind_label} message "
+                f"({language})",
             )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from amends.core.access import MemberRequest, member_required
@@ -67,7 +68,7 @@ def message_template_edit(request: MemberRequest, kind: str, language: str) -> H
         message_template_reset(
             organisation=organisation, kind=kind, language=language, by=request.user
         )
-        messages.success(request, "The message uses the standard wording again.")
+        messages.success(request, _("The message uses the standard wording again."))
         return redirect("notify:edit", kind=kind, language=language)
     if request.method == "POST" and form.is_valid():
         if action == "preview":
@@ -95,7 +96,7 @@ def message_template_edit(request: MemberRequest, kind: str, language: str) -> H
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "The message's wording is saved.")
+                messages.success(request, _("The message's wording is saved."))
                 return redirect("notify:list")
     return render(
         request,
