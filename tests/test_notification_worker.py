@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -26,7 +19,7 @@ from amends.meetings.models import MeetingStatus
 from amends.notify.services import person_message
 from amends.people.models import SafeToUse
 from amends.tasks.deliveries import MAY_HAVE_GONE, deliveries_requeue
-from amends.tasks.models import Delivery, DeliveryStatus
+from amends.tasks.models import DeliveryStatus
 from tests.factories import (
     AgreementActionFactory,
     AgreementFactory,
@@ -36,31 +29,9 @@ from tests.factories import (
     PersonFactory,
 )
 from tests.notify_server import API_KEY, EMAIL_TEMPLATE, FakeNotify
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import run_worker, time_passes, worker_killed_mid_send
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker():
-    """Drain the queue with the real worker, as `make run` runs it (but stopping when done)."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def time_passes(seconds):
-    delta = datetime.timedelta(seconds=seconds)
-    Delivery.objects.update(next_attempt_at=F("next_attempt_at") - delta)
-    Delivery.objects.filter(claimed_until__isnull=False).update(
-        claimed_until=F("claimed_until") - delta
-    )
-    DBTaskResult.objects.filter(status="READY").update(run_after=F("run_after") - delta)
 
 
 @pytest.fixture
@@ -85,39 +56,6 @@ def emailable(case, given, family):
     return PartyFactory(organisation=case.organisation, case=case, role="harmed", person=person)
 
 
-def _worker_process(notify: FakeNotify) -> subprocess.Popen:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.05",
-            "-v",
-            "0",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": url,
-            # The worker takes its choice of service from the environment, as in production.
-            "AMENDS_EMAIL_SERVICE": "notify",
-            "NOTIFY_API_KEY": API_KEY,
-            "NOTIFY_BASE_URL": notify.url,
-            "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-        },
-    )
-
-
 def test_a_worker_killed_while_sending_an_email_sends_nothing_twice(case, notify, as_alice):
     """Two thank-you e-mails; the worker sends the first and is killed while sending the
     second. The second may or may not have gone, so it is not sent again: the coordinator
@@ -127,14 +65,17 @@ def test_a_worker_killed_while_sending_an_email_sends_nothing_twice(case, notify
     first = person_message(person=sian.person, kind="thank_you")
     second = person_message(person=zoe.person, kind="thank_you")
     notify.hold_on = 2
-    worker = _worker_process(notify)
-    try:
-        assert notify.holding.wait(60), "the worker never sent the second e-mail"
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
+    worker_killed_mid_send(
+        {
+            # The worker takes its choice of service from the environment, as in production.
+            "AMENDS_EMAIL_SERVICE": "notify",
+            "NOTIFY_API_KEY": API_KEY,
+            "NOTIFY_BASE_URL": notify.url,
+            "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+        },
+        notify.holding,
+        "the second e-mail",
+    )
     notify.release.set()
     assert [r["reference"] for r in notify.requests] == [str(first.pk), str(second.pk)]
     first.refresh_from_db()

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -28,32 +20,9 @@ from amends.tasks.deliveries import deliveries_requeue, retry_delay
 from amends.tasks.models import Delivery, DeliveryStatus
 from tests.api_helpers import KeyClient, make_key, referral_body
 from tests.webhook_receiver import Receiver, verify
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import run_worker, time_passes, worker_killed_mid_send
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker():
-    """Drain the queue with the real worker, as `make run` runs it (but stopping when done)."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def time_passes(seconds):
-    """Move every wait `seconds` nearer, as if that much time had gone by."""
-    delta = datetime.timedelta(seconds=seconds)
-    Delivery.objects.update(next_attempt_at=F("next_attempt_at") - delta)
-    Delivery.objects.filter(claimed_until__isnull=False).update(
-        claimed_until=F("claimed_until") - delta
-    )
-    DBTaskResult.objects.filter(status="READY").update(run_after=F("run_after") - delta)
 
 
 @pytest.fixture
@@ -215,31 +184,6 @@ def test_a_delivered_webhook_is_not_sent_again_when_its_task_runs_again(made, al
     assert len(receiver.requests) == 1
 
 
-def _worker_process() -> subprocess.Popen:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.05",
-            "-v",
-            "0",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "AMENDS_WEBHOOK_ALLOW_HTTP": "true"},
-    )
-
-
 def test_a_worker_killed_mid_task_sends_nothing_delivered_twice(made, alice, receiver):
     """Two webhooks; the worker delivers the first and is killed while sending the second.
     On restart the first is not sent again; the second, whose answer never came back, is
@@ -247,14 +191,9 @@ def test_a_worker_killed_mid_task_sends_nothing_delivered_twice(made, alice, rec
     for n in range(2):
         referral_accept(referral=submitted(made, n), by=alice, planned_process="mediation_direct")
     receiver.hold_on = 2
-    worker = _worker_process()
-    try:
-        assert receiver.holding.wait(60), "the worker never sent the second webhook"
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
+    worker_killed_mid_send(
+        {"AMENDS_WEBHOOK_ALLOW_HTTP": "true"}, receiver.holding, "the second webhook"
+    )
     receiver.release.set()
     first, second = receiver.ids()
     assert Delivery.objects.get(pk=first).status == DeliveryStatus.DELIVERED
