@@ -225,3 +225,14 @@ def test_no_link_by_smtp_where_the_file_is_attached(case, bob, sian, settings):
     assert all(m.attachments for m in mail.outbox)
     assert not any(LINK.search(m.body) for m in mail.outbox)
     assert not MeetingCalendarLink.objects.exists()
+
+
+def test_no_link_for_a_meeting_already_over_when_the_message_goes(
+    case, bob, sian, notify, monkeypatch
+):
+    arrange(case, bob, sian)
+    monkeypatch.setattr(timezone, "now", lambda: MONDAY + datetime.timedelta(hours=3))
+    sent = send_all(notify)
+
+    assert not LINK.search(sent["sian.oconnor@example.org"]["personalisation"]["body"])
+    assert not MeetingCalendarLink.objects.exists()

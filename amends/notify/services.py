@@ -211,7 +211,10 @@ CALENDAR_LINK_LINE = {
 
 def calendar_link_line(payload: dict[str, object], meeting: Meeting) -> str:
     """Make the link to the calendar file a message carries and return the line that gives
-    it, in the message's language; empty when the recipient is no longer held."""
+    it, in the message's language; empty when the meeting is over (the link would not work)
+    or the recipient is no longer held."""
+    if timezone.now() >= meeting.scheduled_at + MEETING_LENGTH:
+        return ""
     method = "CANCEL" if payload.get("method") == "CANCEL" else "REQUEST"
     link = MeetingCalendarLink(meeting=meeting, cancellation=method == "CANCEL")
     if payload.get("to") == "person":
