@@ -217,10 +217,14 @@ def calendar_link_line(payload: dict[str, object], meeting: Meeting) -> str:
         return ""
     method = "CANCEL" if payload.get("method") == "CANCEL" else "REQUEST"
     link = MeetingCalendarLink(meeting=meeting, cancellation=method == "CANCEL")
-    if payload.get("to") == "person":
-        link.person = Person.objects.filter(pk=payload.get("person")).first()
+    to_person = payload.get("to") == "person"
+    recipient = payload.get("person" if to_person else "user")
+    if not isinstance(recipient, str | int):
+        return ""
+    if to_person:
+        link.person = Person.objects.filter(pk=recipient).first()
     else:
-        link.user = User.objects.filter(pk=payload.get("user")).first()
+        link.user = User.objects.filter(pk=recipient).first()
     if link.person is None and link.user is None:
         return ""
     token = secrets.token_urlsafe(32)
@@ -270,7 +274,8 @@ def calendar_link_file(token: str) -> tuple[str, str]:
     method = "CANCEL" if cancelled else "REQUEST"
     if link.person is not None:
         return "file", participant_calendar(meeting, link.person, method)
-    return "file", facilitator_calendar(meeting, user, method)
+    assert link.user is not None
+    return "file", facilitator_calendar(meeting, link.user, method)
 
 
 STAFF_WORDS: dict[str, str] = {
