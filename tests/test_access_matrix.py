@@ -273,6 +273,8 @@ NOT_IN_THE_MATRIX = {
     "(test_calendar_feed.py)",
     "home:calendar_feed": "a private token, checked by hash (test_calendar_feed.py)",
     "outcomes:feedback": "a one-time feedback link, checked by hash (test_feedback_links.py)",
+    "notify_calendar:event": "a meeting's calendar file for one recipient, by a private token "
+    "checked by hash (test_notify_calendar_links.py)",
     "website:logo": "the public site's logo: a 404 until one is uploaded (test_website.py)",
     "website:programme": "a public page named by its sector (test_website.py)",
     "website:page_edit": "site-wide content named by its page (test_website.py)",
