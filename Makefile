@@ -79,7 +79,7 @@ static/dist/amends.css: package-lock.json frontend/amends.scss frontend/_govuk-b
 ## messages: gather the strings marked for translation into the Welsh catalogue
 ## (locale/cy/LC_MESSAGES/django.po; needs gettext's xgettext), then compile it
 messages: python-env
-	DEBUG=true $(PY) manage.py makemessages --locale cy --no-location --no-obsolete \
+	DEBUG=true $(PY) manage.py makemessages --locale cy --add-location file --no-obsolete \
 		--ignore 'node_modules/*' --ignore '.venv/*' --ignore 'static/*' --ignore 'staticfiles/*' \
 		--ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
 	$(MAKE) translations
