@@ -30,6 +30,7 @@ urlpatterns = [
     path("organisation/deliveries/", include("amends.tasks.urls")),
     path("groups/", include("amends.groups.urls")),
     path("organisation/imports/", include("amends.imports.urls")),
+    path("organisation/exports/", include("amends.exports.urls")),
     path("organisation/messages/", include("amends.notify.urls")),
     path("", include("amends.welsh.urls")),
     path("", include(([*home_urls.front_door, *core_urls.urlpatterns], "core"))),
