@@ -18,7 +18,7 @@ from amends.exports.models import Export, ExportKind, ExportStatus
 
 
 def _asked(request: MemberRequest) -> dict[str, str]:
-    return {k: v for k, v in request.GET.items() if k != "page" and v}
+    return {k: str(v) for k, v in request.GET.items() if k != "page" and v}
 
 
 def _filters(request: MemberRequest) -> tuple[AuditFilterForm, dict[str, object], str]:
