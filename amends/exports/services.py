@@ -141,10 +141,12 @@ def export_make(*, export_id: int) -> Export | None:
     export = _claim(export_id)
     if export is None:
         return None
-    member = export.created_by_id and (
+    member = (
         Membership.objects.select_related("organisation", "user")
         .filter(
-            user_id=export.created_by_id, organisation_id=export.organisation_id, is_active=True
+            user_id=export.created_by_id or 0,
+            organisation_id=export.organisation_id,
+            is_active=True,
         )
         .first()
     )
