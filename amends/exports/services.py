@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from amends.core.audit import audit_record
 from amends.core.fields import fernet
@@ -31,9 +32,9 @@ PIECE_BYTES = 1024 * 1024
 # How often (in rows) a run reports its progress, which also says it is still alive.
 PROGRESS_EVERY = 1000
 
-STOPPED = "Making the file stopped part way. Nothing was kept: ask for it again."
-FAILED = "Something went wrong making the file. Nothing was kept: ask for it again."
-NO_LONGER = "You are no longer a coordinator here, so the file was not made."
+# Stored in English on the export and translated as the page shows them.
+FAILED = gettext_noop("Something went wrong making the file. Nothing was kept: ask for it again.")
+NO_LONGER = gettext_noop("You are no longer a coordinator here, so the file was not made.")
 
 
 def in_background(row_count: int) -> bool:
