@@ -19,6 +19,7 @@ from amends.exports.models import Export, ExportStatus
 from amends.exports.tasks import export_in_background
 from amends.privacy.services import retention_apply
 from tests.conftest import _member, signed_in
+from tests.factories import ExportFactory
 
 EXPORT_URL = reverse("core:audit_log_export")
 CHANGES = {"action": "update"}  # leaves out the export's own audit events, so files compare
@@ -261,3 +262,13 @@ def test_a_worker_stopped_part_way_keeps_nothing_and_says_so(large, as_alice, or
     export.refresh_from_db()
     assert export.status == ExportStatus.READY
     assert not export.path.with_suffix(".part").exists()
+
+
+def test_a_failed_export_is_cleared_after_as_long(org, alice):
+    old = ExportFactory(organisation=org, created_by=alice, status=ExportStatus.FAILED)
+    recent = ExportFactory(organisation=org, created_by=alice, status=ExportStatus.FAILED)
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert retention_apply()["exports deleted"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == (ExportStatus.EXPIRED, ExportStatus.FAILED)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -205,11 +206,9 @@ def exports_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete the files kept past their time, and what was asked for; return how many."""
     now = now or timezone.now()
     kept_from = now - datetime.timedelta(days=settings.AMENDS_EXPORT_KEEP_DAYS)
+    # A ready file past its time; anything else (failed, stopped, never run) kept as long.
     due = Export.objects.exclude(status=ExportStatus.EXPIRED).filter(
-        # A ready file past its time; anything else (failed, stopped) kept as long.
-        expires_at__lte=now
-    ) | Export.objects.exclude(status=ExportStatus.EXPIRED).filter(
-        expires_at__isnull=True, created_at__lte=kept_from
+        Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=kept_from)
     )
     deleted = 0
     for export in due.order_by("pk"):
