@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its documentation page's scripts from our own static files
     "amends.tasks",
     "amends.imports",
+    "amends.exports",
     "amends.api",
     "amends.groups",
     "amends.notify",
@@ -449,6 +450,10 @@ AMENDS_TASK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_TASK_MAX_ATTEMPTS", "8"))
 AMENDS_TASK_FIRST_RETRY_SECONDS = int(os.environ.get("AMENDS_TASK_FIRST_RETRY_SECONDS", "30"))
 # Imports (amends/imports) of more rows than this are checked and saved in the background.
 AMENDS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("AMENDS_IMPORT_BACKGROUND_ROWS", "2000"))
+# Exports (amends/exports) of more rows than this are made in the background, and their
+# files kept (encrypted, for the member who asked) for this many days.
+AMENDS_EXPORT_BACKGROUND_ROWS = int(os.environ.get("AMENDS_EXPORT_BACKGROUND_ROWS", "10000"))
+AMENDS_EXPORT_KEEP_DAYS = int(os.environ.get("AMENDS_EXPORT_KEEP_DAYS", "7"))
 
 # The API for agency systems (amends/api): requests a minute for each key, and how long
 # a webhook receiver has to answer.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("organisation/deliveries/", include("amends.tasks.urls")),
     path("groups/", include("amends.groups.urls")),
     path("organisation/imports/", include("amends.imports.urls")),
+    path("organisation/exports/", include("amends.exports.urls")),
     path("organisation/messages/", include("amends.notify.urls")),
     path("meeting-calendar/", include((notify_urls.calendar_urlpatterns, "notify_calendar"))),
     path("", include("amends.welsh.urls")),

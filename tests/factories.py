@@ -766,3 +766,17 @@ class ImportFactory(DjangoModelFactory):
     file_name = "people.csv"
     headers = factory.LazyFunction(lambda: ["First name", "Last name"])
     row_count = 1
+
+
+from amends.exports.models import Export  # noqa: E402
+
+
+class ExportFactory(DjangoModelFactory):
+    class Meta:
+        model = Export
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "audit_log"
+    file_name = "audit-log-2026-11-28.csv"
+    stored_name = factory.Sequence(lambda n: f"export-{n:032d}")
+    row_count = 1

@@ -251,6 +251,12 @@ EXPECTED: dict[str, object] = {
     "imports:save": {C},
     "imports:start_again": {C},
     "imports:progress": {C},
+    # Only the coordinator who asked for an export (records_for makes it theirs); another
+    # member's is a 404 (test_exports_queue.py).
+    "exports:detail": {C},
+    "exports:progress": {C},
+    "exports:download": {C},
+    "exports:again": {C},
     "notify:list": {C},
     "api:openapi-json": "anyone",
     "api:openapi-view": "anyone",
@@ -402,6 +408,9 @@ def records_for(scenario, kwargs, org, other_org, bob, rita, alice):
             # The facilitator runs their own group; someone else's is run by a colleague.
             group.facilitator = bob if scenario == "mine" else alice
             group.save()
+        if obj._meta.model_name == "export" and scenario != "elsewhere":
+            obj.created_by = alice  # an export is seen only by the member who asked for it
+            obj.save()
         if obj._meta.model_name == "referral" and scenario != "elsewhere":
             obj.referred_by = rita if scenario == "mine" else alice
             obj.save()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from amends.core.access import MemberRequest, member_required
@@ -13,12 +13,18 @@ from amends.core.audit import audit_record, client_ip
 from amends.core.audit_log import AuditFilterForm, audit_csv_rows, audit_events_for, audit_rows
 from amends.core.models import AuditAction, Role
 from amends.core.pagination import BoundedPaginator
+from amends.exports import services as exports
+from amends.exports.models import Export, ExportKind, ExportStatus
+
+
+def _asked(request: MemberRequest) -> dict[str, str]:
+    return {k: str(v) for k, v in request.GET.items() if k != "page" and v}
 
 
 def _filters(request: MemberRequest) -> tuple[AuditFilterForm, dict[str, object], str]:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    query = urlencode(_asked(request))
     return form, filters, query
 
 
@@ -36,6 +42,10 @@ def audit_log(request: MemberRequest) -> HttpResponse:
             "rows": audit_rows(request.membership, page.object_list),
             "querystring_prefix": f"{query}&" if query else "",
             "export_query": query,
+            # The member's own large exports of the log, made in the background.
+            "exports": Export.objects.visible_to(request.membership)
+            .filter(kind=ExportKind.AUDIT_LOG)
+            .exclude(status=ExportStatus.EXPIRED)[:5],
         },
     )
 
@@ -44,6 +54,19 @@ def audit_log(request: MemberRequest) -> HttpResponse:
 def audit_log_export(request: MemberRequest) -> HttpResponse:
     _form, filters, _query = _filters(request)
     member = request.membership
+    stamp = timezone.localdate().isoformat()
+    events = audit_events_for(member, filters)
+    count = events.count()
+    if exports.in_background(count):
+        # Too many rows for one request: made on the queue, audited when it is downloaded.
+        made = exports.export_ask(
+            member=member,
+            kind=ExportKind.AUDIT_LOG,
+            parameters=_asked(request),
+            file_name=f"audit-log-{stamp}.csv",
+            row_count=count,
+        )
+        return redirect("exports:detail", export_pk=made.pk)
     audit_record(
         actor=request.user,
         organisation=member.organisation,
@@ -52,9 +75,8 @@ def audit_log_export(request: MemberRequest) -> HttpResponse:
         summary="Exported the audit log",
         ip_address=client_ip(request),
     )
-    events = audit_events_for(member, filters).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit_csv_rows(member, events), content_type="text/csv")
-    stamp = timezone.localdate().isoformat()
+    rows = audit_csv_rows(member, events.iterator(chunk_size=2000))
+    response = StreamingHttpResponse(rows, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     # Streamed, so a large log never sits in memory; member_required types views as HttpResponse.
     return response  # type: ignore[return-value]

@@ -32,6 +32,7 @@ from amends.cases.models import (
 from amends.core.audit import audit_record, audit_summaries_rewrite
 from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
+from amends.exports.services import exports_expire
 from amends.meetings.models import IndirectMessage, Meeting
 from amends.people.models import Person, PersonIdentifier
 from amends.people.names import name_search_key
@@ -248,12 +249,16 @@ def expired_cases(organisation: Organisation, *, now: datetime.datetime) -> Quer
 
 
 def retention_apply(*, now: datetime.datetime | None = None) -> Counter[str]:
-    """Anonymise every case closed longer ago than its organisation keeps them."""
+    """Anonymise every case closed longer ago than its organisation keeps them; delete the
+    files of large exports past their time."""
     now = now or timezone.now()
     counts: Counter[str] = Counter()
     for organisation in Organisation.objects.order_by("pk"):
         for case in expired_cases(organisation, now=now):
             counts.update(case_anonymise(case=case, reason=AnonymisationReason.RETENTION))
+    # Large exports' files are kept for days, not years (amends/exports).
+    if deleted := exports_expire(now=now):
+        counts["exports deleted"] += deleted
     return counts
 
 
