@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.concurrency import EditConflict, version_of
@@ -295,7 +296,7 @@ def _remove(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"“{record}” is removed.")
+            messages.success(request, _("“%(record)s” is removed.") % {"record": record})
             return redirect(back)
     return render(
         request,

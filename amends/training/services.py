@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
@@ -203,7 +205,7 @@ def _check_cohort(course: Course, dates: list[datetime.date], data: dict[str, An
 def _check_trainers(organisation_id: int, trainers: list[User]) -> None:
     allowed = set(trainers_of(organisation_id).values_list("pk", flat=True))
     if any(t.pk not in allowed for t in trainers):
-        raise ValidationError({"trainers": "Choose trainers from this organisation's trainers"})
+        raise ValidationError({"trainers": _("Choose trainers from this organisation's trainers")})
 
 
 COHORT_FIELDS = [
@@ -397,7 +399,9 @@ def enrolment_add(
                 EnrolmentStatus.WAITING,
             ],
         ).exists():
-            raise ValidationError({"email": f"{email} is already on this cohort"})
+            raise ValidationError(
+                {"email": _("%(email)s is already on this cohort") % {"email": email}}
+            )
         waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).exists()
         has_place = places_taken(cohort) < cohort.capacity and not waiting
         now = timezone.now()
@@ -437,11 +441,11 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User, reason: str) -> Enrolm
             EnrolmentStatus.OFFERED,
         ):
             raise ValidationError(
-                f"{current.name} cannot be withdrawn: they are recorded as "
-                f"{current.get_status_display().lower()}."
+                _("%(name)s cannot be withdrawn: they are recorded as %(status)s.")
+                % {"name": current.name, "status": current.get_status_display().lower()}
             )
         if not reason.strip():
-            raise ValidationError({"reason": "Enter why they are withdrawing"})
+            raise ValidationError({"reason": _("Enter why they are withdrawing")})
         current.status = EnrolmentStatus.WITHDRAWN
         current.withdrawn_reason = reason.strip()
         current.offer_token_hash = None
@@ -539,10 +543,11 @@ def attendance_record(
     with transaction.atomic():
         cohort = _cohort_locked(cohort)
         if day.cohort_id != cohort.pk:
-            raise ValidationError("That day is not one of this cohort's days")
+            raise ValidationError(_("That day is not one of this cohort's days"))
         if day.date > timezone.localdate():
             raise ValidationError(
-                f"Day {day.number} is on {day.date:%-d %B %Y}: mark the register on the day"
+                _("Day %(number)s is on %(date)s: mark the register on the day")
+                % {"number": day.number, "date": date_format(day.date, "j F Y")}
             )
         on_register = set(
             Enrolment.objects.filter(cohort=cohort, pk__in=shown)
@@ -651,11 +656,11 @@ def enrolment_result(
         cohort = _cohort_locked(enrolment.cohort)
         current: Enrolment = lock_and_check(enrolment, loaded_version, ["status", "assessment"])
         if status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED):
-            raise ValidationError({"status": "Select whether they completed the course"})
+            raise ValidationError({"status": _("Select whether they completed the course")})
         if current.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.NOT_COMPLETED):
             raise ValidationError(
-                f"{current.name} is recorded as {current.get_status_display().lower()}: "
-                "results are recorded for people enrolled."
+                _("%(name)s is recorded as %(status)s: results are recorded for people enrolled.")
+                % {"name": current.name, "status": current.get_status_display().lower()}
             )
         _refuse_before_the_last_day(cohort)
         current.assessment = assessment
@@ -696,7 +701,7 @@ def cohort_results(*, cohort: Cohort, by: User) -> Results:
             )
         )
         if not enrolled:
-            raise ValidationError("Nobody is waiting for a result: every result is recorded.")
+            raise ValidationError(_("Nobody is waiting for a result: every result is recorded."))
         attended = days_attended([e.pk for e in enrolled])
         days = _cohort_days(cohort)
         done = Results(0, 0)
@@ -726,9 +731,9 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     with transaction.atomic():
         current = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if current.is_revoked:
-            raise ValidationError("This certificate is already revoked.")
+            raise ValidationError(_("This certificate is already revoked."))
         if not reason.strip():
-            raise ValidationError({"reason": "Enter why the certificate is revoked"})
+            raise ValidationError({"reason": _("Enter why the certificate is revoked")})
         current.revoked_at = timezone.now()
         current.revoked_by = by
         current.revoked_reason = reason.strip()

@@ -8,6 +8,7 @@ from typing import Any
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -121,24 +122,24 @@ def clean_logo(upload: Any) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError("The logo must be smaller than 1 MB")
+        raise ValidationError(_("The logo must be smaller than 1 MB"))
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:
-                raise ValidationError("The logo must be a PNG or JPEG image")
+                raise ValidationError(_("The logo must be a PNG or JPEG image"))
             if image.width * image.height > 40_000_000:
-                raise ValidationError("The logo image is too large: use one under 5,000 pixels")
+                raise ValidationError(_("The logo image is too large: use one under 5,000 pixels"))
             drawn = image.convert("RGBA")
             drawn.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
             out = io.BytesIO()
             drawn.save(out, format="PNG", optimize=True)
     except Image.DecompressionBombError as exc:
-        raise ValidationError("The logo image is too large: use one under 5,000 pixels") from exc
+        raise ValidationError(_("The logo image is too large: use one under 5,000 pixels")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("The logo must be a PNG or JPEG image") from exc
+        raise ValidationError(_("The logo must be a PNG or JPEG image")) from exc
     return out.getvalue()
 
 
