@@ -189,10 +189,16 @@ def _add(request: MemberRequest, model: Any, membership: Membership) -> Any:
         )
 
     titles = {
-        "training": "Record training",
-        "registration": "Record a professional registration",
-        "supervision": "Record supervision",
-        "development": "Record continuing development",
+        "training": _("Record training"),
+        "registration": _("Record a professional registration"),
+        "supervision": _("Record supervision"),
+        "development": _("Record continuing development"),
+    }
+    recorded = {
+        "training": _("The training is recorded."),
+        "registration": _("The registration is recorded."),
+        "supervision": _("The supervision is recorded."),
+        "development": _("The development is recorded."),
     }
     return _form_page(
         request,
@@ -201,7 +207,7 @@ def _add(request: MemberRequest, model: Any, membership: Membership) -> Any:
         practitioner=user,
         back=back,
         save=save,
-        done=f"The {word} is recorded.",
+        done=recorded[word],
     )
 
 
@@ -253,14 +259,26 @@ def _edit(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
             **values,
         )
 
+    titles = {
+        "training": _("Change the training"),
+        "registration": _("Change the registration"),
+        "supervision": _("Change the supervision"),
+        "development": _("Change the development"),
+    }
+    saved = {
+        "training": _("The training is saved."),
+        "registration": _("The registration is saved."),
+        "supervision": _("The supervision is saved."),
+        "development": _("The development is saved."),
+    }
     return _form_page(
         request,
         form=form,
-        title=f"Change the {word}",
+        title=titles[word],
         practitioner=record.practitioner,
         back=_record_page(request, record.practitioner_id),
         save=save,
-        done=f"The {word} is saved.",
+        done=saved[word],
         conflict_form=saved_form,
         extra={"record": record},
     )
@@ -336,7 +354,7 @@ def training_evidence(request: MemberRequest, trainingrecord_pk: int) -> HttpRes
 
 @member_required(Role.COORDINATOR)
 def practice_settings_edit(request: MemberRequest) -> HttpResponse:
-    settings, _ = PracticeSettings.objects.get_or_create(
+    settings, _created = PracticeSettings.objects.get_or_create(
         organisation=request.membership.organisation
     )
     fields = ["development_hours_target", "year_starts_month"]
@@ -359,10 +377,10 @@ def practice_settings_edit(request: MemberRequest) -> HttpResponse:
     return _form_page(
         request,
         form=form,
-        title="What practitioners are expected to do",
+        title=_("What practitioners are expected to do"),
         practitioner=None,
         back=reverse("practitioners:list"),
         save=save,
-        done="The expectations are saved.",
+        done=_("The expectations are saved."),
         conflict_form=saved_form,
     )
