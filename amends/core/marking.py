@@ -88,7 +88,7 @@ class _Reader(HTMLParser):
                 continue
             read = name in READ_ATTRIBUTES or (
                 name == "value"
-                and tag in {"input", "button"}
+                and tag == "input"  # a <button>'s label is its content; its value is data
                 and (values.get("type") or "").lower() in LABELLED_INPUTS
             )
             if read and readable(value):
