@@ -77,8 +77,8 @@ class TrainingForm(forms.Form):
         if editing:
             evidence = self.fields["evidence"]
             evidence.required = False
-            evidence.label = "A new certificate (optional)"
-            evidence.help_text = "Only to replace the one kept. A PDF, PNG or JPEG, under 10MB."
+            evidence.label = _("A new certificate (optional)")
+            evidence.help_text = _("Only to replace the one kept. A PDF, PNG or JPEG, under 10MB.")
 
 
 class RegistrationForm(forms.Form):

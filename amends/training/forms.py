@@ -28,8 +28,8 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["title", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"summary": "Shown at the top of the programme's public page."}
-        error_messages = {"title": {"required": "Enter the programme's title"}}
+        help_texts = {"summary": _("Shown at the top of the programme's public page.")}
+        error_messages = {"title": {"required": _("Enter the programme's title")}}
 
 
 class CourseForm(forms.ModelForm):
@@ -71,17 +71,17 @@ class CourseForm(forms.ModelForm):
             "learning_outcomes": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "summary": "What the course teaches, for the programme's public page.",
-            "learning_outcomes": "One on each line. By the end, people will be able to…",
-            "is_published": "Published courses, and their open cohorts, show on the website.",
+            "summary": _("What the course teaches, for the programme's public page."),
+            "learning_outcomes": _("One on each line. By the end, people will be able to…"),
+            "is_published": _("Published courses, and their open cohorts, show on the website."),
         }
         error_messages = {
-            "title": {"required": "Enter the course title"},
+            "title": {"required": _("Enter the course title")},
             "level": {
-                "required": "Select the course's level",
-                "invalid_choice": "Select a level from the list",
+                "required": _("Select the course's level"),
+                "invalid_choice": _("Select a level from the list"),
             },
-            "summary": {"required": "Enter what the course teaches"},
+            "summary": {"required": _("Enter what the course teaches")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -248,8 +248,8 @@ class RegisterForm(forms.Form):
 
 
 RESULT_CHOICES = [
-    (EnrolmentStatus.COMPLETED.value, "Completed: issue their certificate"),
-    (EnrolmentStatus.NOT_COMPLETED.value, "Did not complete"),
+    (EnrolmentStatus.COMPLETED.value, _("Completed: issue their certificate")),
+    (EnrolmentStatus.NOT_COMPLETED.value, _("Did not complete")),
 ]
 
 

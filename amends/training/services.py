@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
@@ -186,18 +187,19 @@ def trainers_of(organisation_id: int) -> Any:
 def _check_cohort(course: Course, dates: list[datetime.date], data: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if len(dates) != course.days:
-        errors["dates"] = (
-            f"{course.title} runs over {course.days} day{'s' if course.days != 1 else ''}: "
-            f"enter {'a date' if course.days == 1 else 'a date for each day'}"
-        )
+        errors["dates"] = ngettext(
+            "%(title)s runs over %(days)s day: enter a date",
+            "%(title)s runs over %(days)s days: enter a date for each day",
+            course.days,
+        ) % {"title": course.title, "days": course.days}
     elif len(set(dates)) != len(dates):
-        errors["dates"] = "Each day must be on a different date"
+        errors["dates"] = _("Each day must be on a different date")
     elif dates != sorted(dates):
-        errors["dates"] = "Enter the days in order, the first day first"
+        errors["dates"] = _("Enter the days in order, the first day first")
     if not data.get("venue") and not data.get("online_link"):
-        errors["venue"] = "Enter the venue, or an online meeting link"
+        errors["venue"] = _("Enter the venue, or an online meeting link")
     if data.get("audience") == Audience.IN_HOUSE and not data.get("client_organisation"):
-        errors["client_organisation"] = "Enter the client organisation the cohort is for"
+        errors["client_organisation"] = _("Enter the client organisation the cohort is for")
     if errors:
         raise ValidationError(errors)
 
@@ -304,7 +306,12 @@ def cohort_update(
         taken = current.enrolments.holding_places().count()
         if data.get("capacity") is not None and data["capacity"] < taken:
             raise ValidationError(
-                {"capacity": f"{taken} places are taken: the cohort needs at least {taken} places"}
+                {
+                    "capacity": _(
+                        "%(taken)s places are taken: the cohort needs at least %(taken)s places"
+                    )
+                    % {"taken": taken}
+                }
             )
         for name in COHORT_FIELDS:
             if name in data:
@@ -627,17 +634,26 @@ def _cohort_days(cohort: Cohort) -> int:
 def _missing_for_completion(enrolment: Enrolment, days: int, attended: int) -> list[str]:
     missing = []
     if attended < days:
-        missing.append(f"attended {attended} of {days} day{'s' if days != 1 else ''}")
+        missing.append(
+            ngettext(
+                "attended %(attended)s of %(days)s day",
+                "attended %(attended)s of %(days)s days",
+                days,
+            )
+            % {"attended": attended, "days": days}
+        )
     if enrolment.assessment == Assessment.NOT_YET:
-        missing.append("assessed as not yet competent")
+        missing.append(_("assessed as not yet competent"))
     return missing
 
 
 def _refuse_before_the_last_day(cohort: Cohort) -> None:
     if cohort.ends_on is None or cohort.ends_on > timezone.localdate():
         raise ValidationError(
-            "Results can be recorded from the cohort's last day"
-            + (f", {cohort.ends_on:%-d %B %Y}." if cohort.ends_on else ".")
+            _("Results can be recorded from the cohort's last day, %(date)s.")
+            % {"date": date_format(cohort.ends_on, "j F Y")}
+            if cohort.ends_on
+            else _("Results can be recorded from the cohort's last day.")
         )
 
 
@@ -670,7 +686,10 @@ def enrolment_result(
             missing = _missing_for_completion(current, _cohort_days(cohort), attended)
             if missing:
                 raise ValidationError(
-                    {"status": f"{current.name} cannot complete: they " + " and ".join(missing)}
+                    {
+                        "status": _("%(name)s cannot complete: they %(missing)s")
+                        % {"name": current.name, "missing": _(" and ").join(missing)}
+                    }
                 )
             current.completed_on = cohort.ends_on
         current.status = status

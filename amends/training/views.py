@@ -468,9 +468,10 @@ def enrolment_result(request: MemberRequest, enrolment_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{done.name} completed the course; their certificate is issued."
+                _("%(name)s completed the course; their certificate is issued.")
+                % {"name": done.name}
                 if done.status == EnrolmentStatus.COMPLETED
-                else f"{done.name} is recorded as not completing the course.",
+                else _("%(name)s is recorded as not completing the course.") % {"name": done.name},
             )
             return redirect("training:enrolment_detail", enrolment_pk=enrolment.pk)
     return _enrolment_page(request, enrolment, result_form=form)
@@ -579,13 +580,13 @@ def figures_csv(request: MemberRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(
         [
-            "Quarter",
-            "Programme",
-            "Level",
-            "Organisation",
-            "People trained",
-            "Finished",
-            "Completion rate",
+            _("Quarter"),
+            _("Programme"),
+            _("Level"),
+            _("Organisation"),
+            _("People trained"),
+            _("Finished"),
+            _("Completion rate"),
         ]
     )
     for row in rows:
@@ -601,7 +602,7 @@ def figures_csv(request: MemberRequest) -> HttpResponse:
             ]
         )
     writer.writerow([])
-    writer.writerow(["Definition", queries.FIGURES_DEFINITION])
+    writer.writerow([_("Definition"), str(queries.FIGURES_DEFINITION)])
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

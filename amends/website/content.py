@@ -100,14 +100,16 @@ def darker(colour: str, factor: float = 0.6) -> str:
 def colour_problem(colour: str, what: str) -> str:
     """Why a brand colour cannot be used with white, or "" if it can."""
     if not HEX.match(colour or ""):
-        return f"Enter the {what} as a hex colour: a # and six letters or numbers, like #0b3d5c"
+        return _(
+            "Enter the %(what)s as a hex colour: a # and six letters or numbers, like #0b3d5c"
+        ) % {"what": what}
     ratio = contrast(colour, "#ffffff")
     if ratio < MINIMUM_CONTRAST:
-        return (
-            f"The {what} is too light: white text on it, or it on a white page, has a contrast "
-            f"of {ratio:.1f} to 1, and needs at least {MINIMUM_CONTRAST} to 1 to be readable. "
+        return _(
+            "The %(what)s is too light: white text on it, or it on a white page, has a contrast "
+            "of %(ratio)s to 1, and needs at least %(minimum)s to 1 to be readable. "
             "Choose a darker colour"
-        )
+        ) % {"what": what, "ratio": f"{ratio:.1f}", "minimum": MINIMUM_CONTRAST}
     return ""
 
 

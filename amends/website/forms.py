@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.http import QueryDict
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from amends.core.concurrency import VersionField
 from amends.core.models import Organisation, Sector
@@ -26,6 +25,9 @@ from amends.website.models import (
 TIME_TRAP_SALT = "amends.website.form-started"
 TOO_FAST = _("Thank you. Please take a moment to check your answers, then send the form again.")
 HONEYPOT_FILLED = _("The form could not be sent. Please check your answers and send it again.")
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def started_token(at: float | None = None) -> str:
@@ -331,7 +333,7 @@ class PageForm(forms.Form):
     version = VersionField()
 
 
-def _colour_field(label: str | Promise) -> forms.CharField:
+def _colour_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=7,
@@ -348,10 +350,10 @@ class BrandForm(forms.Form):
     version = VersionField()
 
     def clean_header_colour(self) -> str:
-        return self._colour("header_colour", "header colour")
+        return self._colour("header_colour", gettext("header colour"))
 
     def clean_link_colour(self) -> str:
-        return self._colour("link_colour", "link colour")
+        return self._colour("link_colour", gettext("link colour"))
 
     def _colour(self, name: str, what: str) -> str:
         colour = self.cleaned_data[name].strip().lower()
@@ -377,7 +379,7 @@ class LogoForm(forms.Form):
         return clean_logo(self.cleaned_data["logo"])
 
 
-def _social_field(label: str | Promise) -> forms.URLField:
+def _social_field(label: StrOrPromise) -> forms.URLField:
     return forms.URLField(
         label=label,
         max_length=200,

@@ -101,7 +101,7 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
     """Change the brand or the contact details. Colours white text cannot be read on are refused."""
     problems = {
         name: problem
-        for name, what in [("header_colour", "header colour"), ("link_colour", "link colour")]
+        for name, what in [("header_colour", _("header colour")), ("link_colour", _("link colour"))]
         if name in fields and (problem := colour_problem(fields[name], what))
     }
     if problems:
@@ -511,7 +511,8 @@ def help_request_route(
     if organisation.sectors and sector not in organisation.sectors:
         raise ValidationError(
             {
-                "sector": f"{organisation.name} does not work in that kind of service: choose one it does"
+                "sector": _("%(name)s does not work in that kind of service: choose one it does")
+                % {"name": organisation.name}
             }
         )
     with transaction.atomic():
@@ -554,7 +555,10 @@ def routing_rule_add(
         raise ValidationError(_("Choose a kind of service, or enter a postcode area, or both"))
     if sector and target.sectors and sector not in target.sectors:
         raise ValidationError(
-            {"target": f"{target.name} does not work in that kind of service: choose another"}
+            {
+                "target": _("%(name)s does not work in that kind of service: choose another")
+                % {"name": target.name}
+            }
         )
     if RoutingRule.objects.filter(sector=sector, postcode_area=postcode_area).exists():
         raise ValidationError(_("There is already a rule for that kind of service and place"))

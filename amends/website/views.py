@@ -306,7 +306,7 @@ def brand(request: AuthedRequest) -> HttpResponse:
         request,
         BrandForm,
         "website/staff/brand.html",
-        "The brand is saved and shows on the public site now.",
+        _("The brand is saved and shows on the public site now."),
         logo_form=LogoForm(),
         contrast=_contrasts(services.site_settings()),
     )
@@ -356,7 +356,7 @@ def contact_details(request: AuthedRequest) -> HttpResponse:
         request,
         ContactDetailsForm,
         "website/staff/contact_details.html",
-        "The contact details are saved.",
+        _("The contact details are saved."),
     )
 
 
