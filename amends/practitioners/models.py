@@ -15,6 +15,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Membership, Organisation, OrganisationOwned, Role, Sector
@@ -24,10 +25,10 @@ PRACTITIONER_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 
 
 class TrainingLevel(models.TextChoices):
-    AWARENESS = "awareness", "Awareness"
-    PRACTITIONER = "practitioner", "Practitioner or facilitator"
-    ADVANCED = "advanced", "Advanced"
-    TRAINER = "trainer", "Trainer"
+    AWARENESS = "awareness", _("Awareness")
+    PRACTITIONER = "practitioner", _("Practitioner or facilitator")
+    ADVANCED = "advanced", _("Advanced")
+    TRAINER = "trainer", _("Trainer")
 
 
 #: Each level covers those before it: a trainer may do what an advanced practitioner may.
@@ -74,11 +75,11 @@ class TrainingRecord(PractitionerRecord):
     """Training completed elsewhere, recorded with its certificate (Amends' own courses
     join it in `standing.practitioner_training`)."""
 
-    title = models.CharField("Course", max_length=150)
-    provider = models.CharField("Who ran it", max_length=150)
+    title = models.CharField(_("Course"), max_length=150)
+    provider = models.CharField(_("Who ran it"), max_length=150)
     sector = models.CharField(max_length=20, choices=Sector.choices)
     level = models.CharField(max_length=20, choices=TrainingLevel.choices)
-    completed_on = models.DateField("Date completed")
+    completed_on = models.DateField(_("Date completed"))
     # The certificate: stored as a case's documents are, under a random name outside the web root.
     evidence_stored_name = models.CharField(max_length=80, unique=True, editable=False)
     evidence_content_type = models.CharField(max_length=40, editable=False)
@@ -105,9 +106,9 @@ class TrainingRecord(PractitionerRecord):
 class Registration(PractitionerRecord):
     """Membership of a professional body, such as the Restorative Justice Council."""
 
-    body = models.CharField("Professional body", max_length=150)
-    number = models.CharField("Registration or accreditation number", max_length=50)
-    expires_on = models.DateField("Expiry date")
+    body = models.CharField(_("Professional body"), max_length=150)
+    number = models.CharField(_("Registration or accreditation number"), max_length=50)
+    expires_on = models.DateField(_("Expiry date"))
 
     class Meta:
         ordering = ["expires_on", "pk"]
@@ -118,7 +119,7 @@ class Registration(PractitionerRecord):
 
 
 class SupervisionSession(PractitionerRecord):
-    held_on = models.DateField("Date of supervision")
+    held_on = models.DateField(_("Date of supervision"))
     supervisor = models.CharField(max_length=150)
     notes = EncryptedTextField(max_length=2000, blank=True)
 
@@ -133,8 +134,8 @@ class SupervisionSession(PractitionerRecord):
 class DevelopmentActivity(PractitionerRecord):
     """Continuing professional development: what was done, when, for how many hours."""
 
-    done_on = models.DateField("Date")
-    activity = models.CharField("What you did", max_length=200)
+    done_on = models.DateField(_("Date"))
+    activity = models.CharField(_("What you did"), max_length=200)
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -157,12 +158,12 @@ class PracticeSettings(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="practice_settings"
     )
     development_hours_target = models.PositiveSmallIntegerField(
-        "Continuing development hours each year",
+        _("Continuing development hours each year"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     year_starts_month = models.PositiveSmallIntegerField(
-        "The development year starts in",
+        _("The development year starts in"),
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import save_versioned
@@ -49,19 +50,19 @@ def _check_practitioner(member: Membership, practitioner: User) -> None:
     if practitioner.pk == member.user_id:
         return
     if not (member.is_coordinator and practitioners_of(member).filter(user=practitioner).exists()):
-        raise ValidationError("Choose a facilitator or coordinator of this service")
+        raise ValidationError(_("Choose a facilitator or coordinator of this service"))
 
 
 def _evidence_checked(upload: UploadedFile) -> str:
     """The upload's content type, decided by its content, as for a case's documents."""
     if upload.size is None or upload.size == 0:
-        raise ValidationError({"evidence": "The selected file is empty"})
+        raise ValidationError({"evidence": _("The selected file is empty")})
     if upload.size > MAX_BYTES:
-        raise ValidationError({"evidence": "The selected file must be smaller than 10MB"})
+        raise ValidationError({"evidence": _("The selected file must be smaller than 10MB")})
     upload.seek(0)
     content_type = content_type_of(upload.read(8))
     if content_type is None:
-        raise ValidationError({"evidence": "The selected file must be a PDF, PNG or JPEG"})
+        raise ValidationError({"evidence": _("The selected file must be a PDF, PNG or JPEG")})
     upload.seek(0)
     return content_type
 
@@ -128,7 +129,7 @@ def record_remove(*, record: PractitionerRecord, member: Membership, by: User) -
     with transaction.atomic():
         locked = model.objects.select_for_update().filter(pk=record.pk).first()
         if locked is None:
-            raise ValidationError("This record has already been removed.")
+            raise ValidationError(_("This record has already been removed."))
         _audit(
             by=by,
             member=member,

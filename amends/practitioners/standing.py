@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.core.models import Membership, Organisation, Sector
 from amends.practitioners.models import (
@@ -165,11 +167,11 @@ def standing_notes(users: Iterable[User], case: Case) -> dict[int, str]:
         if best >= LEVEL_RANK[needed]:
             continue
         if needed == TrainingLevel.ADVANCED and best >= LEVEL_RANK[TrainingLevel.PRACTITIONER]:
-            notes[user.pk] = f"no advanced training for {sector}"
+            notes[user.pk] = _("no advanced training for %(sector)s") % {"sector": sector}
         elif best:
-            notes[user.pk] = f"no practitioner-level training for {sector}"
+            notes[user.pk] = _("no practitioner-level training for %(sector)s") % {"sector": sector}
         else:
-            notes[user.pk] = f"no {sector} training"
+            notes[user.pk] = _("no %(sector)s training") % {"sector": sector}
     return notes
 
 
@@ -242,23 +244,25 @@ class Standing:
             name = registration.body
             if registration.expires_on < self.today:
                 self.warnings.append(
-                    f"{name} registration expired on {registration.expires_on:%-d %B %Y}"
+                    _("%(name)s registration expired on %(date)s")
+                    % {"name": name, "date": date_format(registration.expires_on, "j F Y")}
                 )
             elif registration.expires_on <= self.today + REGISTRATION_WARNING:
                 self.warnings.append(
-                    f"{name} registration expires on {registration.expires_on:%-d %B %Y}"
+                    _("%(name)s registration expires on %(date)s")
+                    % {"name": name, "date": date_format(registration.expires_on, "j F Y")}
                 )
         if self.last_supervision is None:
-            self.warnings.append("No supervision recorded")
+            self.warnings.append(_("No supervision recorded"))
         elif self.supervision_overdue:
             self.warnings.append(
-                f"Supervision overdue: last on {self.last_supervision:%-d %B %Y}, "
-                "more than 12 weeks ago"
+                _("Supervision overdue: last on %(date)s, more than 12 weeks ago")
+                % {"date": date_format(self.last_supervision, "j F Y")}
             )
         if self.development.behind:
             self.warnings.append(
-                f"Continuing development behind target: {self.development.hours:g} of "
-                f"{self.development.target} hours this year"
+                _("Continuing development behind target: %(hours)s of %(target)s hours this year")
+                % {"hours": f"{self.development.hours:g}", "target": self.development.target}
             )
 
     @property

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.concurrency import EditConflict, version_of
@@ -188,10 +189,16 @@ def _add(request: MemberRequest, model: Any, membership: Membership) -> Any:
         )
 
     titles = {
-        "training": "Record training",
-        "registration": "Record a professional registration",
-        "supervision": "Record supervision",
-        "development": "Record continuing development",
+        "training": _("Record training"),
+        "registration": _("Record a professional registration"),
+        "supervision": _("Record supervision"),
+        "development": _("Record continuing development"),
+    }
+    recorded = {
+        "training": _("The training is recorded."),
+        "registration": _("The registration is recorded."),
+        "supervision": _("The supervision is recorded."),
+        "development": _("The development is recorded."),
     }
     return _form_page(
         request,
@@ -200,7 +207,7 @@ def _add(request: MemberRequest, model: Any, membership: Membership) -> Any:
         practitioner=user,
         back=back,
         save=save,
-        done=f"The {word} is recorded.",
+        done=recorded[word],
     )
 
 
@@ -252,14 +259,26 @@ def _edit(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
             **values,
         )
 
+    titles = {
+        "training": _("Change the training"),
+        "registration": _("Change the registration"),
+        "supervision": _("Change the supervision"),
+        "development": _("Change the development"),
+    }
+    saved = {
+        "training": _("The training is saved."),
+        "registration": _("The registration is saved."),
+        "supervision": _("The supervision is saved."),
+        "development": _("The development is saved."),
+    }
     return _form_page(
         request,
         form=form,
-        title=f"Change the {word}",
+        title=titles[word],
         practitioner=record.practitioner,
         back=_record_page(request, record.practitioner_id),
         save=save,
-        done=f"The {word} is saved.",
+        done=saved[word],
         conflict_form=saved_form,
         extra={"record": record},
     )
@@ -295,7 +314,7 @@ def _remove(request: MemberRequest, model: Any, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"“{record}” is removed.")
+            messages.success(request, _("“%(record)s” is removed.") % {"record": record})
             return redirect(back)
     return render(
         request,
@@ -335,7 +354,7 @@ def training_evidence(request: MemberRequest, trainingrecord_pk: int) -> HttpRes
 
 @member_required(Role.COORDINATOR)
 def practice_settings_edit(request: MemberRequest) -> HttpResponse:
-    settings, _ = PracticeSettings.objects.get_or_create(
+    settings, _created = PracticeSettings.objects.get_or_create(
         organisation=request.membership.organisation
     )
     fields = ["development_hours_target", "year_starts_month"]
@@ -358,10 +377,10 @@ def practice_settings_edit(request: MemberRequest) -> HttpResponse:
     return _form_page(
         request,
         form=form,
-        title="What practitioners are expected to do",
+        title=_("What practitioners are expected to do"),
         practitioner=None,
         back=reverse("practitioners:list"),
         save=save,
-        done="The expectations are saved.",
+        done=_("The expectations are saved."),
         conflict_form=saved_form,
     )

@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role, Sector
@@ -28,10 +29,10 @@ class TrainingQuerySet(OrganisationQuerySet):
 class Level(models.TextChoices):
     """In order: each level builds on the one before."""
 
-    AWARENESS = "awareness", "Awareness"
-    PRACTITIONER = "practitioner", "Practitioner (facilitator)"
-    ADVANCED = "advanced", "Advanced practitioner"
-    TRAINER = "trainer", "Trainer"
+    AWARENESS = "awareness", _("Awareness")
+    PRACTITIONER = "practitioner", _("Practitioner (facilitator)")
+    ADVANCED = "advanced", _("Advanced practitioner")
+    TRAINER = "trainer", _("Trainer")
 
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate(Level.values)}
@@ -40,7 +41,7 @@ LEVEL_ORDER = {level: rank for rank, level in enumerate(Level.values)}
 class Programme(OrganisationOwned):
     sector = models.CharField(max_length=20, choices=Sector.choices)
     title = models.CharField(max_length=200)
-    summary = models.TextField("What the programme is for", max_length=2000, blank=True)
+    summary = models.TextField(_("What the programme is for"), max_length=2000, blank=True)
 
     objects = TrainingQuerySet.as_manager()
 
@@ -65,13 +66,13 @@ class Course(OrganisationOwned):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=20, choices=Level.choices)
-    days = models.PositiveSmallIntegerField("Number of days")
+    days = models.PositiveSmallIntegerField(_("Number of days"))
     accredited_hours = models.DecimalField(
-        "Accredited hours", max_digits=5, decimal_places=1, null=True, blank=True
+        _("Accredited hours"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    summary = models.TextField("What it teaches", max_length=2000)
-    learning_outcomes = models.TextField("Learning outcomes", max_length=4000, blank=True)
-    is_published = models.BooleanField("Published on the website", default=False)
+    summary = models.TextField(_("What it teaches"), max_length=2000)
+    learning_outcomes = models.TextField(_("Learning outcomes"), max_length=4000, blank=True)
+    is_published = models.BooleanField(_("Published on the website"), default=False)
 
     objects = CourseQuerySet.as_manager()
 
@@ -87,18 +88,20 @@ class Course(OrganisationOwned):
 
 
 class Audience(models.TextChoices):
-    OPEN = "open", "Open to anyone"
-    IN_HOUSE = "in_house", "In-house for a client organisation"
+    OPEN = "open", _("Open to anyone")
+    IN_HOUSE = "in_house", _("In-house for a client organisation")
 
 
 class Cohort(OrganisationOwned):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.OPEN)
-    client_organisation = models.CharField("Client organisation", max_length=200, blank=True)
+    client_organisation = models.CharField(_("Client organisation"), max_length=200, blank=True)
     venue = models.CharField(max_length=300, blank=True)
-    online_link = models.URLField("Online meeting link", max_length=500, blank=True)
-    capacity = models.PositiveSmallIntegerField("Places")
-    price = models.DecimalField("Price (£)", max_digits=8, decimal_places=2, null=True, blank=True)
+    online_link = models.URLField(_("Online meeting link"), max_length=500, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("Places"))
+    price = models.DecimalField(
+        _("Price (£)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     joining_instructions = models.TextField(max_length=4000, blank=True)
     # The first and last day, kept by the services from the days, so lists sort and filter
     # on a column instead of a join.
@@ -173,12 +176,12 @@ class CohortDay(OrganisationOwned):
 
 
 class EnrolmentStatus(models.TextChoices):
-    OFFERED = "offered", "Offered a place"
-    ENROLLED = "enrolled", "Enrolled"
-    WAITING = "waiting", "Waiting list"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    COMPLETED = "completed", "Completed"
-    NOT_COMPLETED = "not_completed", "Did not complete"
+    OFFERED = "offered", _("Offered a place")
+    ENROLLED = "enrolled", _("Enrolled")
+    WAITING = "waiting", _("Waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Did not complete")
 
 
 #: Statuses that hold a place on the cohort (an offer holds it until it expires).
@@ -193,9 +196,9 @@ ACTIVE = (*HOLDS_A_PLACE, EnrolmentStatus.WAITING)
 
 
 class Assessment(models.TextChoices):
-    NOT_ASSESSED = "", "Not assessed yet"
-    PASSED = "passed", "Passed"
-    NOT_YET = "not_yet", "Not yet competent"
+    NOT_ASSESSED = "", _("Not assessed yet")
+    PASSED = "passed", _("Passed")
+    NOT_YET = "not_yet", _("Not yet competent")
 
 
 class EnrolmentQuerySet(TrainingQuerySet):
@@ -208,10 +211,10 @@ class EnrolmentQuerySet(TrainingQuerySet):
 
 class Enrolment(OrganisationOwned):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
-    name = models.CharField("Full name", max_length=200)
+    name = models.CharField(_("Full name"), max_length=200)
     # Kept lower-cased, in clear: completed training is looked up by address.
-    email = models.EmailField("E-mail address", max_length=254)
-    organisation_name = models.CharField("Organisation", max_length=200, blank=True)
+    email = models.EmailField(_("E-mail address"), max_length=254)
+    organisation_name = models.CharField(_("Organisation"), max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=EnrolmentStatus.choices)
     waiting_since = models.DateTimeField(null=True, blank=True)
     offered_at = models.DateTimeField(null=True, blank=True)
@@ -219,7 +222,7 @@ class Enrolment(OrganisationOwned):
     offer_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     withdrawn_reason = models.CharField(max_length=200, blank=True)
     assessment = models.CharField(
-        "Assessment result", max_length=20, choices=Assessment.choices, blank=True, default=""
+        _("Assessment result"), max_length=20, choices=Assessment.choices, blank=True, default=""
     )
     completed_on = models.DateField(null=True, blank=True)
     notes = EncryptedTextField(max_length=2000, blank=True)
@@ -318,7 +321,7 @@ class Certificate(OrganisationOwned):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    revoked_reason = models.CharField("Reason", max_length=500, blank=True)
+    revoked_reason = models.CharField(_("Reason"), max_length=500, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 

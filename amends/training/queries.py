@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from amends.core.models import Membership, Organisation, OrganisationKind, Role, Sector
 from amends.training.models import (
@@ -90,7 +91,7 @@ def training_home(member: Membership) -> dict[str, Any]:
         .distinct()
         .order_by("ends_on", "pk")[:HOME_LIMIT]
     )
-    home.to_act_on = [(c, "Record results: the course has ended") for c in needing]
+    home.to_act_on = [(c, gettext("Record results: the course has ended")) for c in needing]
     home.offers_expiring = list(
         Enrolment.objects.visible_to(member)
         .filter(
@@ -205,17 +206,17 @@ def public_programme(sector: str) -> dict[str, Any] | None:
 
 # Figures -----------------------------------------------------------------------------------
 
-SMALL = "fewer than 5"
+SMALL = gettext_lazy("fewer than 5")
 
 
 def shown(count: int) -> str:
     """A count as the figures show it: 1 to 4 are "fewer than 5"."""
-    return SMALL if 0 < count < 5 else f"{count:,}"
+    return str(SMALL) if 0 < count < 5 else f"{count:,}"
 
 
 def rate(completed: int, finished: int) -> str:
     if finished < 5:
-        return "not shown" if finished else "–"
+        return gettext("not shown") if finished else "–"
     return f"{round(100 * completed / finished)}%"
 
 
@@ -241,7 +242,7 @@ class FigureRow:
         return rate(self.completed, self.finished)
 
 
-FIGURES_DEFINITION = (
+FIGURES_DEFINITION = gettext_lazy(
     "People trained: enrolments recorded as completed. Finished: completed or did not complete. "
     "Completion rate: completed as a share of finished, shown where 5 or more finished. Each "
     "enrolment is counted once, in the quarter of its cohort's last day. Counts of 1 to 4 are "
@@ -282,7 +283,7 @@ def figures(member: Membership, *, by_organisation: bool) -> list[FigureRow]:
                 quarter,
                 str(sector_labels.get(key[1], key[1])),
                 str(level_labels.get(key[2], key[2])),
-                key[3] or ("Not given" if by_organisation else ""),
+                key[3] or (gettext("Not given") if by_organisation else ""),
                 0,
                 0,
             )

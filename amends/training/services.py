@@ -19,6 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
@@ -184,18 +187,19 @@ def trainers_of(organisation_id: int) -> Any:
 def _check_cohort(course: Course, dates: list[datetime.date], data: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if len(dates) != course.days:
-        errors["dates"] = (
-            f"{course.title} runs over {course.days} day{'s' if course.days != 1 else ''}: "
-            f"enter {'a date' if course.days == 1 else 'a date for each day'}"
-        )
+        errors["dates"] = ngettext(
+            "%(title)s runs over %(days)s day: enter a date",
+            "%(title)s runs over %(days)s days: enter a date for each day",
+            course.days,
+        ) % {"title": course.title, "days": course.days}
     elif len(set(dates)) != len(dates):
-        errors["dates"] = "Each day must be on a different date"
+        errors["dates"] = _("Each day must be on a different date")
     elif dates != sorted(dates):
-        errors["dates"] = "Enter the days in order, the first day first"
+        errors["dates"] = _("Enter the days in order, the first day first")
     if not data.get("venue") and not data.get("online_link"):
-        errors["venue"] = "Enter the venue, or an online meeting link"
+        errors["venue"] = _("Enter the venue, or an online meeting link")
     if data.get("audience") == Audience.IN_HOUSE and not data.get("client_organisation"):
-        errors["client_organisation"] = "Enter the client organisation the cohort is for"
+        errors["client_organisation"] = _("Enter the client organisation the cohort is for")
     if errors:
         raise ValidationError(errors)
 
@@ -203,7 +207,7 @@ def _check_cohort(course: Course, dates: list[datetime.date], data: dict[str, An
 def _check_trainers(organisation_id: int, trainers: list[User]) -> None:
     allowed = set(trainers_of(organisation_id).values_list("pk", flat=True))
     if any(t.pk not in allowed for t in trainers):
-        raise ValidationError({"trainers": "Choose trainers from this organisation's trainers"})
+        raise ValidationError({"trainers": _("Choose trainers from this organisation's trainers")})
 
 
 COHORT_FIELDS = [
@@ -302,7 +306,12 @@ def cohort_update(
         taken = current.enrolments.holding_places().count()
         if data.get("capacity") is not None and data["capacity"] < taken:
             raise ValidationError(
-                {"capacity": f"{taken} places are taken: the cohort needs at least {taken} places"}
+                {
+                    "capacity": _(
+                        "%(taken)s places are taken: the cohort needs at least %(taken)s places"
+                    )
+                    % {"taken": taken}
+                }
             )
         for name in COHORT_FIELDS:
             if name in data:
@@ -397,7 +406,9 @@ def enrolment_add(
                 EnrolmentStatus.WAITING,
             ],
         ).exists():
-            raise ValidationError({"email": f"{email} is already on this cohort"})
+            raise ValidationError(
+                {"email": _("%(email)s is already on this cohort") % {"email": email}}
+            )
         waiting = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).exists()
         has_place = places_taken(cohort) < cohort.capacity and not waiting
         now = timezone.now()
@@ -437,11 +448,11 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User, reason: str) -> Enrolm
             EnrolmentStatus.OFFERED,
         ):
             raise ValidationError(
-                f"{current.name} cannot be withdrawn: they are recorded as "
-                f"{current.get_status_display().lower()}."
+                _("%(name)s cannot be withdrawn: they are recorded as %(status)s.")
+                % {"name": current.name, "status": current.get_status_display().lower()}
             )
         if not reason.strip():
-            raise ValidationError({"reason": "Enter why they are withdrawing"})
+            raise ValidationError({"reason": _("Enter why they are withdrawing")})
         current.status = EnrolmentStatus.WITHDRAWN
         current.withdrawn_reason = reason.strip()
         current.offer_token_hash = None
@@ -539,10 +550,11 @@ def attendance_record(
     with transaction.atomic():
         cohort = _cohort_locked(cohort)
         if day.cohort_id != cohort.pk:
-            raise ValidationError("That day is not one of this cohort's days")
+            raise ValidationError(_("That day is not one of this cohort's days"))
         if day.date > timezone.localdate():
             raise ValidationError(
-                f"Day {day.number} is on {day.date:%-d %B %Y}: mark the register on the day"
+                _("Day %(number)s is on %(date)s: mark the register on the day")
+                % {"number": day.number, "date": date_format(day.date, "j F Y")}
             )
         on_register = set(
             Enrolment.objects.filter(cohort=cohort, pk__in=shown)
@@ -622,17 +634,26 @@ def _cohort_days(cohort: Cohort) -> int:
 def _missing_for_completion(enrolment: Enrolment, days: int, attended: int) -> list[str]:
     missing = []
     if attended < days:
-        missing.append(f"attended {attended} of {days} day{'s' if days != 1 else ''}")
+        missing.append(
+            ngettext(
+                "attended %(attended)s of %(days)s day",
+                "attended %(attended)s of %(days)s days",
+                days,
+            )
+            % {"attended": attended, "days": days}
+        )
     if enrolment.assessment == Assessment.NOT_YET:
-        missing.append("assessed as not yet competent")
+        missing.append(_("assessed as not yet competent"))
     return missing
 
 
 def _refuse_before_the_last_day(cohort: Cohort) -> None:
     if cohort.ends_on is None or cohort.ends_on > timezone.localdate():
         raise ValidationError(
-            "Results can be recorded from the cohort's last day"
-            + (f", {cohort.ends_on:%-d %B %Y}." if cohort.ends_on else ".")
+            _("Results can be recorded from the cohort's last day, %(date)s.")
+            % {"date": date_format(cohort.ends_on, "j F Y")}
+            if cohort.ends_on
+            else _("Results can be recorded from the cohort's last day.")
         )
 
 
@@ -651,11 +672,11 @@ def enrolment_result(
         cohort = _cohort_locked(enrolment.cohort)
         current: Enrolment = lock_and_check(enrolment, loaded_version, ["status", "assessment"])
         if status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED):
-            raise ValidationError({"status": "Select whether they completed the course"})
+            raise ValidationError({"status": _("Select whether they completed the course")})
         if current.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.NOT_COMPLETED):
             raise ValidationError(
-                f"{current.name} is recorded as {current.get_status_display().lower()}: "
-                "results are recorded for people enrolled."
+                _("%(name)s is recorded as %(status)s: results are recorded for people enrolled.")
+                % {"name": current.name, "status": current.get_status_display().lower()}
             )
         _refuse_before_the_last_day(cohort)
         current.assessment = assessment
@@ -665,7 +686,10 @@ def enrolment_result(
             missing = _missing_for_completion(current, _cohort_days(cohort), attended)
             if missing:
                 raise ValidationError(
-                    {"status": f"{current.name} cannot complete: they " + " and ".join(missing)}
+                    {
+                        "status": _("%(name)s cannot complete: they %(missing)s")
+                        % {"name": current.name, "missing": _(" and ").join(missing)}
+                    }
                 )
             current.completed_on = cohort.ends_on
         current.status = status
@@ -696,7 +720,7 @@ def cohort_results(*, cohort: Cohort, by: User) -> Results:
             )
         )
         if not enrolled:
-            raise ValidationError("Nobody is waiting for a result: every result is recorded.")
+            raise ValidationError(_("Nobody is waiting for a result: every result is recorded."))
         attended = days_attended([e.pk for e in enrolled])
         days = _cohort_days(cohort)
         done = Results(0, 0)
@@ -726,9 +750,9 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     with transaction.atomic():
         current = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if current.is_revoked:
-            raise ValidationError("This certificate is already revoked.")
+            raise ValidationError(_("This certificate is already revoked."))
         if not reason.strip():
-            raise ValidationError({"reason": "Enter why the certificate is revoked"})
+            raise ValidationError({"reason": _("Enter why the certificate is revoked")})
         current.revoked_at = timezone.now()
         current.revoked_by = by
         current.revoked_reason = reason.strip()

@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
@@ -65,7 +67,7 @@ def overview(request: MemberRequest) -> HttpResponse:
 @require_POST
 def programmes_set_up(request: MemberRequest) -> HttpResponse:
     services.programmes_seed(organisation=request.membership.organisation, by=request.user)
-    messages.success(request, "The four programmes are set up. Add their courses next.")
+    messages.success(request, _("The four programmes are set up. Add their courses next."))
     return redirect("training:overview")
 
 
@@ -91,7 +93,7 @@ def programme_edit(request: MemberRequest, programme_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The programme is saved.")
+            messages.success(request, _("The programme is saved."))
             return redirect("training:overview")
     return render(
         request,
@@ -111,7 +113,10 @@ def course_add(request: MemberRequest, programme_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{course.title} is added. Arrange its first cohort.")
+            messages.success(
+                request,
+                _("%(title)s is added. Arrange its first cohort.") % {"title": course.title},
+            )
             return redirect("training:course_detail", course_pk=course.pk)
     return render(
         request, "training/course_form.html", {"form": form, "programme": programme, "new": True}
@@ -157,7 +162,7 @@ def course_edit(request: MemberRequest, course_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The course is saved.")
+            messages.success(request, _("The course is saved."))
             return redirect("training:course_detail", course_pk=course.pk)
     return render(
         request,
@@ -197,7 +202,7 @@ def cohort_add(request: MemberRequest, course_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The cohort is arranged. Enrol people next.")
+            messages.success(request, _("The cohort is arranged. Enrol people next."))
             return redirect("training:cohort_detail", cohort_pk=cohort.pk)
     return render(request, "training/cohort_form.html", {"form": form, "course": course})
 
@@ -231,7 +236,7 @@ def cohort_edit(request: MemberRequest, cohort_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The cohort is saved.")
+            messages.success(request, _("The cohort is saved."))
             return redirect("training:cohort_detail", cohort_pk=cohort.pk)
     return render(
         request,
@@ -281,13 +286,18 @@ def enrol(request: MemberRequest, cohort_pk: int) -> HttpResponse:
         else:
             if enrolment.status == EnrolmentStatus.ENROLLED:
                 messages.success(
-                    request, f"{enrolment.name} is enrolled. Their joining instructions are sent."
+                    request,
+                    _("%(name)s is enrolled. Their joining instructions are sent.")
+                    % {"name": enrolment.name},
                 )
             else:
                 messages.success(
                     request,
-                    f"The cohort is full, so {enrolment.name} is on the waiting list. They will "
-                    "be offered a place if one comes free.",
+                    _(
+                        "The cohort is full, so %(name)s is on the waiting list. They will "
+                        "be offered a place if one comes free."
+                    )
+                    % {"name": enrolment.name},
                 )
             return redirect(reverse("training:cohort_detail", args=[cohort.pk]) + "#people")
     return _cohort_page(request, cohort, enrol_form=form)
@@ -304,9 +314,14 @@ def results(request: MemberRequest, cohort_pk: int) -> HttpResponse:
         return _cohort_page(request, cohort, problem=exc.messages[0])
     messages.success(
         request,
-        f"Results recorded: {done.completed} completed and "
-        f"{'has a certificate' if done.completed == 1 else 'have certificates'}; "
-        f"{done.not_completed} did not complete.",
+        ngettext(
+            "Results recorded: %(completed)s completed and has a certificate; "
+            "%(not_completed)s did not complete.",
+            "Results recorded: %(completed)s completed and have certificates; "
+            "%(not_completed)s did not complete.",
+            done.completed,
+        )
+        % {"completed": done.completed, "not_completed": done.not_completed},
     )
     return redirect("training:cohort_detail", cohort_pk=cohort.pk)
 
@@ -349,7 +364,9 @@ def register(request: MemberRequest, cohortday_pk: int) -> HttpResponse:
             else:
                 here = len(form.cleaned_data["present"])
                 messages.success(
-                    request, f"The register for day {day.number} is saved: {here} here."
+                    request,
+                    _("The register for day %(number)s is saved: %(here)s here.")
+                    % {"number": day.number, "here": here},
                 )
                 return redirect("training:register", cohortday_pk=day.pk)
     else:
@@ -451,9 +468,10 @@ def enrolment_result(request: MemberRequest, enrolment_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{done.name} completed the course; their certificate is issued."
+                _("%(name)s completed the course; their certificate is issued.")
+                % {"name": done.name}
                 if done.status == EnrolmentStatus.COMPLETED
-                else f"{done.name} is recorded as not completing the course.",
+                else _("%(name)s is recorded as not completing the course.") % {"name": done.name},
             )
             return redirect("training:enrolment_detail", enrolment_pk=enrolment.pk)
     return _enrolment_page(request, enrolment, result_form=form)
@@ -473,8 +491,11 @@ def withdraw(request: MemberRequest, enrolment_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{enrolment.name} is withdrawn. If anyone was waiting, the next person is "
-                "offered the place.",
+                _(
+                    "%(name)s is withdrawn. If anyone was waiting, the next person is "
+                    "offered the place."
+                )
+                % {"name": enrolment.name},
             )
             return redirect("training:cohort_detail", cohort_pk=enrolment.cohort_id)
     return render(request, "training/withdraw.html", {"enrolment": enrolment, "form": form})
@@ -522,7 +543,9 @@ def certificate_revoke(request: MemberRequest, certificate_pk: int) -> HttpRespo
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"Certificate {certificate.code} is revoked. The public check says so."
+                request,
+                _("Certificate %(code)s is revoked. The public check says so.")
+                % {"code": certificate.code},
             )
             return redirect("training:enrolment_detail", enrolment_pk=certificate.enrolment_id)
     return render(
@@ -557,13 +580,13 @@ def figures_csv(request: MemberRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(
         [
-            "Quarter",
-            "Programme",
-            "Level",
-            "Organisation",
-            "People trained",
-            "Finished",
-            "Completion rate",
+            _("Quarter"),
+            _("Programme"),
+            _("Level"),
+            _("Organisation"),
+            _("People trained"),
+            _("Finished"),
+            _("Completion rate"),
         ]
     )
     for row in rows:
@@ -579,7 +602,7 @@ def figures_csv(request: MemberRequest) -> HttpResponse:
             ]
         )
     writer.writerow([])
-    writer.writerow(["Definition", queries.FIGURES_DEFINITION])
+    writer.writerow([_("Definition"), str(queries.FIGURES_DEFINITION)])
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

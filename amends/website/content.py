@@ -8,6 +8,7 @@ from typing import Any
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -99,14 +100,16 @@ def darker(colour: str, factor: float = 0.6) -> str:
 def colour_problem(colour: str, what: str) -> str:
     """Why a brand colour cannot be used with white, or "" if it can."""
     if not HEX.match(colour or ""):
-        return f"Enter the {what} as a hex colour: a # and six letters or numbers, like #0b3d5c"
+        return _(
+            "Enter the %(what)s as a hex colour: a # and six letters or numbers, like #0b3d5c"
+        ) % {"what": what}
     ratio = contrast(colour, "#ffffff")
     if ratio < MINIMUM_CONTRAST:
-        return (
-            f"The {what} is too light: white text on it, or it on a white page, has a contrast "
-            f"of {ratio:.1f} to 1, and needs at least {MINIMUM_CONTRAST} to 1 to be readable. "
+        return _(
+            "The %(what)s is too light: white text on it, or it on a white page, has a contrast "
+            "of %(ratio)s to 1, and needs at least %(minimum)s to 1 to be readable. "
             "Choose a darker colour"
-        )
+        ) % {"what": what, "ratio": f"{ratio:.1f}", "minimum": MINIMUM_CONTRAST}
     return ""
 
 
@@ -121,24 +124,24 @@ def clean_logo(upload: Any) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError("The logo must be smaller than 1 MB")
+        raise ValidationError(_("The logo must be smaller than 1 MB"))
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:
-                raise ValidationError("The logo must be a PNG or JPEG image")
+                raise ValidationError(_("The logo must be a PNG or JPEG image"))
             if image.width * image.height > 40_000_000:
-                raise ValidationError("The logo image is too large: use one under 5,000 pixels")
+                raise ValidationError(_("The logo image is too large: use one under 5,000 pixels"))
             drawn = image.convert("RGBA")
             drawn.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
             out = io.BytesIO()
             drawn.save(out, format="PNG", optimize=True)
     except Image.DecompressionBombError as exc:
-        raise ValidationError("The logo image is too large: use one under 5,000 pixels") from exc
+        raise ValidationError(_("The logo image is too large: use one under 5,000 pixels")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("The logo must be a PNG or JPEG image") from exc
+        raise ValidationError(_("The logo must be a PNG or JPEG image")) from exc
     return out.getvalue()
 
 

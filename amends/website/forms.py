@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from amends.core.concurrency import VersionField
 from amends.core.models import Organisation, Sector
@@ -24,6 +25,9 @@ from amends.website.models import (
 TIME_TRAP_SALT = "amends.website.form-started"
 TOO_FAST = _("Thank you. Please take a moment to check your answers, then send the form again.")
 HONEYPOT_FILLED = _("The form could not be sent. Please check your answers and send it again.")
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def started_token(at: float | None = None) -> str:
@@ -308,46 +312,48 @@ class HelpRequestForm(SpamGuardForm):
 
 
 class PageForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=120)
+    title = forms.CharField(label=_("Title"), max_length=120)
     summary = forms.CharField(
-        label="Summary",
+        label=_("Summary"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One or two sentences. Shown on the home page for a programme.",
+        help_text=_("One or two sentences. Shown on the home page for a programme."),
     )
     body = forms.CharField(
-        label="Text",
+        label=_("Text"),
         max_length=20000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 20}),
-        help_text="In Markdown: ## for a heading, * for a bullet point, [words](address) for "
-        "a link. A blank line starts a new paragraph.",
+        help_text=_(
+            "In Markdown: ## for a heading, * for a bullet point, [words](address) for "
+            "a link. A blank line starts a new paragraph."
+        ),
     )
     version = VersionField()
 
 
-def _colour_field(label: str) -> forms.CharField:
+def _colour_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=7,
-        help_text="A hex colour, like #0b3d5c. White text must be readable on it.",
+        help_text=_("A hex colour, like #0b3d5c. White text must be readable on it."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-5"}),
     )
 
 
 class BrandForm(forms.Form):
-    site_name = forms.CharField(label="Name of the consultancy", max_length=100)
-    strapline = forms.CharField(label="Strapline", max_length=200, required=False)
-    header_colour = _colour_field("Header colour")
-    link_colour = _colour_field("Link and button colour")
+    site_name = forms.CharField(label=_("Name of the consultancy"), max_length=100)
+    strapline = forms.CharField(label=_("Strapline"), max_length=200, required=False)
+    header_colour = _colour_field(_("Header colour"))
+    link_colour = _colour_field(_("Link and button colour"))
     version = VersionField()
 
     def clean_header_colour(self) -> str:
-        return self._colour("header_colour", "header colour")
+        return self._colour("header_colour", gettext("header colour"))
 
     def clean_link_colour(self) -> str:
-        return self._colour("link_colour", "link colour")
+        return self._colour("link_colour", gettext("link colour"))
 
     def _colour(self, name: str, what: str) -> str:
         colour = self.cleaned_data[name].strip().lower()
@@ -361,121 +367,126 @@ class BrandForm(forms.Form):
 
 class LogoForm(forms.Form):
     logo = forms.FileField(
-        label="Logo",
-        help_text="A PNG or JPEG image, smaller than 1 MB. It is shown on the header's colour, "
-        "beside the consultancy's name.",
-        error_messages={"required": "Choose an image file for the logo"},
+        label=_("Logo"),
+        help_text=_(
+            "A PNG or JPEG image, smaller than 1 MB. It is shown on the header's colour, "
+            "beside the consultancy's name."
+        ),
+        error_messages={"required": _("Choose an image file for the logo")},
     )
 
     def clean_logo(self) -> bytes:
         return clean_logo(self.cleaned_data["logo"])
 
 
-def _social_field(label: str) -> forms.URLField:
+def _social_field(label: StrOrPromise) -> forms.URLField:
     return forms.URLField(
         label=label,
         max_length=200,
         required=False,
         assume_scheme="https",
         error_messages={
-            "invalid": f"Enter the {label} address in full, like https://www.example.com/page"
+            "invalid": format_lazy(
+                _("Enter the {label} address in full, like https://www.example.com/page"),
+                label=label,
+            )
         },
     )
 
 
 class ContactDetailsForm(forms.Form):
     address = forms.CharField(
-        label="Postal address",
+        label=_("Postal address"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    phone = forms.CharField(label="Telephone", max_length=30, required=False)
-    email = forms.EmailField(label="Public e-mail address", max_length=254, required=False)
-    opening_hours = forms.CharField(label="Opening hours", max_length=200, required=False)
+    phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Public e-mail address"), max_length=254, required=False)
+    opening_hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
     enquiries_email = forms.EmailField(
-        label="Where training enquiries are e-mailed",
+        label=_("Where training enquiries are e-mailed"),
         max_length=254,
         required=False,
-        help_text="Not shown on the site. If empty, the public e-mail address.",
+        help_text=_("Not shown on the site. If empty, the public e-mail address."),
     )
-    facebook_url = _social_field("Facebook")
-    linkedin_url = _social_field("LinkedIn")
-    instagram_url = _social_field("Instagram")
-    x_url = _social_field("X (Twitter)")
-    youtube_url = _social_field("YouTube")
+    facebook_url = _social_field(_("Facebook"))
+    linkedin_url = _social_field(_("LinkedIn"))
+    instagram_url = _social_field(_("Instagram"))
+    x_url = _social_field(_("X (Twitter)"))
+    youtube_url = _social_field(_("YouTube"))
     reply_days = forms.IntegerField(
-        label="Working days to reply to a request for restorative justice",
+        label=_("Working days to reply to a request for restorative justice"),
         min_value=1,
         max_value=30,
-        help_text="The page people see after asking for help promises a reply within this.",
+        help_text=_("The page people see after asking for help promises a reply within this."),
     )
     version = VersionField()
 
 
 class EnquiryStatusForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=EnquiryStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status"},
+        error_messages={"required": _("Choose a status"), "invalid_choice": _("Choose a status")},
     )
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Add a note",
+        label=_("Add a note"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the note"},
+        error_messages={"required": _("Write the note")},
     )
 
 
 class RouteForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Send it to",
+        label=_("Send it to"),
         queryset=Organisation.objects.order_by("name"),
-        empty_label="Choose an organisation",
+        empty_label=_("Choose an organisation"),
         error_messages={
-            "required": "Choose the organisation to send it to",
-            "invalid_choice": "Choose an organisation from the list",
+            "required": _("Choose the organisation to send it to"),
+            "invalid_choice": _("Choose an organisation from the list"),
         },
     )
     sector = forms.ChoiceField(
-        label="Kind of service",
+        label=_("Kind of service"),
         choices=Sector.choices,
         error_messages={
-            "required": "Choose the kind of service",
-            "invalid_choice": "Choose a kind of service from the list",
+            "required": _("Choose the kind of service"),
+            "invalid_choice": _("Choose a kind of service from the list"),
         },
     )
 
 
 class RoutingRuleForm(forms.Form):
     sector = forms.ChoiceField(
-        label="Kind of service",
-        choices=[("", "Any kind of service"), *Sector.choices],
+        label=_("Kind of service"),
+        choices=[("", _("Any kind of service")), *Sector.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose a kind of service from the list"},
+        error_messages={"invalid_choice": _("Choose a kind of service from the list")},
     )
     postcode_area = forms.CharField(
-        label="Postcode area or district",
+        label=_("Postcode area or district"),
         max_length=4,
         required=False,
         help_text=RoutingRule._meta.get_field("postcode_area").help_text,
     )
     target = forms.ModelChoiceField(
-        label="Send to",
+        label=_("Send to"),
         queryset=Organisation.objects.order_by("name"),
-        empty_label="Choose an organisation",
+        empty_label=_("Choose an organisation"),
         error_messages={
-            "required": "Choose the organisation to send these requests to",
-            "invalid_choice": "Choose an organisation from the list",
+            "required": _("Choose the organisation to send these requests to"),
+            "invalid_choice": _("Choose an organisation from the list"),
         },
     )
 
     def clean_postcode_area(self) -> str:
         district = postcode_district(self.cleaned_data.get("postcode_area", ""))
         if district is None:
-            raise forms.ValidationError("Enter the first part of a postcode, like NB or NB1")
+            raise forms.ValidationError(_("Enter the first part of a postcode, like NB or NB1"))
         return district

@@ -23,23 +23,23 @@ from amends.core.models import (
 class SiteSettings(models.Model):
     """The one row of site-wide settings: the brand and the contact details."""
 
-    site_name = models.CharField("Name of the consultancy", max_length=100)
-    strapline = models.CharField("Strapline", max_length=200, blank=True)
-    header_colour = models.CharField("Header colour", max_length=7, default="#0b3d5c")
-    link_colour = models.CharField("Link and button colour", max_length=7, default="#1d5f8a")
-    logo = models.BinaryField("Logo", blank=True, default=b"", editable=False)
-    address = models.TextField("Postal address", max_length=500, blank=True)
-    phone = models.CharField("Telephone", max_length=30, blank=True)
-    email = models.EmailField("Public e-mail address", blank=True)
-    enquiries_email = models.EmailField("Where training enquiries are e-mailed", blank=True)
-    opening_hours = models.CharField("Opening hours", max_length=200, blank=True)
-    facebook_url = models.URLField("Facebook", blank=True)
-    linkedin_url = models.URLField("LinkedIn", blank=True)
-    instagram_url = models.URLField("Instagram", blank=True)
-    x_url = models.URLField("X (Twitter)", blank=True)
-    youtube_url = models.URLField("YouTube", blank=True)
+    site_name = models.CharField(_("Name of the consultancy"), max_length=100)
+    strapline = models.CharField(_("Strapline"), max_length=200, blank=True)
+    header_colour = models.CharField(_("Header colour"), max_length=7, default="#0b3d5c")
+    link_colour = models.CharField(_("Link and button colour"), max_length=7, default="#1d5f8a")
+    logo = models.BinaryField(_("Logo"), blank=True, default=b"", editable=False)
+    address = models.TextField(_("Postal address"), max_length=500, blank=True)
+    phone = models.CharField(_("Telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("Public e-mail address"), blank=True)
+    enquiries_email = models.EmailField(_("Where training enquiries are e-mailed"), blank=True)
+    opening_hours = models.CharField(_("Opening hours"), max_length=200, blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
     reply_days = models.PositiveSmallIntegerField(
-        "Working days to reply to a request for restorative justice", default=5
+        _("Working days to reply to a request for restorative justice"), default=5
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -74,10 +74,10 @@ class SiteSettings(models.Model):
 
 
 class PageKind(models.TextChoices):
-    HOME = "home", "Home page"
-    PROGRAMME = "programme", "Training programme"
-    PRIVACY = "privacy", "Privacy notice"
-    ACCESSIBILITY = "accessibility", "Accessibility statement"
+    HOME = "home", _("Home page")
+    PROGRAMME = "programme", _("Training programme")
+    PRIVACY = "privacy", _("Privacy notice")
+    ACCESSIBILITY = "accessibility", _("Accessibility statement")
 
 
 class Page(models.Model):
@@ -88,9 +88,9 @@ class Page(models.Model):
     kind = models.CharField(max_length=20, choices=PageKind.choices)
     sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    draft_title = models.CharField("Title", max_length=120)
-    draft_summary = models.CharField("Summary", max_length=300, blank=True)
-    draft_body = models.TextField("Text", max_length=20000, blank=True)
+    draft_title = models.CharField(_("Title"), max_length=120)
+    draft_summary = models.CharField(_("Summary"), max_length=300, blank=True)
+    draft_body = models.TextField(_("Text"), max_length=20000, blank=True)
     published = models.ForeignKey(
         "PageVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,7 +123,7 @@ class PageVersion(models.Model):
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
-    html = models.TextField(blank=True, help_text="The body as sanitised HTML.")
+    html = models.TextField(blank=True, help_text=_("The body as sanitised HTML."))
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -157,29 +157,29 @@ class Delivery(models.TextChoices):
 
 
 class EnquiryStatus(models.TextChoices):
-    NEW = "new", "New"
-    CONTACTED = "contacted", "Contacted"
-    BOOKED = "booked", "Booked"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    BOOKED = "booked", _("Booked")
+    CLOSED = "closed", _("Closed")
 
 
 class MailState(models.TextChoices):
-    PENDING = "pending", "Not sent yet"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed: will be tried again"
-    NO_ADDRESS = "no_address", "Not sent: no address to send it to"
+    PENDING = "pending", _("Not sent yet")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed: will be tried again")
+    NO_ADDRESS = "no_address", _("Not sent: no address to send it to")
 
 
 class TrainingEnquiry(OrganisationOwned):
-    organisation_name = models.CharField("Organisation", max_length=200)
+    organisation_name = models.CharField(_("Organisation"), max_length=200)
     programme = models.CharField(max_length=20, choices=Sector.choices)
-    people_count = models.PositiveSmallIntegerField("Number of people")
-    preferred_dates = models.CharField("Preferred dates", max_length=200, blank=True)
-    delivery = models.CharField("In-house or open", max_length=20, choices=Delivery.choices)
-    contact_name = models.CharField("Contact name", max_length=120)
-    contact_email = EncryptedTextField("Contact e-mail", max_length=254)
-    contact_phone = EncryptedTextField("Contact telephone", max_length=30, blank=True)
-    message = EncryptedTextField("Message", max_length=2000, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("Number of people"))
+    preferred_dates = models.CharField(_("Preferred dates"), max_length=200, blank=True)
+    delivery = models.CharField(_("In-house or open"), max_length=20, choices=Delivery.choices)
+    contact_name = models.CharField(_("Contact name"), max_length=120)
+    contact_email = EncryptedTextField(_("Contact e-mail"), max_length=254)
+    contact_phone = EncryptedTextField(_("Contact telephone"), max_length=30, blank=True)
+    message = EncryptedTextField(_("Message"), max_length=2000, blank=True)
     status = models.CharField(
         max_length=20, choices=EnquiryStatus.choices, default=EnquiryStatus.NEW
     )
@@ -207,7 +207,7 @@ class TrainingEnquiry(OrganisationOwned):
 
 class EnquiryNote(OrganisationOwned):
     enquiry = models.ForeignKey(TrainingEnquiry, on_delete=models.CASCADE, related_name="notes")
-    text = EncryptedTextField("Note", max_length=1000)
+    text = EncryptedTextField(_("Note"), max_length=1000)
 
     objects = SiteRecordQuerySet.as_manager()
 
@@ -238,9 +238,9 @@ class Place(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting to be routed"
-    ROUTED = "routed", "Sent to a service"
-    CLOSED = "closed", "Closed without sending"
+    WAITING = "waiting", _("Waiting to be routed")
+    ROUTED = "routed", _("Sent to a service")
+    CLOSED = "closed", _("Closed without sending")
 
 
 class HelpRequest(OrganisationOwned):
@@ -251,8 +251,8 @@ class HelpRequest(OrganisationOwned):
     record: it lives on only as the referral in the service it was sent to.
     """
 
-    sector = models.CharField("Kind of service", max_length=20, blank=True)
-    postcode_area = models.CharField("Postcode area", max_length=4, blank=True)
+    sector = models.CharField(_("Kind of service"), max_length=20, blank=True)
+    postcode_area = models.CharField(_("Postcode area"), max_length=4, blank=True)
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.WAITING
     )
@@ -289,15 +289,17 @@ class RoutingRule(models.Model):
     a place before one naming only one of them.
     """
 
-    sector = models.CharField("Kind of service", max_length=20, choices=Sector.choices, blank=True)
+    sector = models.CharField(
+        _("Kind of service"), max_length=20, choices=Sector.choices, blank=True
+    )
     postcode_area = models.CharField(
-        "Postcode area or district",
+        _("Postcode area or district"),
         max_length=4,
         blank=True,
-        help_text="The first part of a postcode: the letters (NB) or the district (NB1).",
+        help_text=_("The first part of a postcode: the letters (NB) or the district (NB1)."),
     )
     target = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name="Send to"
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("Send to")
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

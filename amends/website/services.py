@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
@@ -100,7 +101,7 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
     """Change the brand or the contact details. Colours white text cannot be read on are refused."""
     problems = {
         name: problem
-        for name, what in [("header_colour", "header colour"), ("link_colour", "link colour")]
+        for name, what in [("header_colour", _("header colour")), ("link_colour", _("link colour"))]
         if name in fields and (problem := colour_problem(fields[name], what))
     }
     if problems:
@@ -114,7 +115,7 @@ def settings_update(*, by: User, loaded_version: str | None, **fields: Any) -> S
             locked = lock_and_check(current, loaded_version, list(fields))
         for name, value in fields.items():
             if name not in SETTINGS_FIELDS:
-                raise ValidationError(f"{name} cannot be changed here")
+                raise ValidationError(_("%(name)s cannot be changed here") % {"name": name})
             setattr(locked, name, value)
         locked.updated_by = by
         locked.full_clean(exclude=["logo"])
@@ -206,7 +207,7 @@ def page_restore(*, page: Page, number: int, by: User) -> PageVersion:
         locked = Page.objects.select_for_update().get(pk=page.pk)
         old = locked.versions.filter(number=number).first()
         if old is None:
-            raise ValidationError("That version does not exist")
+            raise ValidationError(_("That version does not exist"))
         locked.draft_title, locked.draft_summary, locked.draft_body = (
             old.title,
             old.summary,
@@ -318,7 +319,7 @@ def enquiry_retry_mail() -> dict[str, int]:
 
 def enquiry_set_status(*, enquiry: TrainingEnquiry, by: User, status: str) -> TrainingEnquiry:
     if status not in EnquiryStatus.values:
-        raise ValidationError({"status": "Choose a status from the list"})
+        raise ValidationError({"status": _("Choose a status from the list")})
     with transaction.atomic():
         locked = TrainingEnquiry.objects.select_for_update().get(pk=enquiry.pk)
         locked.status = status
@@ -498,7 +499,7 @@ def help_request_details(request: HelpRequest) -> dict[str, Any]:
 def _lock_waiting(request: HelpRequest) -> HelpRequest:
     locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.WAITING:
-        raise ValidationError("Someone else has already dealt with this request.")
+        raise ValidationError(_("Someone else has already dealt with this request."))
     return locked
 
 
@@ -510,7 +511,8 @@ def help_request_route(
     if organisation.sectors and sector not in organisation.sectors:
         raise ValidationError(
             {
-                "sector": f"{organisation.name} does not work in that kind of service: choose one it does"
+                "sector": _("%(name)s does not work in that kind of service: choose one it does")
+                % {"name": organisation.name}
             }
         )
     with transaction.atomic():
@@ -550,13 +552,16 @@ def routing_rule_add(
     *, by: User, sector: str, postcode_area: str, target: Organisation
 ) -> RoutingRule:
     if not sector and not postcode_area:
-        raise ValidationError("Choose a kind of service, or enter a postcode area, or both")
+        raise ValidationError(_("Choose a kind of service, or enter a postcode area, or both"))
     if sector and target.sectors and sector not in target.sectors:
         raise ValidationError(
-            {"target": f"{target.name} does not work in that kind of service: choose another"}
+            {
+                "target": _("%(name)s does not work in that kind of service: choose another")
+                % {"name": target.name}
+            }
         )
     if RoutingRule.objects.filter(sector=sector, postcode_area=postcode_area).exists():
-        raise ValidationError("There is already a rule for that kind of service and place")
+        raise ValidationError(_("There is already a rule for that kind of service and place"))
     with transaction.atomic():
         rule = RoutingRule.objects.create(
             sector=sector, postcode_area=postcode_area, target=target, created_by=by

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.core.access import AuthedRequest, MemberRequest, get_visible_or_404, member_required
@@ -211,7 +212,9 @@ def page_edit(request: AuthedRequest, page_slug: str) -> HttpResponse:
                         page=found, by=request.user, loaded_version=data["version"], **fields
                     )
                     messages.success(
-                        request, f"Version {version.number} of “{version.title}” is published."
+                        request,
+                        _("Version %(number)s of “%(title)s” is published.")
+                        % {"number": version.number, "title": version.title},
                     )
                     return redirect("website:page_edit", page_slug=found.slug)
                 else:
@@ -219,7 +222,8 @@ def page_edit(request: AuthedRequest, page_slug: str) -> HttpResponse:
                         page=found, by=request.user, loaded_version=data["version"], **fields
                     )
                     messages.success(
-                        request, "The draft is saved. The public still sees the published version."
+                        request,
+                        _("The draft is saved. The public still sees the published version."),
                     )
                     return redirect("website:page_edit", page_slug=found.slug)
             except EditConflict as exc:
@@ -264,7 +268,8 @@ def page_version(request: AuthedRequest, page_slug: str, number: int) -> HttpRes
         restored = services.page_restore(page=found, number=number, by=request.user)
         messages.success(
             request,
-            f"Version {number} is published again, as version {restored.number}.",
+            _("Version %(number)s is published again, as version %(restored)s.")
+            % {"number": number, "restored": restored.number},
         )
         return redirect("website:page_history", page_slug=found.slug)
     return render(request, "website/staff/page_version.html", {"page": found, "version": version})
@@ -301,7 +306,7 @@ def brand(request: AuthedRequest) -> HttpResponse:
         request,
         BrandForm,
         "website/staff/brand.html",
-        "The brand is saved and shows on the public site now.",
+        _("The brand is saved and shows on the public site now."),
         logo_form=LogoForm(),
         contrast=_contrasts(services.site_settings()),
     )
@@ -327,7 +332,7 @@ def logo_upload(request: AuthedRequest) -> HttpResponse:
     form = LogoForm(request.POST, request.FILES)
     if form.is_valid():
         services.logo_set(by=request.user, png=form.cleaned_data["logo"])
-        messages.success(request, "The logo is saved and shows on the public site now.")
+        messages.success(request, _("The logo is saved and shows on the public site now."))
         return redirect("website:brand")
     site = services.site_settings()
     return render(
@@ -341,7 +346,7 @@ def logo_upload(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def logo_remove(request: AuthedRequest) -> HttpResponse:
     services.logo_remove(by=request.user)
-    messages.success(request, "The logo is removed: the site shows the consultancy's name.")
+    messages.success(request, _("The logo is removed: the site shows the consultancy's name."))
     return redirect("website:brand")
 
 
@@ -351,7 +356,7 @@ def contact_details(request: AuthedRequest) -> HttpResponse:
         request,
         ContactDetailsForm,
         "website/staff/contact_details.html",
-        "The contact details are saved.",
+        _("The contact details are saved."),
     )
 
 
@@ -364,7 +369,7 @@ def routing(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The rule is added.")
+            messages.success(request, _("The rule is added."))
             return redirect("website:routing")
     rules = RoutingRule.objects.select_related("target")
     return render(request, "website/staff/routing.html", {"form": form, "rules": rules})
@@ -378,7 +383,10 @@ def routing_remove(request: AuthedRequest) -> HttpResponse:
         RoutingRule.objects.select_related("target"), pk=int(rule_id) if rule_id.isdigit() else 0
     )
     services.routing_rule_remove(rule=rule, by=request.user)
-    messages.success(request, f"The rule sending requests to {rule.target.name} is removed.")
+    messages.success(
+        request,
+        _("The rule sending requests to %(name)s is removed.") % {"name": rule.target.name},
+    )
     return redirect("website:routing")
 
 
@@ -429,7 +437,10 @@ def enquiry_status(request: MemberRequest, trainingenquiry_pk: int) -> HttpRespo
     form = EnquiryStatusForm(request.POST)
     if form.is_valid():
         services.enquiry_set_status(enquiry=found, by=request.user, **form.cleaned_data)
-        messages.success(request, f"The enquiry is marked {form.cleaned_data['status']}.")
+        messages.success(
+            request,
+            _("The enquiry is marked %(status)s.") % {"status": form.cleaned_data["status"]},
+        )
         return redirect("website:enquiry", trainingenquiry_pk=found.pk)
     return _enquiry_page(request, found, status_form=form)
 
@@ -442,7 +453,7 @@ def enquiry_note(request: MemberRequest, trainingenquiry_pk: int) -> HttpRespons
     form = NoteForm(request.POST)
     if form.is_valid():
         services.enquiry_note_add(enquiry=found, by=request.user, **form.cleaned_data)
-        messages.success(request, "The note is added.")
+        messages.success(request, _("The note is added."))
         return redirect("website:enquiry", trainingenquiry_pk=found.pk)
     return _enquiry_page(request, found, note_form=form)
 
@@ -471,7 +482,9 @@ def help_request(request: MemberRequest, helprequest_pk: int) -> HttpResponse:
     if request.method == "POST" and found.status == RequestStatus.WAITING:
         if request.POST.get("action") == "close":
             services.help_request_close(request=found, by=request.user)
-            messages.success(request, "The request is closed, and what the person wrote is erased.")
+            messages.success(
+                request, _("The request is closed, and what the person wrote is erased.")
+            )
             return redirect("website:requests")
         if form.is_valid():
             try:
@@ -481,8 +494,10 @@ def help_request(request: MemberRequest, helprequest_pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"The request is sent to {form.cleaned_data['organisation'].name} as a "
-                    "self-referral, and erased from this queue.",
+                    _(
+                        "The request is sent to %(name)s as a self-referral, and erased from this queue."
+                    )
+                    % {"name": form.cleaned_data["organisation"].name},
                 )
                 return redirect("website:requests")
     return render(

@@ -1,28 +1,31 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class WelshPageForm(forms.Form):
     title = forms.CharField(
-        label="Title in Welsh",
+        label=_("Title in Welsh"),
         max_length=120,
         required=False,
-        help_text="Leave it empty to show the English page, with a note, to Welsh readers.",
+        help_text=_("Leave it empty to show the English page, with a note, to Welsh readers."),
     )
     summary = forms.CharField(
-        label="Summary in Welsh",
+        label=_("Summary in Welsh"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "lang": "cy"}),
     )
     body = forms.CharField(
-        label="Text in Welsh",
+        label=_("Text in Welsh"),
         max_length=20000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 20, "lang": "cy"}),
-        help_text="In Markdown, as the English page: ## for a heading, * for a bullet point, "
-        "[words](address) for a link.",
+        help_text=_(
+            "In Markdown, as the English page: ## for a heading, * for a bullet point, "
+            "[words](address) for a link."
+        ),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -34,5 +37,7 @@ class WelshPageForm(forms.Form):
         if not (data.get("title") or "").strip() and (
             (data.get("summary") or "").strip() or (data.get("body") or "").strip()
         ):
-            self.add_error("title", "Enter the title in Welsh, or empty the summary and text too")
+            self.add_error(
+                "title", _("Enter the title in Welsh, or empty the summary and text too")
+            )
         return data

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amends.core.access import AuthedRequest
@@ -80,9 +81,9 @@ def page_welsh(request: AuthedRequest, page_slug: str) -> HttpResponse:
             saved = welsh_page_save(page=found, by=request.user, **form.cleaned_data)
             messages.success(
                 request,
-                "The Welsh text is saved. Welsh readers see it now."
+                _("The Welsh text is saved. Welsh readers see it now.")
                 if saved.is_written
-                else "The Welsh text is taken down. Welsh readers see the English, with a note.",
+                else _("The Welsh text is taken down. Welsh readers see the English, with a note."),
             )
             return redirect("welsh:page_welsh", page_slug=found.slug)
     else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from amends.practitioners.models import PRACTITIONER_ROLES, AllocationOverride, TrainingLevel
 from amends.practitioners.standing import Standing, level_needed, sector_words, standing_of
@@ -15,11 +16,13 @@ def training_needed(case: Any) -> str:
     """What a lead facilitator of `case` must hold, in a sentence."""
     sector = sector_words(case.sector)
     if level_needed(case) == TrainingLevel.ADVANCED:
-        return (
-            f"The lead facilitator needs advanced training for {sector}: this is a case of "
-            f"{case.harm_type.name.lower()}, which needs extra care."
-        )
-    return f"The lead facilitator needs practitioner-level training for {sector}."
+        return _(
+            "The lead facilitator needs advanced training for %(sector)s: this is a case of "
+            "%(harm)s, which needs extra care."
+        ) % {"sector": sector, "harm": case.harm_type.name.lower()}
+    return _("The lead facilitator needs practitioner-level training for %(sector)s.") % {
+        "sector": sector
+    }
 
 
 @register.simple_tag
