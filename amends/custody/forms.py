@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Party
 from amends.core.forms_govuk import DateField
@@ -31,24 +32,24 @@ class PersonCustodyForm(forms.Form):
     establishment = forms.CharField(
         max_length=120, error_messages={"required": "Enter the establishment where they are held"}
     )
-    wing = forms.CharField(label="Wing or unit", max_length=60, required=False)
+    wing = forms.CharField(label=_("Wing or unit"), max_length=60, required=False)
     cell = forms.CharField(
-        label="Cell or location",
+        label=_("Cell or location"),
         max_length=30,
         required=False,
-        help_text="For example, 3-14 or healthcare.",
+        help_text=_("For example, 3-14 or healthcare."),
     )
     prison_number = forms.CharField(
-        label="Prison number",
+        label=_("Prison number"),
         max_length=12,
         required=False,
-        help_text="One letter, four digits and two letters, like A1234BC.",
+        help_text=_("One letter, four digits and two letters, like A1234BC."),
     )
     crn = forms.CharField(
-        label="Probation case reference number (CRN)",
+        label=_("Probation case reference number (CRN)"),
         max_length=12,
         required=False,
-        help_text="If known: one letter and six digits, like X123456.",
+        help_text=_("If known: one letter and six digits, like X123456."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -72,15 +73,15 @@ class PersonCustodyForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     release_on = DateField(
-        label="Release date",
+        label=_("Release date"),
         required=False,
-        help_text="For example, 27 3 2027. Leave it empty if there is no release date.",
+        help_text=_("For example, 27 3 2027. Leave it empty if there is no release date."),
     )
 
 
 class TransferForm(forms.Form):
     receiver = forms.ChoiceField(
-        label="Where were they transferred to?",
+        label=_("Where were they transferred to?"),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose where they were transferred to",
@@ -88,15 +89,15 @@ class TransferForm(forms.Form):
         },
     )
     establishment = forms.CharField(
-        label="Name of the establishment, if it is not listed",
+        label=_("Name of the establishment, if it is not listed"),
         max_length=120,
         required=False,
-        help_text="For example, HMP Leeds.",
+        help_text=_("For example, HMP Leeds."),
     )
     transferred_on = DateField(
-        label="Date of transfer",
+        label=_("Date of transfer"),
         past_only=True,
-        help_text="For example, 3 11 2026.",
+        help_text=_("For example, 3 11 2026."),
         error_messages={"required": "Enter the date of transfer"},
     )
 
@@ -111,7 +112,7 @@ class TransferForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("receiver") == ELSEWHERE and not data.get("establishment", "").strip():
-            self.add_error("establishment", "Enter the name of the establishment")
+            self.add_error("establishment", _("Enter the name of the establishment"))
         return data
 
     def receiver_organisation(self) -> Organisation | None:
@@ -120,7 +121,7 @@ class TransferForm(forms.Form):
 
 class ClearanceStepForm(forms.Form):
     step = forms.ChoiceField(
-        label="Which step?",
+        label=_("Which step?"),
         choices=ClearanceStep.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -129,18 +130,20 @@ class ClearanceStepForm(forms.Form):
         },
     )
     taken_on = DateField(
-        label="Date",
+        label=_("Date"),
         past_only=True,
-        help_text="For example, 3 11 2026.",
+        help_text=_("For example, 3 11 2026."),
         error_messages={"required": "Enter the date of this step"},
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example, the security department's reference. Not the reasons for a "
-        "refusal: keep those in the security record.",
+        help_text=_(
+            "For example, the security department's reference. Not the reasons for a "
+            "refusal: keep those in the security record."
+        ),
         error_messages={"max_length": "The note must be 500 characters or fewer"},
     )
 
@@ -162,7 +165,7 @@ def _count_field(label: str, name: str, example: str) -> forms.IntegerField:
 
 class ConductForm(forms.Form):
     party = forms.ModelChoiceField(
-        label="Who",
+        label=_("Who"),
         queryset=Party.objects.none(),
         empty_label=None,
         error_messages={
@@ -171,16 +174,16 @@ class ConductForm(forms.Form):
         },
     )
     period = forms.ChoiceField(
-        label="Period",
+        label=_("Period"),
         choices=ConductPeriod.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose before or after the restorative process"},
     )
     months = forms.IntegerField(
-        label="Number of months",
+        label=_("Number of months"),
         min_value=1,
         max_value=MOST_MONTHS,
-        help_text="How many months the figures cover, for example 6.",
+        help_text=_("How many months the figures cover, for example 6."),
         error_messages={
             "required": "Enter the number of months the figures cover",
             "invalid": "The number of months must be a whole number, like 6",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.forms import facilitators_of
 from amends.core.forms_govuk import DateField
@@ -22,14 +23,14 @@ def _facilitator_field(member: Membership, label: str) -> FacilitatorField:
         label=label,
         queryset=facilitators_of(member),
         required=False,
-        empty_label="Not recorded",
+        empty_label=_("Not recorded"),
         error_messages={"invalid_choice": "Choose a facilitator from the list"},
     )
 
 
 class GroupForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=120,
         error_messages={
             "required": "Enter a name for the group",
@@ -37,14 +38,14 @@ class GroupForm(forms.Form):
         },
     )
     about = forms.CharField(
-        label="What it is for",
+        label=_("What it is for"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A line on what the group works on. Do not write about anyone in it.",
+        help_text=_("A line on what the group works on. Do not write about anyone in it."),
         error_messages={"max_length": "What it is for must be 500 characters or fewer"},
     )
-    starts_on = DateField(label="Start date", required=False)
+    starts_on = DateField(label=_("Start date"), required=False)
 
     def __init__(
         self, *args: Any, member: Membership, group_words: GroupWords, circle: bool, **kwargs: Any
@@ -56,7 +57,7 @@ class GroupForm(forms.Form):
         sectors = [s for s in member.organisation.sectors if s in Sector.values]
         if len(sectors) > 1:
             self.fields["sector"] = forms.ChoiceField(
-                label="Kind of service",
+                label=_("Kind of service"),
                 choices=[(s, Sector(s).label) for s in sectors],
                 widget=forms.RadioSelect,
                 error_messages={
@@ -70,7 +71,7 @@ class AddPeopleForm(forms.Form):
     """People chosen from the list the search or the form group found."""
 
     people = forms.TypedMultipleChoiceField(
-        label="Who to add",
+        label=_("Who to add"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -86,9 +87,9 @@ class AddPeopleForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = DateField(label="Date", error_messages={"required": "Enter the date"})
+    held_on = DateField(label=_("Date"), error_messages={"required": "Enter the date"})
     topic = forms.CharField(
-        label="Topic",
+        label=_("Topic"),
         max_length=200,
         error_messages={
             "required": "Enter the topic",
@@ -96,12 +97,12 @@ class SessionForm(forms.Form):
         },
     )
     headcount = forms.IntegerField(
-        label="Or, for a whole class, how many took part",
+        label=_("Or, for a whole class, how many took part"),
         required=False,
         min_value=1,
         max_value=200,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        help_text="Leave this empty to tick who took part by name on the next page.",
+        help_text=_("Leave this empty to tick who took part by name on the next page."),
         error_messages={
             "invalid": "Number taking part must be a number, like 28",
             "min_value": "Number taking part must be 1 or more",
@@ -156,7 +157,7 @@ class AttendanceForm(forms.Form):
 
 class MemberStatusForm(forms.Form):
     status = forms.ChoiceField(
-        label="Where are they now?",
+        label=_("Where are they now?"),
         choices=MemberStatus.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -164,26 +165,26 @@ class MemberStatusForm(forms.Form):
             "invalid_choice": "Choose from the list",
         },
     )
-    finished_on = DateField(label="Date they finished", required=False, past_only=True)
+    finished_on = DateField(label=_("Date they finished"), required=False, past_only=True)
 
 
 class GroupCaseForm(forms.Form):
     harm_summary = forms.CharField(
-        label="What they want to put right",
+        label=_("What they want to put right"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what they want to put right"},
     )
     harm_type = forms.ModelChoiceField(
-        label="Kind of harm",
+        label=_("Kind of harm"),
         queryset=HarmType.objects.none(),
         required=False,
-        empty_label="Not known yet",
+        empty_label=_("Not known yet"),
         error_messages={"invalid_choice": "Choose a kind of harm from the list"},
     )
-    incident_date = DateField(label="Date of the incident", required=False, past_only=True)
+    incident_date = DateField(label=_("Date of the incident"), required=False, past_only=True)
     planned_process = forms.ChoiceField(
-        label="Planned process",
+        label=_("Planned process"),
         choices=process_choices,
         error_messages={
             "required": "Choose the planned process",

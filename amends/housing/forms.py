@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import PartyRole
 from amends.core.concurrency import VersionField
@@ -23,16 +24,16 @@ from amends.people.models import Person
 
 class HouseholdForm(forms.ModelForm):
     tenancy_started_on = DateField(
-        label="Tenancy start date (optional)",
+        label=_("Tenancy start date (optional)"),
         required=False,
         past_only=True,
-        help_text="For example, 4 9 2019",
+        help_text=_("For example, 4 9 2019"),
     )
     tenancy_ended_on = DateField(
-        label="Tenancy end date (optional)",
+        label=_("Tenancy end date (optional)"),
         required=False,
         past_only=True,
-        help_text="Only if the household no longer holds this tenancy.",
+        help_text=_("Only if the household no longer holds this tenancy."),
     )
     version = VersionField()
 
@@ -87,12 +88,14 @@ class HouseholdForm(forms.ModelForm):
 
 
 class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or tenancy reference", max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Search by name or tenancy reference"), max_length=100, required=False
+    )
 
 
 class MemberAddForm(forms.Form):
     person: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Who lives here?",
+        label=_("Who lives here?"),
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
@@ -101,7 +104,7 @@ class MemberAddForm(forms.Form):
             "invalid_choice": "Select someone from the list",
         },
     )
-    is_tenant = forms.BooleanField(label="Named on the tenancy", required=False)
+    is_tenant = forms.BooleanField(label=_("Named on the tenancy"), required=False)
 
     def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +117,7 @@ class MemberAddForm(forms.Form):
 
 class CaseHouseholdForm(forms.Form):
     household: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Which household?",
+        label=_("Which household?"),
         queryset=Household.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
@@ -124,11 +127,13 @@ class CaseHouseholdForm(forms.Form):
         },
     )
     role = forms.ChoiceField(
-        label="Their members' part in the dispute",
+        label=_("Their members' part in the dispute"),
         choices=lambda: current_words().role_choices(list(HOUSEHOLD_ROLES)),
         widget=forms.RadioSelect,
-        help_text="Everyone living in the household joins the case in this part. "
-        "You can add supporters and others one by one.",
+        help_text=_(
+            "Everyone living in the household joins the case in this part. "
+            "You can add supporters and others one by one."
+        ),
         error_messages={
             "required": "Select their part in the dispute",
             "invalid_choice": "Select a part from the list",
@@ -145,10 +150,10 @@ class CaseHouseholdForm(forms.Form):
 
 class CaseHousingForm(forms.ModelForm):
     case_review_on = DateField(
-        label="Date of the ASB case review",
+        label=_("Date of the ASB case review"),
         required=False,
         past_only=True,
-        help_text="For example, 12 6 2026",
+        help_text=_("For example, 12 6 2026"),
     )
 
     class Meta:
@@ -199,12 +204,14 @@ class CaseHousingForm(forms.ModelForm):
 
 class HousingSettingsForm(forms.Form):
     homes_owned = forms.IntegerField(
-        label="How many homes do you own?",
+        label=_("How many homes do you own?"),
         min_value=1,
         max_value=5_000_000,
         required=False,
-        help_text="Homes you own on the last day of the reporting year. The Regulator of Social "
-        "Housing’s measure of anti-social behaviour cases per 1,000 homes (NM01) uses it.",
+        help_text=_(
+            "Homes you own on the last day of the reporting year. The Regulator of Social "
+            "Housing’s measure of anti-social behaviour cases per 1,000 homes (NM01) uses it."
+        ),
         error_messages={
             "invalid": "Enter the number of homes as a whole number, like 12450",
             "min_value": "The number of homes must be 1 or more",
