@@ -3,10 +3,11 @@ at its field, in the words of the page's sector."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Party
@@ -23,6 +24,9 @@ from amends.custody.services import (
 
 ELSEWHERE = "elsewhere"
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _one_error(exc: ValidationError) -> str:
     return next(iter(exc.message_dict.values()))[0]
@@ -30,7 +34,8 @@ def _one_error(exc: ValidationError) -> str:
 
 class PersonCustodyForm(forms.Form):
     establishment = forms.CharField(
-        max_length=120, error_messages={"required": "Enter the establishment where they are held"}
+        max_length=120,
+        error_messages={"required": _("Enter the establishment where they are held")},
     )
     wing = forms.CharField(label=_("Wing or unit"), max_length=60, required=False)
     cell = forms.CharField(
@@ -56,7 +61,9 @@ class PersonCustodyForm(forms.Form):
         super().__init__(*args, **kwargs)
         words = current_words()
         self.fields["establishment"].label = words.cap(words.place)
-        self.fields["wing"].label = f"{words.cap(words.sub_place)} or unit"
+        self.fields["wing"].label = _("%(sub_place)s or unit") % {
+            "sub_place": words.cap(words.sub_place)
+        }
 
     def clean_prison_number(self) -> str:
         try:
@@ -84,8 +91,8 @@ class TransferForm(forms.Form):
         label=_("Where were they transferred to?"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose where they were transferred to",
-            "invalid_choice": "Choose an establishment from the list",
+            "required": _("Choose where they were transferred to"),
+            "invalid_choice": _("Choose an establishment from the list"),
         },
     )
     establishment = forms.CharField(
@@ -98,15 +105,15 @@ class TransferForm(forms.Form):
         label=_("Date of transfer"),
         past_only=True,
         help_text=_("For example, 3 11 2026."),
-        error_messages={"required": "Enter the date of transfer"},
+        error_messages={"required": _("Enter the date of transfer")},
     )
 
     def __init__(self, *args: Any, receivers: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.receivers = {str(o.pk): o for o in receivers}
         cast(forms.ChoiceField, self.fields["receiver"]).choices = [
-            *[(str(o.pk), f"{o.name} (uses Amends)") for o in receivers],
-            (ELSEWHERE, "Another establishment"),
+            *[(str(o.pk), _("%(name)s (uses Amends)") % {"name": o.name}) for o in receivers],
+            (ELSEWHERE, _("Another establishment")),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -125,15 +132,15 @@ class ClearanceStepForm(forms.Form):
         choices=ClearanceStep.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the step of security clearance",
-            "invalid_choice": "Choose a step from the list",
+            "required": _("Choose the step of security clearance"),
+            "invalid_choice": _("Choose a step from the list"),
         },
     )
     taken_on = DateField(
         label=_("Date"),
         past_only=True,
         help_text=_("For example, 3 11 2026."),
-        error_messages={"required": "Enter the date of this step"},
+        error_messages={"required": _("Enter the date of this step")},
     )
     note = forms.CharField(
         label=_("Note"),
@@ -144,23 +151,29 @@ class ClearanceStepForm(forms.Form):
             "For example, the security department's reference. Not the reasons for a "
             "refusal: keep those in the security record."
         ),
-        error_messages={"max_length": "The note must be 500 characters or fewer"},
+        error_messages={"max_length": _("The note must be 500 characters or fewer")},
     )
 
 
-def _count_field(label: str, name: str, example: str) -> forms.IntegerField:
-    between = f"{name} must be between 0 and {MOST_EVENTS}"
+def _count_field(
+    label: StrOrPromise, required: StrOrPromise, invalid: StrOrPromise, between: StrOrPromise
+) -> forms.IntegerField:
+    """A count of events; `between` names the limit as {most}."""
+    between = format_lazy(between, most=MOST_EVENTS)
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=MOST_EVENTS,
         error_messages={
-            "required": f"Enter the number of {name.lower()}, or 0",
-            "invalid": f"{name} must be a whole number, like {example}",
+            "required": required,
+            "invalid": invalid,
             "min_value": between,
             "max_value": between,
         },
     )
+
+
+MONTHS_BETWEEN = _("The number of months must be between 1 and {most}")
 
 
 class ConductForm(forms.Form):
@@ -169,15 +182,15 @@ class ConductForm(forms.Form):
         queryset=Party.objects.none(),
         empty_label=None,
         error_messages={
-            "required": "Choose who the figures are about",
-            "invalid_choice": "Choose someone in this case",
+            "required": _("Choose who the figures are about"),
+            "invalid_choice": _("Choose someone in this case"),
         },
     )
     period = forms.ChoiceField(
         label=_("Period"),
         choices=ConductPeriod.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose before or after the restorative process"},
+        error_messages={"required": _("Choose before or after the restorative process")},
     )
     months = forms.IntegerField(
         label=_("Number of months"),
@@ -185,14 +198,24 @@ class ConductForm(forms.Form):
         max_value=MOST_MONTHS,
         help_text=_("How many months the figures cover, for example 6."),
         error_messages={
-            "required": "Enter the number of months the figures cover",
-            "invalid": "The number of months must be a whole number, like 6",
-            "min_value": f"The number of months must be between 1 and {MOST_MONTHS}",
-            "max_value": f"The number of months must be between 1 and {MOST_MONTHS}",
+            "required": _("Enter the number of months the figures cover"),
+            "invalid": _("The number of months must be a whole number, like 6"),
+            "min_value": format_lazy(MONTHS_BETWEEN, most=MOST_MONTHS),
+            "max_value": format_lazy(MONTHS_BETWEEN, most=MOST_MONTHS),
         },
     )
-    adjudications = _count_field("Proven adjudications", "Adjudications", "2")
-    violent_incidents = _count_field("Violent incidents", "Violent incidents", "1")
+    adjudications = _count_field(
+        _("Proven adjudications"),
+        _("Enter the number of adjudications, or 0"),
+        _("Adjudications must be a whole number, like 2"),
+        _("Adjudications must be between 0 and {most}"),
+    )
+    violent_incidents = _count_field(
+        _("Violent incidents"),
+        _("Enter the number of violent incidents, or 0"),
+        _("Violent incidents must be a whole number, like 1"),
+        _("Violent incidents must be between 0 and {most}"),
+    )
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -298,9 +298,11 @@ def attendance(request: MemberRequest, groupsession_pk: int) -> HttpResponse:
     )
     refusal = ""
     if session.held_on > timezone.localdate():
-        refusal = "Record who came once the session has been held."
+        refusal = _("Record who came once the session has been held.")
     elif session.headcount is not None:
-        refusal = f"This circle was counted rather than named: {session.headcount} took part."
+        refusal = _("This circle was counted rather than named: %(headcount)s took part.") % {
+            "headcount": session.headcount
+        }
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.attendance_record(session=session, marks=form.marks(), by=request.user)

@@ -21,16 +21,16 @@ from amends.schools.models import DfeReason, InformedMethod, Resolution, Sanctio
 
 NOT_INVOLVED = "none"
 PARTS = [
-    (NOT_INVOLVED, "Not involved"),
-    ("harmed", "Harmed"),
-    ("responsible", "Caused harm"),
-    ("took_part", "Took part"),
+    (NOT_INVOLVED, _("Not involved")),
+    ("harmed", _("Harmed")),
+    ("responsible", _("Caused harm")),
+    ("took_part", _("Took part")),
 ]
-FOLLOW_UP_DAYS = [("7", "In a week"), ("14", "In 2 weeks"), ("28", "In 4 weeks")]
+FOLLOW_UP_DAYS = [("7", _("In a week")), ("14", _("In 2 weeks")), ("28", _("In 4 weeks"))]
 ANOTHER_DATE = "other"
 # How many pupils of the roll the picker shows at once: filter to find the rest.
 ROLL_SHOWN = 40
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def roll(organisation: Organisation) -> QuerySet[Person]:
@@ -60,7 +60,7 @@ def _sanction_fields(form: forms.Form) -> None:
         ),
         choices=[("", _("No reason applies")), *DfeReason.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose a reason from the list"},
+        error_messages={"invalid_choice": _("Choose a reason from the list")},
     )
     form.fields["sanction_considered"] = forms.ChoiceField(
         label=_("Was a suspension or exclusion being considered?"),
@@ -68,8 +68,8 @@ def _sanction_fields(form: forms.Form) -> None:
         initial=SanctionConsidered.NONE,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether a suspension or exclusion was considered",
-            "invalid_choice": "Choose whether a suspension or exclusion was considered",
+            "required": _("Choose whether a suspension or exclusion was considered"),
+            "invalid_choice": _("Choose whether a suspension or exclusion was considered"),
         },
     )
     form.fields["sanction_avoided"] = forms.ChoiceField(
@@ -77,7 +77,7 @@ def _sanction_fields(form: forms.Form) -> None:
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose yes or no"},
+        error_messages={"invalid_choice": _("Choose yes or no")},
     )
 
 
@@ -103,8 +103,8 @@ class ConversationForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what happened",
-            "max_length": "What happened must be 1,000 characters or fewer",
+            "required": _("Enter what happened"),
+            "max_length": _("What happened must be 1,000 characters or fewer"),
         },
     )
     agreed = forms.CharField(
@@ -112,8 +112,8 @@ class ConversationForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what was agreed",
-            "max_length": "What was agreed must be 1,000 characters or fewer",
+            "required": _("Enter what was agreed"),
+            "max_length": _("What was agreed must be 1,000 characters or fewer"),
         },
     )
     follow_up = forms.ChoiceField(
@@ -122,8 +122,8 @@ class ConversationForm(forms.Form):
         widget=forms.RadioSelect,
         initial="7",
         error_messages={
-            "required": "Choose when you will follow it up",
-            "invalid_choice": "Choose when you will follow it up",
+            "required": _("Choose when you will follow it up"),
+            "invalid_choice": _("Choose when you will follow it up"),
         },
     )
     follow_up_date = DateField(
@@ -140,7 +140,7 @@ class ConversationForm(forms.Form):
         queryset=HarmType.objects.none(),
         required=False,
         empty_label=_("Not given"),
-        error_messages={"invalid_choice": "Choose a kind from the list"},
+        error_messages={"invalid_choice": _("Choose a kind from the list")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -149,7 +149,7 @@ class ConversationForm(forms.Form):
         harm_type = self.fields["harm_type"]
         assert isinstance(harm_type, forms.ModelChoiceField)
         harm_type.queryset = HarmType.objects.for_organisation(organisation)
-        harm_type.label = f"What kind of {current_words().incident}?"
+        harm_type.label = _("What kind of %(incident)s?") % {"incident": current_words().incident}
         _sanction_fields(self)
 
     def clean(self) -> dict[str, Any]:
@@ -195,7 +195,7 @@ class FollowUpForm(forms.Form):
         label=_("Is what was agreed holding?"),
         choices=[("yes", _("Yes")), ("no", _("No, it needs more work"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether what was agreed is holding"},
+        error_messages={"required": _("Choose whether what was agreed is holding")},
     )
     followed_up_on = DateField(label=_("Date of the follow-up"), past_only=True)
 
@@ -224,8 +224,8 @@ class ParentInformedForm(forms.Form):
     informed_name = forms.CharField(
         max_length=120,
         error_messages={
-            "required": "Enter who was informed",
-            "max_length": "Who was informed must be 120 characters or fewer",
+            "required": _("Enter who was informed"),
+            "max_length": _("Who was informed must be 120 characters or fewer"),
         },
     )
     method = forms.ChoiceField(
@@ -233,8 +233,8 @@ class ParentInformedForm(forms.Form):
         choices=InformedMethod.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how they were informed",
-            "invalid_choice": "Choose how they were informed",
+            "required": _("Choose how they were informed"),
+            "invalid_choice": _("Choose how they were informed"),
         },
     )
     informed_on = DateField(label=_("When were they informed?"), past_only=True)
@@ -244,8 +244,8 @@ class ParentInformedForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what they were told",
-            "max_length": "What they were told must be 500 characters or fewer",
+            "required": _("Enter what they were told"),
+            "max_length": _("What they were told must be 500 characters or fewer"),
         },
     )
 
@@ -254,15 +254,18 @@ class ParentInformedForm(forms.Form):
         words = current_words()
         field = self.fields["pupil"]
         assert isinstance(field, _PupilChoice)
-        field.label = f"Which {words.participant}?"
+        field.label = _("Which %(participant)s?") % {"participant": words.participant}
         field.empty_label = None
         field.error_messages = {
-            "required": f"Choose the {words.participant}",
-            "invalid_choice": f"Choose a {words.participant} in this case",
+            "required": _("Choose the %(participant)s") % {"participant": words.participant},
+            "invalid_choice": _("Choose a %(participant)s in this case")
+            % {"participant": words.participant},
         }
         field.queryset = case.parties.select_related("person").order_by("pk")
-        self.fields["informed_name"].label = f"Which {words.parent} was informed?"
-        self.fields["informed_name"].help_text = "Their name and how they are related."
+        self.fields["informed_name"].label = _("Which %(parent)s was informed?") % {
+            "parent": words.parent
+        }
+        self.fields["informed_name"].help_text = _("Their name and how they are related.")
         self.fields["informed_on"].initial = timezone.localdate()
 
 
@@ -278,8 +281,8 @@ class ResolveConcernForm(forms.Form):
         choices=Resolution.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what the designated safeguarding lead decided",
-            "invalid_choice": "Choose what the designated safeguarding lead decided",
+            "required": _("Choose what the designated safeguarding lead decided"),
+            "invalid_choice": _("Choose what the designated safeguarding lead decided"),
         },
     )
 
@@ -295,14 +298,14 @@ class SchoolSettingsForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Not named"),
-        error_messages={"invalid_choice": "Choose a member of the school's Amends account"},
+        error_messages={"invalid_choice": _("Choose a member of the school's Amends account")},
     )
     deputy_safeguarding_lead = _MemberChoice(
         label=_("Deputy designated safeguarding lead"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Not named"),
-        error_messages={"invalid_choice": "Choose a member of the school's Amends account"},
+        error_messages={"invalid_choice": _("Choose a member of the school's Amends account")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

@@ -112,9 +112,9 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and not filtering:
         valid = form.is_valid()
         if not all_known:
-            pupil_error = "Choose pupils on the school's roll"
+            pupil_error = _("Choose pupils on the school's roll")
         elif not parts:
-            pupil_error = "Choose the pupils who took part"
+            pupil_error = _("Choose the pupils who took part")
         if pupil_error:
             form.add_error("pupils", pupil_error)
         elif valid:
@@ -143,6 +143,7 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
                 add_service_errors(form, exc)
                 pupil_error = "; ".join(str(e) for e in form.errors.get("pupils", []))
             else:
+                assert case.next_step_due is not None  # the follow-up the conversation set
                 messages.success(
                     request,
                     _("The conversation is recorded as %(reference)s. Follow it up by %(due)s.")
