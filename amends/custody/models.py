@@ -43,7 +43,7 @@ class PersonCustody(OrganisationOwned):
     objects = PersonCustodyQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "people in custody"
+        verbose_name_plural = _("people in custody")
         indexes = [models.Index(fields=["organisation", "wing"])]
 
     def __str__(self) -> str:

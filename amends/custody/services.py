@@ -237,17 +237,30 @@ def release_warnings(case: Case) -> list[str]:
         status=MeetingStatus.ARRANGED, scheduled_at__date__gt=release
     ).order_by("scheduled_at"):
         warnings.append(
-            f"The {meeting.get_process_display().lower()} arranged for "
-            f"{_day(timezone.localtime(meeting.scheduled_at).date())} is after the release date "
-            f"({_day(release)}): bring it forward, or arrange it outside with probation"
+            _(
+                "The %(process)s arranged for %(day)s is after the release date "
+                "(%(release)s): bring it forward, or arrange it outside with probation"
+            )
+            % {
+                "process": meeting.get_process_display().lower(),
+                "day": _day(timezone.localtime(meeting.scheduled_at).date()),
+                "release": _day(release),
+            }
         )
     for action in AgreementAction.objects.filter(
         case=case, status=ActionStatus.OPEN, due_on__gt=release
     ).select_related("owner__person"):
         warnings.append(
-            f"{action.owner.person.full_name}'s action “{action.get_kind_display()}” is due "
-            f"{_day(action.due_on)}, after the release date ({_day(release)}): agree who will "
-            "follow it up after release"
+            _(
+                "%(name)s's action “%(kind)s” is due %(day)s, after the release date "
+                "(%(release)s): agree who will follow it up after release"
+            )
+            % {
+                "name": action.owner.person.full_name,
+                "kind": action.get_kind_display(),
+                "day": _day(action.due_on),
+                "release": _day(release),
+            }
         )
     return warnings
 
@@ -549,15 +562,24 @@ def visitors_not_cleared(meeting: Meeting, parties: list[Party]) -> list[str]:
         name = party.person.full_name
         if clearance.stage == ClearanceStep.REFUSED:
             problems.append(
-                f"{name} is coming in from outside and security refused their clearance on "
-                f"{_day(clearance.stage_on)}: they cannot come into the establishment, so take "
-                "them out of the meeting or choose a way that does not bring them inside"
+                _(
+                    "%(name)s is coming in from outside and security refused their clearance "
+                    "on %(day)s: they cannot come into the establishment, so take them out of "
+                    "the meeting or choose a way that does not bring them inside"
+                )
+                % {"name": name, "day": _day(clearance.stage_on)}
             )
         else:
             problems.append(
-                f"{name} is coming in from outside and security has not cleared their visit "
-                f"yet (the last step was “{clearance.get_stage_display().lower()}” on "
-                f"{_day(clearance.stage_on)})"
+                _(
+                    "%(name)s is coming in from outside and security has not cleared their "
+                    "visit yet (the last step was “%(step)s” on %(day)s)"
+                )
+                % {
+                    "name": name,
+                    "step": clearance.get_stage_display().lower(),
+                    "day": _day(clearance.stage_on),
+                }
             )
     return problems
 

@@ -71,7 +71,7 @@ class GroupWork(OrganisationOwned):
     class Meta:
         ordering = ["kind", "name", "pk"]
         indexes = [models.Index(fields=["organisation", "kind", "name"])]
-        verbose_name = "group"
+        verbose_name = _("group")
 
     def __str__(self) -> str:
         return self.name

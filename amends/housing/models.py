@@ -238,7 +238,7 @@ class CaseHousing(OrganisationOwned):
     objects = CaseChildQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "case housing details"
+        verbose_name_plural = _("case housing details")
         indexes = [models.Index(fields=["organisation", "asb_reference"])]
 
     def __str__(self) -> str:

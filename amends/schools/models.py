@@ -153,7 +153,7 @@ class SchoolSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "school settings"
+        verbose_name_plural = _("school settings")
 
     def __str__(self) -> str:
         return f"School settings of {self.organisation_id}"

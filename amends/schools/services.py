@@ -286,19 +286,16 @@ def safeguarding_leads(organisation: Organisation) -> list[User]:
     return [m.user for m in members.select_related("user").order_by("user_id")]
 
 
-PAUSED = (
-    "Restorative work on {reference} is paused: a safeguarding concern was passed on to the "
-    "designated safeguarding lead on {day}. A coordinator records when it may continue."
-)
-
-
 def safeguarding_pause(case: Case) -> str:
     """Why `case` is paused (for cases.services.PAUSES), or ""."""
     handoff = SafeguardingHandOff.objects.filter(case=case).pausing().order_by("raised_at").first()
     if handoff is None:
         return ""
     day = timezone.localtime(handoff.raised_at)
-    return PAUSED.format(reference=case.reference, day=f"{day:%-d %B %Y}")
+    return _(
+        "Restorative work on %(reference)s is paused: a safeguarding concern was passed on to "
+        "the designated safeguarding lead on %(day)s. A coordinator records when it may continue."
+    ) % {"reference": case.reference, "day": f"{day:%-d %B %Y}"}
 
 
 def safeguarding_raise(*, case: Case, by: User, told_in_person: bool) -> SafeguardingHandOff:
