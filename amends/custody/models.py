@@ -12,6 +12,7 @@ import re
 from typing import Self
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party
 from amends.core.fields import EncryptedTextField
@@ -35,14 +36,14 @@ class PersonCustody(OrganisationOwned):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="custody")
     establishment = models.CharField(max_length=120)
-    wing = models.CharField("Wing or unit", max_length=60, blank=True)
-    cell = models.CharField("Cell or location", max_length=30, blank=True)
-    crn = models.CharField("Probation case reference number (CRN)", max_length=7, blank=True)
+    wing = models.CharField(_("Wing or unit"), max_length=60, blank=True)
+    cell = models.CharField(_("Cell or location"), max_length=30, blank=True)
+    crn = models.CharField(_("Probation case reference number (CRN)"), max_length=7, blank=True)
 
     objects = PersonCustodyQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "people in custody"
+        verbose_name_plural = _("people in custody")
         indexes = [models.Index(fields=["organisation", "wing"])]
 
     def __str__(self) -> str:
@@ -53,7 +54,7 @@ class CaseCustody(OrganisationOwned):
     """A case's release date: work planned after it cannot happen inside."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="custody")
-    release_on = models.DateField("Release date", null=True, blank=True)
+    release_on = models.DateField(_("Release date"), null=True, blank=True)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -62,8 +63,8 @@ class CaseCustody(OrganisationOwned):
 
 
 class TransferDirection(models.TextChoices):
-    OUT = "out", "Transferred out"
-    IN = "in", "Transferred in"
+    OUT = "out", _("Transferred out")
+    IN = "in", _("Transferred in")
 
 
 class CaseTransferQuerySet(OrganisationQuerySet):
@@ -91,12 +92,12 @@ class CaseTransfer(OrganisationOwned):
     referral = models.ForeignKey(
         Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    establishment = models.CharField("The other establishment", max_length=120)
+    establishment = models.CharField(_("The other establishment"), max_length=120)
     other_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    transferred_on = models.DateField("Date of transfer")
-    prisoners = models.CharField(max_length=300, help_text="Names of the prisoners transferred.")
+    transferred_on = models.DateField(_("Date of transfer"))
+    prisoners = models.CharField(max_length=300, help_text=_("Names of the prisoners transferred."))
 
     objects = CaseTransferQuerySet.as_manager()
 
@@ -109,11 +110,11 @@ class CaseTransfer(OrganisationOwned):
 
 
 class ClearanceStep(models.TextChoices):
-    APPLICATION_RECEIVED = "application_received", "Application received"
-    ID_CHECKED = "id_checked", "Identity documents checked"
-    VETTING_SUBMITTED = "vetting_submitted", "Security vetting submitted"
-    CLEARED = "cleared", "Cleared by security"
-    REFUSED = "refused", "Refused by security"
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    ID_CHECKED = "id_checked", _("Identity documents checked")
+    VETTING_SUBMITTED = "vetting_submitted", _("Security vetting submitted")
+    CLEARED = "cleared", _("Cleared by security")
+    REFUSED = "refused", _("Refused by security")
 
 
 # The order the steps are usually taken in; cleared and refused end it.
@@ -154,7 +155,7 @@ class VisitorClearanceStep(OrganisationOwned):
     clearance = models.ForeignKey(VisitorClearance, on_delete=models.CASCADE, related_name="steps")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     step = models.CharField(max_length=30, choices=ClearanceStep.choices)
-    taken_on = models.DateField("Date")
+    taken_on = models.DateField(_("Date"))
     note = EncryptedTextField(max_length=500, blank=True)
 
     objects = CaseChildQuerySet.as_manager()
@@ -167,8 +168,8 @@ class VisitorClearanceStep(OrganisationOwned):
 
 
 class ConductPeriod(models.TextChoices):
-    BEFORE = "before", "Before the restorative process"
-    AFTER = "after", "After the restorative process"
+    BEFORE = "before", _("Before the restorative process")
+    AFTER = "after", _("After the restorative process")
 
 
 class ConductRecord(OrganisationOwned):
@@ -178,7 +179,7 @@ class ConductRecord(OrganisationOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conduct_records")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="conduct_records")
     period = models.CharField(max_length=10, choices=ConductPeriod.choices)
-    months = models.PositiveSmallIntegerField("Number of months")
+    months = models.PositiveSmallIntegerField(_("Number of months"))
     adjudications = models.PositiveSmallIntegerField()
     violent_incidents = models.PositiveSmallIntegerField()
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.agreements.models import ActionStatus, AgreementAction
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, PartyRole
@@ -61,8 +62,11 @@ def normalise_crn(value: str) -> str:
     if value and not CRN_PATTERN.match(value):
         raise ValidationError(
             {
-                "crn": "Enter a probation case reference number in the correct format: one "
-                f"letter and six digits, like {CRN_EXAMPLE}"
+                "crn": _(
+                    "Enter a probation case reference number in the correct format: one "
+                    "letter and six digits, like %(example)s"
+                )
+                % {"example": CRN_EXAMPLE}
             }
         )
     return value
@@ -78,8 +82,10 @@ def normalise_prison_number(value: str) -> str:
     except ValidationError as exc:
         raise ValidationError(
             {
-                "prison_number": "Enter a prison number in the correct format: one letter, "
-                "four digits and two letters, like A1234BC"
+                "prison_number": _(
+                    "Enter a prison number in the correct format: one letter, "
+                    "four digits and two letters, like A1234BC"
+                )
             }
         ) from exc
 
@@ -100,11 +106,11 @@ def person_custody_save(
 ) -> PersonCustody:
     """Record where a prisoner is held and their numbers, all or nothing."""
     if not is_prison_service(person.organisation):
-        raise ValidationError("Only a prison's service records where someone is held.")
+        raise ValidationError(_("Only a prison's service records where someone is held."))
     errors: dict[str, str] = {}
     establishment = establishment.strip()
     if not establishment:
-        errors["establishment"] = "Enter the establishment where they are held"
+        errors["establishment"] = _("Enter the establishment where they are held")
     try:
         prison_number = normalise_prison_number(prison_number)
     except ValidationError as exc:
@@ -124,7 +130,7 @@ def person_custody_save(
             .exists()
         )
         if clash:
-            errors["prison_number"] = "This prison number is already recorded for someone else"
+            errors["prison_number"] = _("This prison number is already recorded for someone else")
     if errors:
         raise ValidationError(errors)
     try:
@@ -186,7 +192,7 @@ def person_custody_save(
             )
     except IntegrityError as exc:  # the same prison number saved a moment ago for someone else
         raise ValidationError(
-            {"prison_number": "This prison number was recorded a moment ago for someone else"}
+            {"prison_number": _("This prison number was recorded a moment ago for someone else")}
         ) from exc
     return custody
 
@@ -197,7 +203,7 @@ def person_custody_save(
 def release_date_set(*, case: Case, by: User, release_on: datetime.date | None) -> CaseCustody:
     with transaction.atomic():
         case_lock_open(case)
-        custody, _ = CaseCustody.objects.select_for_update().get_or_create(
+        custody, _created = CaseCustody.objects.select_for_update().get_or_create(
             case=case, defaults={"organisation_id": case.organisation_id, "created_by": by}
         )
         if custody.release_on == release_on:
@@ -231,17 +237,30 @@ def release_warnings(case: Case) -> list[str]:
         status=MeetingStatus.ARRANGED, scheduled_at__date__gt=release
     ).order_by("scheduled_at"):
         warnings.append(
-            f"The {meeting.get_process_display().lower()} arranged for "
-            f"{_day(timezone.localtime(meeting.scheduled_at).date())} is after the release date "
-            f"({_day(release)}): bring it forward, or arrange it outside with probation"
+            _(
+                "The %(process)s arranged for %(day)s is after the release date "
+                "(%(release)s): bring it forward, or arrange it outside with probation"
+            )
+            % {
+                "process": meeting.get_process_display().lower(),
+                "day": _day(timezone.localtime(meeting.scheduled_at).date()),
+                "release": _day(release),
+            }
         )
     for action in AgreementAction.objects.filter(
         case=case, status=ActionStatus.OPEN, due_on__gt=release
     ).select_related("owner__person"):
         warnings.append(
-            f"{action.owner.person.full_name}'s action “{action.get_kind_display()}” is due "
-            f"{_day(action.due_on)}, after the release date ({_day(release)}): agree who will "
-            "follow it up after release"
+            _(
+                "%(name)s's action “%(kind)s” is due %(day)s, after the release date "
+                "(%(release)s): agree who will follow it up after release"
+            )
+            % {
+                "name": action.owner.person.full_name,
+                "kind": action.get_kind_display(),
+                "day": _day(action.due_on),
+                "release": _day(release),
+            }
         )
     return warnings
 
@@ -314,23 +333,23 @@ def case_transfer(
     errors: dict[str, str] = {}
     if receiver is not None:
         if receiver.pk == case.organisation_id or not is_establishment(receiver):
-            errors["receiver"] = "Choose an establishment from the list"
+            errors["receiver"] = _("Choose an establishment from the list")
         establishment = receiver.name
     establishment = establishment.strip()
     if not establishment:
-        errors["establishment"] = "Enter the name of the establishment they were transferred to"
+        errors["establishment"] = _("Enter the name of the establishment they were transferred to")
     if transferred_on > timezone.localdate():
-        errors["transferred_on"] = "The date of transfer must be today or in the past"
+        errors["transferred_on"] = _("The date of transfer must be today or in the past")
     if transferred_on < case.opened_on:
-        errors["transferred_on"] = (
-            f"The date of transfer must be on or after the case was opened ({_day(case.opened_on)})"
-        )
+        errors["transferred_on"] = _(
+            "The date of transfer must be on or after the case was opened (%(day)s)"
+        ) % {"day": _day(case.opened_on)}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         case_lock_open(case)
         if transferred_out(case) is not None:
-            raise ValidationError("This case has already been transferred out.")
+            raise ValidationError(_("This case has already been transferred out."))
         prisoners = [
             p
             for p in case.parties.select_related("person").order_by("pk")
@@ -463,11 +482,11 @@ def clearance_step_record(
     """Record a step of a visitor's security clearance, starting their clearance if need be."""
     errors: dict[str, str] = {}
     if party.case_id != case.pk:
-        errors["party"] = "Choose someone in this case"
+        errors["party"] = _("Choose someone in this case")
     if step not in ClearanceStep.values:
-        errors["step"] = "Choose a step from the list"
+        errors["step"] = _("Choose a step from the list")
     if taken_on > timezone.localdate():
-        errors["taken_on"] = "The date must be today or in the past"
+        errors["taken_on"] = _("The date must be today or in the past")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -476,8 +495,11 @@ def clearance_step_record(
         if clearance is not None and taken_on < clearance.stage_on:
             raise ValidationError(
                 {
-                    "taken_on": f"The date must be on or after the last step "
-                    f"({clearance.get_stage_display().lower()}, {_day(clearance.stage_on)})"
+                    "taken_on": _("The date must be on or after the last step (%(step)s, %(day)s)")
+                    % {
+                        "step": clearance.get_stage_display().lower(),
+                        "day": _day(clearance.stage_on),
+                    }
                 }
             )
         if clearance is None:
@@ -540,15 +562,24 @@ def visitors_not_cleared(meeting: Meeting, parties: list[Party]) -> list[str]:
         name = party.person.full_name
         if clearance.stage == ClearanceStep.REFUSED:
             problems.append(
-                f"{name} is coming in from outside and security refused their clearance on "
-                f"{_day(clearance.stage_on)}: they cannot come into the establishment, so take "
-                "them out of the meeting or choose a way that does not bring them inside"
+                _(
+                    "%(name)s is coming in from outside and security refused their clearance "
+                    "on %(day)s: they cannot come into the establishment, so take them out of "
+                    "the meeting or choose a way that does not bring them inside"
+                )
+                % {"name": name, "day": _day(clearance.stage_on)}
             )
         else:
             problems.append(
-                f"{name} is coming in from outside and security has not cleared their visit "
-                f"yet (the last step was “{clearance.get_stage_display().lower()}” on "
-                f"{_day(clearance.stage_on)})"
+                _(
+                    "%(name)s is coming in from outside and security has not cleared their "
+                    "visit yet (the last step was “%(step)s” on %(day)s)"
+                )
+                % {
+                    "name": name,
+                    "step": clearance.get_stage_display().lower(),
+                    "day": _day(clearance.stage_on),
+                }
             )
     return problems
 
@@ -573,15 +604,21 @@ def conduct_record_save(
     """Enter, or correct, one party's adjudications and violent incidents in a period."""
     errors: dict[str, str] = {}
     if party.case_id != case.pk:
-        errors["party"] = "Choose someone in this case"
+        errors["party"] = _("Choose someone in this case")
     if period not in ConductPeriod.values:
-        errors["period"] = "Choose before or after the restorative process"
+        errors["period"] = _("Choose before or after the restorative process")
     if not 1 <= months <= MOST_MONTHS:
-        errors["months"] = f"The number of months must be between 1 and {MOST_MONTHS}"
+        errors["months"] = _("The number of months must be between 1 and %(most)s") % {
+            "most": MOST_MONTHS
+        }
     if not 0 <= adjudications <= MOST_EVENTS:
-        errors["adjudications"] = f"Adjudications must be between 0 and {MOST_EVENTS}"
+        errors["adjudications"] = _("Adjudications must be between 0 and %(most)s") % {
+            "most": MOST_EVENTS
+        }
     if not 0 <= violent_incidents <= MOST_EVENTS:
-        errors["violent_incidents"] = f"Violent incidents must be between 0 and {MOST_EVENTS}"
+        errors["violent_incidents"] = _("Violent incidents must be between 0 and %(most)s") % {
+            "most": MOST_EVENTS
+        }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.db.models import When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party, PartyRole
 from amends.cases.views import CASE_ROLES, _case, closed_case_page
@@ -78,7 +79,9 @@ def person_custody(request: MemberRequest, person_pk: int) -> HttpResponse:
         )
 
     if request.method == "POST" and form_submit(form, save) is not None:
-        messages.success(request, f"Where {person.full_name} is held is saved.")
+        messages.success(
+            request, _("Where %(name)s is held is saved.") % {"name": person.full_name}
+        )
         return redirect("people:detail", person_pk=person.pk)
     return render(request, "custody/person_custody.html", {"person": person, "form": form})
 
@@ -101,7 +104,10 @@ def release(request: MemberRequest, case_pk: int) -> HttpResponse:
         )
 
     if request.method == "POST" and form_submit(form, save) is not None:
-        messages.success(request, f"The release date in {case.reference} is saved.")
+        messages.success(
+            request,
+            _("The release date in %(reference)s is saved.") % {"reference": case.reference},
+        )
         return redirect("cases:detail", case_pk=case.pk)
     return render(request, "custody/release_form.html", {"case": case, "form": form})
 
@@ -130,7 +136,11 @@ def transfer(request: MemberRequest, case_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             name = receiver.name if receiver else form.cleaned_data["establishment"].strip()
-            messages.success(request, f"The transfer of {case.reference} to {name} is recorded.")
+            messages.success(
+                request,
+                _("The transfer of %(reference)s to %(service)s is recorded.")
+                % {"reference": case.reference, "service": name},
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request,
@@ -165,7 +175,9 @@ def clearance(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRespon
 
         if form_submit(form, save):
             messages.success(
-                request, f"The security clearance step for {party.person.full_name} is recorded."
+                request,
+                _("The security clearance step for %(name)s is recorded.")
+                % {"name": party.person.full_name},
             )
             back = request.GET.get("meeting", "")
             if back.isdigit() and case.meetings.filter(pk=int(back)).exists():
@@ -207,7 +219,7 @@ def conduct(request: MemberRequest, case_pk: int) -> HttpResponse:
             )
 
         if form_submit(form, save):
-            messages.success(request, "The figures are saved.")
+            messages.success(request, _("The figures are saved."))
             return redirect("custody:conduct", case_pk=case.pk)
     records = (
         ConductRecord.objects.filter(case=case)

@@ -16,27 +16,28 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
 
 
 class GroupKind(models.TextChoices):
-    CIRCLE = "circle", "Proactive circle"
-    PROGRAMME = "programme", "Group programme"
+    CIRCLE = "circle", _("Proactive circle")
+    PROGRAMME = "programme", _("Group programme")
 
 
 class MemberStatus(models.TextChoices):
-    TAKING_PART = "taking_part", "Taking part"
-    COMPLETED = "completed", "Completed"
-    LEFT = "left", "Left before the end"
+    TAKING_PART = "taking_part", _("Taking part")
+    COMPLETED = "completed", _("Completed")
+    LEFT = "left", _("Left before the end")
 
 
 class AbsenceReason(models.TextChoices):
-    ILL = "ill", "Ill"
-    ELSEWHERE = "elsewhere", "Needed elsewhere (a visit, appointment or other activity)"
-    CHOSE_NOT = "chose_not", "Chose not to come"
-    NO_LONGER_HERE = "no_longer_here", "No longer here (left, moved or transferred)"
-    NOT_KNOWN = "not_known", "Not known"
+    ILL = "ill", _("Ill")
+    ELSEWHERE = "elsewhere", _("Needed elsewhere (a visit, appointment or other activity)")
+    CHOSE_NOT = "chose_not", _("Chose not to come")
+    NO_LONGER_HERE = "no_longer_here", _("No longer here (left, moved or transferred)")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 class GroupWorkQuerySet(OrganisationQuerySet):
@@ -57,20 +58,20 @@ class GroupWork(OrganisationOwned):
     (a course on the harm crime causes, run over several sessions)."""
 
     kind = models.CharField(max_length=20, choices=GroupKind.choices)
-    name = models.CharField("Name", max_length=120)
+    name = models.CharField(_("Name"), max_length=120)
     sector = models.CharField(max_length=20)
-    about = models.CharField("What it is for", max_length=500, blank=True)
+    about = models.CharField(_("What it is for"), max_length=500, blank=True)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    starts_on = models.DateField("Start date", null=True, blank=True)
+    starts_on = models.DateField(_("Start date"), null=True, blank=True)
 
     objects = GroupWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name", "pk"]
         indexes = [models.Index(fields=["organisation", "kind", "name"])]
-        verbose_name = "group"
+        verbose_name = _("group")
 
     def __str__(self) -> str:
         return self.name
@@ -116,14 +117,14 @@ class GroupSession(OrganisationOwned):
     """One circle, or one session of a programme."""
 
     group = models.ForeignKey(GroupWork, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField("Date")
-    topic = models.CharField("Topic", max_length=200)
+    held_on = models.DateField(_("Date"))
+    topic = models.CharField(_("Topic"), max_length=200)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # A whole class in circle is counted rather than named; a session counted so has no
     # attendance records.
-    headcount = models.PositiveSmallIntegerField("Number taking part", null=True, blank=True)
+    headcount = models.PositiveSmallIntegerField(_("Number taking part"), null=True, blank=True)
 
     objects = GroupChildQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, CaseStatus, PartyRole
 from amends.cases.services import case_open, event_record, party_add
@@ -44,7 +45,7 @@ def _check_facilitator(organisation: Organisation, user: User | None) -> None:
         is_active=True,
         role__in=[Role.COORDINATOR, Role.FACILITATOR],
     ).exists():
-        raise ValidationError({"facilitator": "Choose a facilitator from the list"})
+        raise ValidationError({"facilitator": _("Choose a facilitator from the list")})
 
 
 def _lock(group: GroupWork) -> GroupWork:
@@ -64,9 +65,9 @@ def group_create(
     starts_on: datetime.date | None = None,
 ) -> GroupWork:
     if kind not in GroupKind.values:
-        raise ValidationError({"kind": "Choose a kind of group"})
+        raise ValidationError({"kind": _("Choose a kind of group")})
     if organisation.sectors and sector not in organisation.sectors:
-        raise ValidationError({"sector": "Choose a kind of service from the list"})
+        raise ValidationError({"sector": _("Choose a kind of service from the list")})
     _check_facilitator(organisation, facilitator)
     with transaction.atomic():
         group = GroupWork(
@@ -102,9 +103,9 @@ def group_members_add(
     """Add people to the group (joining today, unless said); anyone already in it stays."""
     chosen = list(people)
     if not chosen:
-        raise ValidationError({"people": "Choose at least one person to add"})
+        raise ValidationError({"people": _("Choose at least one person to add")})
     if any(p.organisation_id != group.organisation_id for p in chosen):
-        raise ValidationError({"people": "Choose people from this service's records"})
+        raise ValidationError({"people": _("Choose people from this service's records")})
     with transaction.atomic():
         _lock(group)
         already = set(
@@ -141,10 +142,10 @@ def member_finish(
 ) -> GroupMember:
     """Record that someone completed the programme, left it, or is taking part again."""
     if status not in MemberStatus.values:
-        raise ValidationError({"status": "Choose what happened"})
+        raise ValidationError({"status": _("Choose what happened")})
     on = on or timezone.localdate()
     if on > timezone.localdate():
-        raise ValidationError({"finished_on": "The date must be today or in the past"})
+        raise ValidationError({"finished_on": _("The date must be today or in the past")})
     with transaction.atomic():
         _lock(member.group)
         member.refresh_from_db()
@@ -176,14 +177,17 @@ def session_add(
     _check_facilitator(group.organisation, facilitator)
     if headcount is not None:
         if not group.is_circle:
-            raise ValidationError({"headcount": "Record who came to each session by name"})
+            raise ValidationError({"headcount": _("Record who came to each session by name")})
         if held_on > timezone.localdate():
             raise ValidationError(
-                {"headcount": "Give the number taking part once the circle has been held"}
+                {"headcount": _("Give the number taking part once the circle has been held")}
             )
         if not 1 <= headcount <= LARGEST_HEADCOUNT:
             raise ValidationError(
-                {"headcount": f"Number taking part must be between 1 and {LARGEST_HEADCOUNT}"}
+                {
+                    "headcount": _("Number taking part must be between 1 and %(most)s")
+                    % {"most": LARGEST_HEADCOUNT}
+                }
             )
     with transaction.atomic():
         _lock(group)
@@ -220,15 +224,15 @@ def attendance_record(
     Replaces what was recorded before, so a mistake is put right by recording again.
     """
     if session.held_on > timezone.localdate():
-        raise ValidationError("Record who came once the session has been held")
+        raise ValidationError(_("Record who came once the session has been held"))
     if session.headcount is not None:
         raise ValidationError(
-            "This circle was counted rather than named: the number taking part is recorded"
+            _("This circle was counted rather than named: the number taking part is recorded")
         )
     problems: dict[str, str] = {}
     for pk, (attended, reason) in marks.items():
         if not attended and reason not in AbsenceReason.values:
-            problems[f"mark_{pk}"] = "Choose why they were absent"
+            problems[f"mark_{pk}"] = _("Choose why they were absent")
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -238,7 +242,7 @@ def attendance_record(
             for m in GroupMember.objects.filter(group_id=session.group_id, pk__in=list(marks))
         }
         if set(marks) - set(members):
-            raise ValidationError("Someone on the list is no longer in the group: start again")
+            raise ValidationError(_("Someone on the list is no longer in the group: start again"))
         GroupAttendance.objects.filter(session=session).delete()
         rows = GroupAttendance.objects.bulk_create(
             [
@@ -281,9 +285,9 @@ def group_case_open(
     """
     group = member.group
     if harm_type is not None and harm_type.organisation_id != group.organisation_id:
-        raise ValidationError({"harm_type": "Choose a kind of harm from the list"})
+        raise ValidationError({"harm_type": _("Choose a kind of harm from the list")})
     if incident_date is not None and incident_date > timezone.localdate():
-        raise ValidationError({"incident_date": "The date of the incident must be in the past"})
+        raise ValidationError({"incident_date": _("The date of the incident must be in the past")})
     with transaction.atomic():
         _lock(group)
         open_already = (
@@ -294,8 +298,8 @@ def group_case_open(
         )
         if open_already is not None:
             raise ValidationError(
-                f"{member.person.full_name} already has a case opened from this group: "
-                f"{open_already.case.reference}"
+                _("%(name)s already has a case opened from this group: %(reference)s")
+                % {"name": member.person.full_name, "reference": open_already.case.reference}
             )
         case = case_open(
             organisation=group.organisation,

@@ -8,6 +8,9 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.forms_util import add_service_errors
@@ -105,7 +108,9 @@ def group_add(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{group.name} is set up. Now add who takes part.")
+            messages.success(
+                request, _("%(group)s is set up. Now add who takes part.") % {"group": group.name}
+            )
             return redirect("groups:members_add", groupwork_pk=group.pk)
     return render(
         request,
@@ -175,7 +180,7 @@ def members_add(request: MemberRequest, groupwork_pk: int) -> HttpResponse:
     # The list to choose from: the form group or search the page was opened with (a
     # refused choice shows it again), else on a POST the people ticked.
     if chosen_class in dict(classes):
-        year, _, form_group = chosen_class.partition("|")
+        year, _bar, form_group = chosen_class.partition("|")
         found = list(candidates.filter(year_group=year, form_group=form_group)[:FOUND_AT_MOST])
     elif query:
         found = list(candidates.search(query)[:FOUND_AT_MOST])
@@ -200,8 +205,12 @@ def members_add(request: MemberRequest, groupwork_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{len(added)} {'person is' if len(added) == 1 else 'people are'} added "
-                f"to {group.name}.",
+                ngettext(
+                    "%(count)s person is added to %(group)s.",
+                    "%(count)s people are added to %(group)s.",
+                    len(added),
+                )
+                % {"count": len(added), "group": group.name},
             )
             return redirect("groups:detail", groupwork_pk=group.pk)
     return render(
@@ -245,7 +254,11 @@ def session_add(request: MemberRequest, groupwork_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if session.headcount is not None or session.held_on > timezone.localdate():
-                messages.success(request, f"The session on {session.held_on:%-d %B %Y} is saved.")
+                messages.success(
+                    request,
+                    _("The session on %(day)s is saved.")
+                    % {"day": date_format(session.held_on, "j F Y")},
+                )
                 return redirect("groups:detail", groupwork_pk=group.pk)
             return redirect("groups:attendance", groupsession_pk=session.pk)
     group_words = _group_words(request)
@@ -285,9 +298,11 @@ def attendance(request: MemberRequest, groupsession_pk: int) -> HttpResponse:
     )
     refusal = ""
     if session.held_on > timezone.localdate():
-        refusal = "Record who came once the session has been held."
+        refusal = _("Record who came once the session has been held.")
     elif session.headcount is not None:
-        refusal = f"This circle was counted rather than named: {session.headcount} took part."
+        refusal = _("This circle was counted rather than named: %(headcount)s took part.") % {
+            "headcount": session.headcount
+        }
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.attendance_record(session=session, marks=form.marks(), by=request.user)
@@ -295,7 +310,11 @@ def attendance(request: MemberRequest, groupsession_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             came = sum(1 for attended, _ in form.marks().values() if attended)
-            messages.success(request, f"Attendance is saved: {came} of {len(people)} came.")
+            messages.success(
+                request,
+                _("Attendance is saved: %(came)s of %(people)s came.")
+                % {"came": came, "people": len(people)},
+            )
             return redirect("groups:detail", groupwork_pk=group.pk)
     return render(
         request,
@@ -362,7 +381,9 @@ def member_status(request: MemberRequest, groupmember_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{place.person.full_name}: {place.get_status_display().lower()}."
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": place.person.full_name, "status": place.get_status_display().lower()},
             )
             return redirect("groups:member", groupmember_pk=place.pk)
     return render(
@@ -393,8 +414,16 @@ def case_open(request: MemberRequest, groupmember_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{case.reference} is opened from {place.group.name}, with "
-                f"{place.person.full_name} as the {words.responsible}. Allocate a facilitator.",
+                _(
+                    "%(reference)s is opened from %(group)s, with %(name)s as the "
+                    "%(responsible)s. Allocate a facilitator."
+                )
+                % {
+                    "reference": case.reference,
+                    "group": place.group.name,
+                    "name": place.person.full_name,
+                    "responsible": words.responsible,
+                },
             )
             return redirect("cases:detail", case.pk)
     return render(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import PartyRole
 from amends.core.concurrency import VersionField
@@ -23,16 +25,16 @@ from amends.people.models import Person
 
 class HouseholdForm(forms.ModelForm):
     tenancy_started_on = DateField(
-        label="Tenancy start date (optional)",
+        label=_("Tenancy start date (optional)"),
         required=False,
         past_only=True,
-        help_text="For example, 4 9 2019",
+        help_text=_("For example, 4 9 2019"),
     )
     tenancy_ended_on = DateField(
-        label="Tenancy end date (optional)",
+        label=_("Tenancy end date (optional)"),
         required=False,
         past_only=True,
-        help_text="Only if the household no longer holds this tenancy.",
+        help_text=_("Only if the household no longer holds this tenancy."),
     )
     version = VersionField()
 
@@ -67,18 +69,16 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["tenure"].choices = Tenure.choices
-        fields["tenure"].label = "How does the household hold its home?"
+        fields["tenure"].label = _("How does the household hold its home?")
         fields["estate"].label = current_words().cap(current_words().sub_place)
-        fields[
-            "tenancy_reference"
-        ].help_text = (
-            f"From your housing management system, for example {TENANCY_REFERENCE_EXAMPLE}"
-        )
+        fields["tenancy_reference"].help_text = _(
+            "From your housing management system, for example %(example)s"
+        ) % {"example": TENANCY_REFERENCE_EXAMPLE}
         fields["tenancy_end_reason"].choices = [
-            ("", "Not ended"),
+            ("", _("Not ended")),
             *fields["tenancy_end_reason"].choices[1:],
         ]
-        fields["tenancy_end_reason"].help_text = "Only if the tenancy has ended."
+        fields["tenancy_end_reason"].help_text = _("Only if the tenancy has ended.")
         if self.instance.pk:
             fields["version"].initial = self.instance.updated_at.isoformat()
 
@@ -87,51 +87,60 @@ class HouseholdForm(forms.ModelForm):
 
 
 class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or tenancy reference", max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Search by name or tenancy reference"), max_length=100, required=False
+    )
 
 
 class MemberAddForm(forms.Form):
     person: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Who lives here?",
+        label=_("Who lives here?"),
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who lives in the household",
-            "invalid_choice": "Select someone from the list",
+            "required": _("Select who lives in the household"),
+            "invalid_choice": _("Select someone from the list"),
         },
     )
-    is_tenant = forms.BooleanField(label="Named on the tenancy", required=False)
+    is_tenant = forms.BooleanField(label=_("Named on the tenancy"), required=False)
 
     def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person: Any = self.fields["person"]
         person.queryset = matches
         person.label_from_instance = lambda p: (
-            p.display_name + (f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else "")
+            p.display_name
+            + (
+                _(", born %(day)s") % {"day": date_format(p.date_of_birth, "j F Y")}
+                if p.date_of_birth
+                else ""
+            )
         )
 
 
 class CaseHouseholdForm(forms.Form):
     household: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Which household?",
+        label=_("Which household?"),
         queryset=Household.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select the household",
-            "invalid_choice": "Select a household from the list",
+            "required": _("Select the household"),
+            "invalid_choice": _("Select a household from the list"),
         },
     )
     role = forms.ChoiceField(
-        label="Their members' part in the dispute",
+        label=_("Their members' part in the dispute"),
         choices=lambda: current_words().role_choices(list(HOUSEHOLD_ROLES)),
         widget=forms.RadioSelect,
-        help_text="Everyone living in the household joins the case in this part. "
-        "You can add supporters and others one by one.",
+        help_text=_(
+            "Everyone living in the household joins the case in this part. "
+            "You can add supporters and others one by one."
+        ),
         error_messages={
-            "required": "Select their part in the dispute",
-            "invalid_choice": "Select a part from the list",
+            "required": _("Select their part in the dispute"),
+            "invalid_choice": _("Select a part from the list"),
         },
     )
 
@@ -145,10 +154,10 @@ class CaseHouseholdForm(forms.Form):
 
 class CaseHousingForm(forms.ModelForm):
     case_review_on = DateField(
-        label="Date of the ASB case review",
+        label=_("Date of the ASB case review"),
         required=False,
         past_only=True,
-        help_text="For example, 12 6 2026",
+        help_text=_("For example, 12 6 2026"),
     )
 
     class Meta:
@@ -179,35 +188,35 @@ class CaseHousingForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields[
-            "asb_reference"
-        ].help_text = (
-            f"The reference in your housing management system, for example {ASB_REFERENCE_EXAMPLE}"
+        fields["asb_reference"].help_text = _(
+            "The reference in your housing management system, for example %(example)s"
+        ) % {"example": ASB_REFERENCE_EXAMPLE}
+        fields["from_case_review"].label = _(
+            "This case came from an ASB case review (the community trigger)"
         )
-        fields[
-            "from_case_review"
-        ].label = "This case came from an ASB case review (the community trigger)"
-        fields[
-            "case_review_body"
-        ].help_text = "For example, the community safety partnership or the council"
+        fields["case_review_body"].help_text = _(
+            "For example, the community safety partnership or the council"
+        )
         fields["enforcement_considered"].choices = EnforcementConsidered.choices
         fields["escalation_outcome"].choices = EscalationOutcome.choices
-        fields[
-            "escalation_outcome"
-        ].help_text = "Only if an injunction or possession action was being considered."
+        fields["escalation_outcome"].help_text = _(
+            "Only if an injunction or possession action was being considered."
+        )
 
 
 class HousingSettingsForm(forms.Form):
     homes_owned = forms.IntegerField(
-        label="How many homes do you own?",
+        label=_("How many homes do you own?"),
         min_value=1,
         max_value=5_000_000,
         required=False,
-        help_text="Homes you own on the last day of the reporting year. The Regulator of Social "
-        "Housing’s measure of anti-social behaviour cases per 1,000 homes (NM01) uses it.",
+        help_text=_(
+            "Homes you own on the last day of the reporting year. The Regulator of Social "
+            "Housing’s measure of anti-social behaviour cases per 1,000 homes (NM01) uses it."
+        ),
         error_messages={
-            "invalid": "Enter the number of homes as a whole number, like 12450",
-            "min_value": "The number of homes must be 1 or more",
-            "max_value": "The number of homes must be 5,000,000 or fewer",
+            "invalid": _("Enter the number of homes as a whole number, like 12450"),
+            "min_value": _("The number of homes must be 1 or more"),
+            "max_value": _("The number of homes must be 5,000,000 or fewer"),
         },
     )

@@ -14,6 +14,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet
 from amends.core.fields import EncryptedCharField
@@ -40,14 +41,14 @@ def reference_form(text: str) -> str:
 
 
 class Tenure(models.TextChoices):
-    SOCIAL_RENT = "social_rent", "Social rent tenancy with us"
-    AFFORDABLE_RENT = "affordable_rent", "Affordable rent tenancy with us"
-    STARTER = "starter", "Starter or introductory tenancy with us"
-    SHARED_OWNERSHIP = "shared_ownership", "Shared ownership with us"
-    LEASEHOLD = "leasehold", "Leaseholder of a home we manage"
-    PRIVATE_RENT = "private_rent", "Private rented (another landlord)"
-    OWNER_OCCUPIER = "owner_occupier", "Owner-occupier"
-    OTHER = "other", "Something else or not known"
+    SOCIAL_RENT = "social_rent", _("Social rent tenancy with us")
+    AFFORDABLE_RENT = "affordable_rent", _("Affordable rent tenancy with us")
+    STARTER = "starter", _("Starter or introductory tenancy with us")
+    SHARED_OWNERSHIP = "shared_ownership", _("Shared ownership with us")
+    LEASEHOLD = "leasehold", _("Leaseholder of a home we manage")
+    PRIVATE_RENT = "private_rent", _("Private rented (another landlord)")
+    OWNER_OCCUPIER = "owner_occupier", _("Owner-occupier")
+    OTHER = "other", _("Something else or not known")
 
 
 # Tenures in which the household rents or part-owns its home from the organisation.
@@ -60,12 +61,12 @@ LANDLORD_TENURES = {
 
 
 class TenancyEnd(models.TextChoices):
-    MOVED_BY_CHOICE = "moved_by_choice", "The household chose to move"
-    TRANSFER = "transfer", "Transferred to another of our homes"
-    POSSESSION = "possession", "Possession order or eviction"
-    ABANDONED = "abandoned", "Home abandoned"
-    DIED = "died", "The tenant died"
-    OTHER = "other", "Another reason"
+    MOVED_BY_CHOICE = "moved_by_choice", _("The household chose to move")
+    TRANSFER = "transfer", _("Transferred to another of our homes")
+    POSSESSION = "possession", _("Possession order or eviction")
+    ABANDONED = "abandoned", _("Home abandoned")
+    DIED = "died", _("The tenant died")
+    OTHER = "other", _("Another reason")
 
 
 # Ends of a tenancy that mean it was lost rather than moved on from.
@@ -94,21 +95,23 @@ class HouseholdQuerySet(OrganisationQuerySet):
 
 class Household(OrganisationOwned):
     name = models.CharField(
-        "Name of the household",
+        _("Name of the household"),
         max_length=120,
-        help_text="How the service refers to them, for example “The O’Connor household”.",
+        help_text=_("How the service refers to them, for example “The O’Connor household”."),
     )
-    address_line_1 = EncryptedCharField("Address line 1", max_length=200)
-    address_line_2 = EncryptedCharField("Address line 2", max_length=200, blank=True)
-    town = models.CharField("Town or city", max_length=100)
+    address_line_1 = EncryptedCharField(_("Address line 1"), max_length=200)
+    address_line_2 = EncryptedCharField(_("Address line 2"), max_length=200, blank=True)
+    town = models.CharField(_("Town or city"), max_length=100)
     postcode = EncryptedCharField(max_length=10)
-    estate = models.CharField("Estate or area", max_length=100, blank=True)
+    estate = models.CharField(_("Estate or area"), max_length=100, blank=True)
     tenure = models.CharField(max_length=30, choices=Tenure.choices)
-    tenancy_reference = models.CharField("Tenancy reference", max_length=20, blank=True, default="")
-    tenancy_started_on = models.DateField("Tenancy start date", null=True, blank=True)
-    tenancy_ended_on = models.DateField("Tenancy end date", null=True, blank=True)
+    tenancy_reference = models.CharField(
+        _("Tenancy reference"), max_length=20, blank=True, default=""
+    )
+    tenancy_started_on = models.DateField(_("Tenancy start date"), null=True, blank=True)
+    tenancy_ended_on = models.DateField(_("Tenancy end date"), null=True, blank=True)
     tenancy_end_reason = models.CharField(
-        "Why the tenancy ended", max_length=30, choices=TenancyEnd.choices, blank=True
+        _("Why the tenancy ended"), max_length=30, choices=TenancyEnd.choices, blank=True
     )
 
     objects = HouseholdQuerySet.as_manager()
@@ -153,7 +156,7 @@ class HouseholdMember(OrganisationOwned):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    is_tenant = models.BooleanField("Named on the tenancy", default=False)
+    is_tenant = models.BooleanField(_("Named on the tenancy"), default=False)
 
     objects = HouseholdMemberQuerySet.as_manager()
 
@@ -195,16 +198,16 @@ class CaseHousehold(OrganisationOwned):
 
 
 class EnforcementConsidered(models.TextChoices):
-    NONE = "none", "No, neither was being considered"
-    INJUNCTION = "injunction", "An injunction"
-    POSSESSION = "possession", "Possession action"
-    BOTH = "both", "Both an injunction and possession action"
+    NONE = "none", _("No, neither was being considered")
+    INJUNCTION = "injunction", _("An injunction")
+    POSSESSION = "possession", _("Possession action")
+    BOTH = "both", _("Both an injunction and possession action")
 
 
 class EscalationOutcome(models.TextChoices):
-    NOT_YET_KNOWN = "not_yet_known", "Not yet known"
-    AVOIDED = "avoided", "Avoided: no injunction or possession action was taken"
-    TAKEN = "taken", "Taken: an injunction or possession action went ahead"
+    NOT_YET_KNOWN = "not_yet_known", _("Not yet known")
+    AVOIDED = "avoided", _("Avoided: no injunction or possession action was taken")
+    TAKEN = "taken", _("Taken: an injunction or possession action went ahead")
 
 
 class CaseHousing(OrganisationOwned):
@@ -213,20 +216,20 @@ class CaseHousing(OrganisationOwned):
     was being considered and was avoided."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="housing")
-    asb_reference = models.CharField("ASB case reference", max_length=20, blank=True, default="")
-    from_case_review = models.BooleanField("Came from an ASB case review", default=False)
-    case_review_on = models.DateField("Date of the ASB case review", null=True, blank=True)
+    asb_reference = models.CharField(_("ASB case reference"), max_length=20, blank=True, default="")
+    from_case_review = models.BooleanField(_("Came from an ASB case review"), default=False)
+    case_review_on = models.DateField(_("Date of the ASB case review"), null=True, blank=True)
     case_review_body = models.CharField(
-        "Who ran the ASB case review", max_length=120, blank=True, default=""
+        _("Who ran the ASB case review"), max_length=120, blank=True, default=""
     )
     enforcement_considered = models.CharField(
-        "Was an injunction or possession action being considered?",
+        _("Was an injunction or possession action being considered?"),
         max_length=20,
         choices=EnforcementConsidered.choices,
         default=EnforcementConsidered.NONE,
     )
     escalation_outcome = models.CharField(
-        "Was it avoided?",
+        _("Was it avoided?"),
         max_length=20,
         choices=EscalationOutcome.choices,
         default=EscalationOutcome.NOT_YET_KNOWN,
@@ -235,7 +238,7 @@ class CaseHousing(OrganisationOwned):
     objects = CaseChildQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "case housing details"
+        verbose_name_plural = _("case housing details")
         indexes = [models.Index(fields=["organisation", "asb_reference"])]
 
     def __str__(self) -> str:
@@ -253,7 +256,7 @@ class HousingSettings(models.Model):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="housing_settings"
     )
-    homes_owned = models.PositiveIntegerField("Number of homes you own", null=True, blank=True)
+    homes_owned = models.PositiveIntegerField(_("Number of homes you own"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

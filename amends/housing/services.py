@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, PartyRole
 from amends.cases.services import case_lock_open, event_record, party_add
@@ -44,9 +45,9 @@ def _check_household(household: Household) -> None:
     if household.tenancy_reference and not TENANCY_REFERENCE_FORMAT.match(
         household.tenancy_reference
     ):
-        errors["tenancy_reference"] = (
-            f"Enter a tenancy reference in the correct format, like {TENANCY_REFERENCE_EXAMPLE}"
-        )
+        errors["tenancy_reference"] = _(
+            "Enter a tenancy reference in the correct format, like %(example)s"
+        ) % {"example": TENANCY_REFERENCE_EXAMPLE}
     elif (
         household.tenancy_reference
         and Household.objects.filter(
@@ -56,19 +57,19 @@ def _check_household(household: Household) -> None:
         .exclude(pk=household.pk)
         .exists()
     ):
-        errors["tenancy_reference"] = "Another household already has this tenancy reference"
+        errors["tenancy_reference"] = _("Another household already has this tenancy reference")
     started, ended = household.tenancy_started_on, household.tenancy_ended_on
     today = timezone.localdate()
     if started and started > today:
-        errors["tenancy_started_on"] = "The tenancy start date must be today or in the past"
+        errors["tenancy_started_on"] = _("The tenancy start date must be today or in the past")
     if ended and ended > today:
-        errors["tenancy_ended_on"] = "The tenancy end date must be today or in the past"
+        errors["tenancy_ended_on"] = _("The tenancy end date must be today or in the past")
     elif started and ended and ended < started:
-        errors["tenancy_ended_on"] = "The tenancy end date must be after it started"
+        errors["tenancy_ended_on"] = _("The tenancy end date must be after it started")
     if ended and not household.tenancy_end_reason:
-        errors["tenancy_end_reason"] = "Select why the tenancy ended"
+        errors["tenancy_end_reason"] = _("Select why the tenancy ended")
     if household.tenancy_end_reason and not ended:
-        errors["tenancy_ended_on"] = "Enter the date the tenancy ended"
+        errors["tenancy_ended_on"] = _("Enter the date the tenancy ended")
     if errors:
         raise ValidationError(errors)
 
@@ -129,13 +130,20 @@ def household_member_add(
         # Taken one at a time, so a person cannot be put in two households at once.
         Household.objects.select_for_update().get(pk=household.pk)
         if person.organisation_id != household.organisation_id:
-            raise ValidationError({"person": "Choose someone from this service's records"})
+            raise ValidationError({"person": _("Choose someone from this service's records")})
         current = HouseholdMember.objects.filter(person=person).select_related("household").first()
         if current is not None:
             where = (
-                "this household" if current.household_id == household.pk else current.household.name
+                _("this household")
+                if current.household_id == household.pk
+                else current.household.name
             )
-            raise ValidationError({"person": f"{person.full_name} already lives in {where}"})
+            raise ValidationError(
+                {
+                    "person": _("%(name)s already lives in %(where)s")
+                    % {"name": person.full_name, "where": where}
+                }
+            )
         member = HouseholdMember(
             organisation_id=household.organisation_id,
             household=household,
@@ -176,11 +184,18 @@ def case_household_add(*, case: Case, household: Household, role: str, by: User)
     with transaction.atomic():
         case_lock_open(case)
         if household.organisation_id != case.organisation_id:
-            raise ValidationError({"household": "Choose a household from this service's records"})
+            raise ValidationError(
+                {"household": _("Choose a household from this service's records")}
+            )
         if role not in HOUSEHOLD_ROLES:
-            raise ValidationError({"role": "Select their part in the dispute"})
+            raise ValidationError({"role": _("Select their part in the dispute")})
         if CaseHousehold.objects.filter(case=case, household=household).exists():
-            raise ValidationError({"household": f"{household.name} is already in this case"})
+            raise ValidationError(
+                {
+                    "household": _("%(household)s is already in this case")
+                    % {"household": household.name}
+                }
+            )
         CaseHousehold.objects.create(
             organisation_id=case.organisation_id,
             case=case,
@@ -208,26 +223,26 @@ def _check_case_housing(details: CaseHousing) -> None:
     errors: dict[str, str] = {}
     details.asb_reference = reference_form(details.asb_reference or "")
     if details.asb_reference and not ASB_REFERENCE_FORMAT.match(details.asb_reference):
-        errors["asb_reference"] = (
-            f"Enter an ASB case reference in the correct format, like {ASB_REFERENCE_EXAMPLE}: "
+        errors["asb_reference"] = _(
+            "Enter an ASB case reference in the correct format, like %(example)s: "
             "letters, numbers, hyphens and slashes"
-        )
+        ) % {"example": ASB_REFERENCE_EXAMPLE}
     if details.from_case_review:
         if details.case_review_on is None:
-            errors["case_review_on"] = "Enter the date of the ASB case review"
+            errors["case_review_on"] = _("Enter the date of the ASB case review")
         elif details.case_review_on > timezone.localdate():
-            errors["case_review_on"] = "The date of the ASB case review must be in the past"
+            errors["case_review_on"] = _("The date of the ASB case review must be in the past")
         if not details.case_review_body.strip():
-            errors["case_review_body"] = "Enter who ran the ASB case review"
+            errors["case_review_body"] = _("Enter who ran the ASB case review")
     else:
         details.case_review_on = None
         details.case_review_body = ""
     if details.enforcement_considered not in EnforcementConsidered.values:
-        errors["enforcement_considered"] = "Select whether enforcement was being considered"
+        errors["enforcement_considered"] = _("Select whether enforcement was being considered")
     if details.enforcement_considered == EnforcementConsidered.NONE:
         details.escalation_outcome = EscalationOutcome.NOT_YET_KNOWN
     elif details.escalation_outcome not in EscalationOutcome.values:
-        errors["escalation_outcome"] = "Select whether it was avoided"
+        errors["escalation_outcome"] = _("Select whether it was avoided")
     if errors:
         raise ValidationError(errors)
 
@@ -257,7 +272,7 @@ def housing_settings_update(
     *, organisation: Organisation, homes_owned: int | None, by: User
 ) -> HousingSettings:
     with transaction.atomic():
-        found, _ = HousingSettings.objects.select_for_update().get_or_create(
+        found, _created = HousingSettings.objects.select_for_update().get_or_create(
             organisation=organisation
         )
         found.homes_owned = homes_owned

@@ -15,6 +15,8 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amends.cases.models import Case
 from amends.cases.views import CASE_ROLES, closed_case_page
@@ -98,7 +100,7 @@ def household_add(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{household.name} is added.")
+            messages.success(request, _("%(household)s is added.") % {"household": household.name})
             return redirect("housing:detail", household_pk=household.pk)
     return render(request, "housing/household_form.html", {"form": form, "household": None})
 
@@ -141,7 +143,10 @@ def household_edit(request: MemberRequest, household_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"The details of {household.name} are saved.")
+            messages.success(
+                request,
+                _("The details of %(household)s are saved.") % {"household": household.name},
+            )
             return redirect("housing:detail", household_pk=household.pk)
     return render(
         request,
@@ -172,7 +177,11 @@ def member_add(request: MemberRequest, household_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person.full_name} is added to {household.name}.")
+            messages.success(
+                request,
+                _("%(name)s is added to %(household)s.")
+                % {"name": person.full_name, "household": household.name},
+            )
             return redirect("housing:detail", household_pk=household.pk)
     return render(
         request,
@@ -192,17 +201,18 @@ def member_remove(
         pk=householdmember_pk,
         household=household,
     )
+    names = {"name": found.person.full_name, "household": household.name}
     return confirm_then(
         request,
         do=lambda: services.household_member_remove(member=found, by=request.user),
-        done=f"{found.person.full_name} is no longer recorded in {household.name}.",
+        done=_("%(name)s is no longer recorded in %(household)s.") % names,
         next_url=reverse("housing:detail", args=[household.pk]),
         context={
-            "heading": f"Remove {found.person.full_name} from {household.name}?",
-            "detail": "They stay in the service's records and in any case they are part of.",
-            "button": "Remove from household",
+            "heading": _("Remove %(name)s from %(household)s?") % names,
+            "detail": _("They stay in the service's records and in any case they are part of."),
+            "button": _("Remove from household"),
             "back_url": reverse("housing:detail", args=[household.pk]),
-            "back_label": f"Back to {household.name}",
+            "back_label": _("Back to %(household)s") % names,
         },
     )
 
@@ -237,8 +247,16 @@ def case_household_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{household.name} is added to {case.reference}"
-                + (f", with {len(joined)} of its members." if joined else "."),
+                (
+                    ngettext(
+                        "%(household)s is added to %(reference)s, with %(count)s of its members.",
+                        "%(household)s is added to %(reference)s, with %(count)s of its members.",
+                        len(joined),
+                    )
+                    if joined
+                    else _("%(household)s is added to %(reference)s.")
+                )
+                % {"household": household.name, "reference": case.reference, "count": len(joined)},
             )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
@@ -264,7 +282,7 @@ def case_housing_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The ASB case details are saved.")
+            messages.success(request, _("The ASB case details are saved."))
             return redirect("cases:detail", case_pk=case.pk)
     return render(request, "housing/case_housing_form.html", {"case": case, "form": form})
 
@@ -283,6 +301,6 @@ def housing_settings(request: MemberRequest) -> HttpResponse:
         services.housing_settings_update(
             organisation=organisation, homes_owned=form.cleaned_data["homes_owned"], by=request.user
         )
-        messages.success(request, "The number of homes is saved.")
+        messages.success(request, _("The number of homes is saved."))
         return redirect("housing:settings")
     return render(request, "housing/housing_settings.html", {"form": form, "saved": saved})

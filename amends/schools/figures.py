@@ -231,7 +231,12 @@ def school_dfe_reasons(orgs: list[int], f: ReportFilter) -> Table:
         if row is None:
             continue
         body.append(
-            [text(label), count(row["incidents"]), count(row["considered"]), count(row["avoided"])]
+            [
+                text(str(label)),
+                count(row["incidents"]),
+                count(row["considered"]),
+                count(row["avoided"]),
+            ]
         )
         for name in totals:
             totals[name] += row[name]

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.cases.models import Case, Party
@@ -20,16 +21,16 @@ from amends.schools.models import DfeReason, InformedMethod, Resolution, Sanctio
 
 NOT_INVOLVED = "none"
 PARTS = [
-    (NOT_INVOLVED, "Not involved"),
-    ("harmed", "Harmed"),
-    ("responsible", "Caused harm"),
-    ("took_part", "Took part"),
+    (NOT_INVOLVED, _("Not involved")),
+    ("harmed", _("Harmed")),
+    ("responsible", _("Caused harm")),
+    ("took_part", _("Took part")),
 ]
-FOLLOW_UP_DAYS = [("7", "In a week"), ("14", "In 2 weeks"), ("28", "In 4 weeks")]
+FOLLOW_UP_DAYS = [("7", _("In a week")), ("14", _("In 2 weeks")), ("28", _("In 4 weeks"))]
 ANOTHER_DATE = "other"
 # How many pupils of the roll the picker shows at once: filter to find the rest.
 ROLL_SHOWN = 40
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def roll(organisation: Organisation) -> QuerySet[Person]:
@@ -53,29 +54,30 @@ def roll_groups(organisation: Organisation) -> tuple[list[str], list[str]]:
 def _sanction_fields(form: forms.Form) -> None:
     words = current_words()
     form.fields["dfe_reason"] = forms.ChoiceField(
-        label=f"Reason for the {words.incident}",
-        help_text="The Department for Education's reason, if a suspension or exclusion "
-        "could apply.",
-        choices=[("", "No reason applies"), *DfeReason.choices],
+        label=_("Reason for the %(incident)s") % {"incident": words.incident},
+        help_text=_(
+            "The Department for Education's reason, if a suspension or exclusion could apply."
+        ),
+        choices=[("", _("No reason applies")), *DfeReason.choices],
         required=False,
-        error_messages={"invalid_choice": "Choose a reason from the list"},
+        error_messages={"invalid_choice": _("Choose a reason from the list")},
     )
     form.fields["sanction_considered"] = forms.ChoiceField(
-        label="Was a suspension or exclusion being considered?",
+        label=_("Was a suspension or exclusion being considered?"),
         choices=SanctionConsidered.choices,
         initial=SanctionConsidered.NONE,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether a suspension or exclusion was considered",
-            "invalid_choice": "Choose whether a suspension or exclusion was considered",
+            "required": _("Choose whether a suspension or exclusion was considered"),
+            "invalid_choice": _("Choose whether a suspension or exclusion was considered"),
         },
     )
     form.fields["sanction_avoided"] = forms.ChoiceField(
-        label="If so, was it avoided?",
+        label=_("If so, was it avoided?"),
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose yes or no"},
+        error_messages={"invalid_choice": _("Choose yes or no")},
     )
 
 
@@ -85,7 +87,9 @@ def _clean_sanction(form: forms.Form, data: dict[str, Any]) -> dict[str, Any]:
     considered = data.get("sanction_considered")
     avoided = data.get("sanction_avoided", "")
     if considered and considered != SanctionConsidered.NONE and not avoided:
-        form.add_error("sanction_avoided", "Choose whether the suspension or exclusion was avoided")
+        form.add_error(
+            "sanction_avoided", _("Choose whether the suspension or exclusion was avoided")
+        )
     data["sanction_avoided"] = {"yes": True, "no": False}.get(avoided)
     return data
 
@@ -95,48 +99,48 @@ class ConversationForm(forms.Form):
     `part_<person id>` fields by `chosen_parts`, against the school's roll."""
 
     what_happened = forms.CharField(
-        label="What happened?",
+        label=_("What happened?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what happened",
-            "max_length": "What happened must be 1,000 characters or fewer",
+            "required": _("Enter what happened"),
+            "max_length": _("What happened must be 1,000 characters or fewer"),
         },
     )
     agreed = forms.CharField(
-        label="What was agreed?",
+        label=_("What was agreed?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what was agreed",
-            "max_length": "What was agreed must be 1,000 characters or fewer",
+            "required": _("Enter what was agreed"),
+            "max_length": _("What was agreed must be 1,000 characters or fewer"),
         },
     )
     follow_up = forms.ChoiceField(
-        label="When will you follow it up?",
-        choices=[*FOLLOW_UP_DAYS, (ANOTHER_DATE, "On another date")],
+        label=_("When will you follow it up?"),
+        choices=[*FOLLOW_UP_DAYS, (ANOTHER_DATE, _("On another date"))],
         widget=forms.RadioSelect,
         initial="7",
         error_messages={
-            "required": "Choose when you will follow it up",
-            "invalid_choice": "Choose when you will follow it up",
+            "required": _("Choose when you will follow it up"),
+            "invalid_choice": _("Choose when you will follow it up"),
         },
     )
     follow_up_date = DateField(
-        label="Another date for the follow-up",
+        label=_("Another date for the follow-up"),
         required=False,
-        help_text="Only if you chose “On another date”. For example, 27 3 2027",
+        help_text=_("Only if you chose “On another date”. For example, 27 3 2027"),
         future_only=True,
     )
-    held_on = DateField(label="Date of the conversation", past_only=True)
+    held_on = DateField(label=_("Date of the conversation"), past_only=True)
     # Where the pupils' errors are put; the pupils themselves are `part_<id>` fields.
     pupils = forms.CharField(required=False, widget=forms.HiddenInput)
 
     harm_type = forms.ModelChoiceField(
         queryset=HarmType.objects.none(),
         required=False,
-        empty_label="Not given",
-        error_messages={"invalid_choice": "Choose a kind from the list"},
+        empty_label=_("Not given"),
+        error_messages={"invalid_choice": _("Choose a kind from the list")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -145,7 +149,7 @@ class ConversationForm(forms.Form):
         harm_type = self.fields["harm_type"]
         assert isinstance(harm_type, forms.ModelChoiceField)
         harm_type.queryset = HarmType.objects.for_organisation(organisation)
-        harm_type.label = f"What kind of {current_words().incident}?"
+        harm_type.label = _("What kind of %(incident)s?") % {"incident": current_words().incident}
         _sanction_fields(self)
 
     def clean(self) -> dict[str, Any]:
@@ -154,12 +158,12 @@ class ConversationForm(forms.Form):
         held_on = data.get("held_on") or timezone.localdate()
         if choice == ANOTHER_DATE:
             if not data.get("follow_up_date") and "follow_up_date" not in self.errors:
-                self.add_error("follow_up_date", "Enter the follow-up date")
+                self.add_error("follow_up_date", _("Enter the follow-up date"))
             data["follow_up_on"] = data.get("follow_up_date")
         elif choice:
             data["follow_up_on"] = timezone.localdate() + datetime.timedelta(days=int(choice))
         if data.get("follow_up_on") and data["follow_up_on"] < held_on:
-            self.add_error("follow_up_date", "The follow-up date must be after the conversation")
+            self.add_error("follow_up_date", _("The follow-up date must be after the conversation"))
         return _clean_sanction(self, data)
 
 
@@ -188,12 +192,12 @@ def chosen_parts(data: Any, organisation: Organisation) -> tuple[dict[int, str],
 
 class FollowUpForm(forms.Form):
     held = forms.ChoiceField(
-        label="Is what was agreed holding?",
-        choices=[("yes", "Yes"), ("no", "No, it needs more work")],
+        label=_("Is what was agreed holding?"),
+        choices=[("yes", _("Yes")), ("no", _("No, it needs more work"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether what was agreed is holding"},
+        error_messages={"required": _("Choose whether what was agreed is holding")},
     )
-    followed_up_on = DateField(label="Date of the follow-up", past_only=True)
+    followed_up_on = DateField(label=_("Date of the follow-up"), past_only=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,28 +224,28 @@ class ParentInformedForm(forms.Form):
     informed_name = forms.CharField(
         max_length=120,
         error_messages={
-            "required": "Enter who was informed",
-            "max_length": "Who was informed must be 120 characters or fewer",
+            "required": _("Enter who was informed"),
+            "max_length": _("Who was informed must be 120 characters or fewer"),
         },
     )
     method = forms.ChoiceField(
-        label="How were they informed?",
+        label=_("How were they informed?"),
         choices=InformedMethod.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how they were informed",
-            "invalid_choice": "Choose how they were informed",
+            "required": _("Choose how they were informed"),
+            "invalid_choice": _("Choose how they were informed"),
         },
     )
-    informed_on = DateField(label="When were they informed?", past_only=True)
+    informed_on = DateField(label=_("When were they informed?"), past_only=True)
     said = forms.CharField(
-        label="What were they told?",
-        help_text="In short: what happened, and what happens next.",
+        label=_("What were they told?"),
+        help_text=_("In short: what happened, and what happens next."),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what they were told",
-            "max_length": "What they were told must be 500 characters or fewer",
+            "required": _("Enter what they were told"),
+            "max_length": _("What they were told must be 500 characters or fewer"),
         },
     )
 
@@ -250,32 +254,35 @@ class ParentInformedForm(forms.Form):
         words = current_words()
         field = self.fields["pupil"]
         assert isinstance(field, _PupilChoice)
-        field.label = f"Which {words.participant}?"
+        field.label = _("Which %(participant)s?") % {"participant": words.participant}
         field.empty_label = None
         field.error_messages = {
-            "required": f"Choose the {words.participant}",
-            "invalid_choice": f"Choose a {words.participant} in this case",
+            "required": _("Choose the %(participant)s") % {"participant": words.participant},
+            "invalid_choice": _("Choose a %(participant)s in this case")
+            % {"participant": words.participant},
         }
         field.queryset = case.parties.select_related("person").order_by("pk")
-        self.fields["informed_name"].label = f"Which {words.parent} was informed?"
-        self.fields["informed_name"].help_text = "Their name and how they are related."
+        self.fields["informed_name"].label = _("Which %(parent)s was informed?") % {
+            "parent": words.parent
+        }
+        self.fields["informed_name"].help_text = _("Their name and how they are related.")
         self.fields["informed_on"].initial = timezone.localdate()
 
 
 class RaiseConcernForm(forms.Form):
     told_in_person = forms.BooleanField(
-        label="I have also told the designated safeguarding lead in person", required=False
+        label=_("I have also told the designated safeguarding lead in person"), required=False
     )
 
 
 class ResolveConcernForm(forms.Form):
     resolution = forms.ChoiceField(
-        label="What did the designated safeguarding lead decide?",
+        label=_("What did the designated safeguarding lead decide?"),
         choices=Resolution.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what the designated safeguarding lead decided",
-            "invalid_choice": "Choose what the designated safeguarding lead decided",
+            "required": _("Choose what the designated safeguarding lead decided"),
+            "invalid_choice": _("Choose what the designated safeguarding lead decided"),
         },
     )
 
@@ -287,18 +294,18 @@ class _MemberChoice(forms.ModelChoiceField):
 
 class SchoolSettingsForm(forms.Form):
     safeguarding_lead = _MemberChoice(
-        label="Designated safeguarding lead",
+        label=_("Designated safeguarding lead"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="Not named",
-        error_messages={"invalid_choice": "Choose a member of the school's Amends account"},
+        empty_label=_("Not named"),
+        error_messages={"invalid_choice": _("Choose a member of the school's Amends account")},
     )
     deputy_safeguarding_lead = _MemberChoice(
-        label="Deputy designated safeguarding lead",
+        label=_("Deputy designated safeguarding lead"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="Not named",
-        error_messages={"invalid_choice": "Choose a member of the school's Amends account"},
+        empty_label=_("Not named"),
+        error_messages={"invalid_choice": _("Choose a member of the school's Amends account")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -314,6 +321,6 @@ class SchoolSettingsForm(forms.Form):
         lead, deputy = data.get("safeguarding_lead"), data.get("deputy_safeguarding_lead")
         if lead and deputy and lead == deputy:
             self.add_error(
-                "deputy_safeguarding_lead", "The deputy must be someone other than the lead"
+                "deputy_safeguarding_lead", _("The deputy must be someone other than the lead")
             )
         return data

@@ -14,6 +14,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party
 from amends.core.fields import EncryptedTextField
@@ -23,41 +24,41 @@ from amends.core.models import Organisation, OrganisationOwned
 class DfeReason(models.TextChoices):
     """The Department for Education's reasons for a suspension or permanent exclusion."""
 
-    PHYSICAL_ASSAULT_PUPIL = "physical_assault_pupil", "Physical assault against a pupil"
-    PHYSICAL_ASSAULT_ADULT = "physical_assault_adult", "Physical assault against an adult"
+    PHYSICAL_ASSAULT_PUPIL = "physical_assault_pupil", _("Physical assault against a pupil")
+    PHYSICAL_ASSAULT_ADULT = "physical_assault_adult", _("Physical assault against an adult")
     VERBAL_ABUSE_PUPIL = (
         "verbal_abuse_pupil",
-        "Verbal abuse or threatening behaviour against a pupil",
+        _("Verbal abuse or threatening behaviour against a pupil"),
     )
     VERBAL_ABUSE_ADULT = (
         "verbal_abuse_adult",
-        "Verbal abuse or threatening behaviour against an adult",
+        _("Verbal abuse or threatening behaviour against an adult"),
     )
-    WEAPON = "weapon", "Use or threat of use of an offensive weapon or prohibited item"
-    BULLYING = "bullying", "Bullying"
-    RACIST_ABUSE = "racist_abuse", "Racist abuse"
+    WEAPON = "weapon", _("Use or threat of use of an offensive weapon or prohibited item")
+    BULLYING = "bullying", _("Bullying")
+    RACIST_ABUSE = "racist_abuse", _("Racist abuse")
     SEXUAL_ORIENTATION_GENDER_IDENTITY = (
         "sexual_orientation_gender_identity",
-        "Abuse against sexual orientation and gender identity",
+        _("Abuse against sexual orientation and gender identity"),
     )
-    DISABILITY = "disability", "Abuse relating to disability"
-    SEXUAL_MISCONDUCT = "sexual_misconduct", "Sexual misconduct"
-    DRUG_ALCOHOL = "drug_alcohol", "Drug and alcohol related"
-    DAMAGE = "damage", "Damage"
-    THEFT = "theft", "Theft"
-    DISRUPTIVE = "disruptive", "Persistent or general disruptive behaviour"
-    ONLINE = "online", "Inappropriate use of social media or online technology"
+    DISABILITY = "disability", _("Abuse relating to disability")
+    SEXUAL_MISCONDUCT = "sexual_misconduct", _("Sexual misconduct")
+    DRUG_ALCOHOL = "drug_alcohol", _("Drug and alcohol related")
+    DAMAGE = "damage", _("Damage")
+    THEFT = "theft", _("Theft")
+    DISRUPTIVE = "disruptive", _("Persistent or general disruptive behaviour")
+    ONLINE = "online", _("Inappropriate use of social media or online technology")
     PROTECTIVE_MEASURES = (
         "protective_measures",
-        "Wilful and repeated transgression of protective measures",
+        _("Wilful and repeated transgression of protective measures"),
     )
-    OTHER = "other", "Other"
+    OTHER = "other", _("Other")
 
 
 class SanctionConsidered(models.TextChoices):
-    NONE = "none", "No"
-    SUSPENSION = "suspension", "Yes, a suspension"
-    PERMANENT_EXCLUSION = "permanent_exclusion", "Yes, a permanent exclusion"
+    NONE = "none", _("No")
+    SUSPENSION = "suspension", _("Yes, a suspension")
+    PERMANENT_EXCLUSION = "permanent_exclusion", _("Yes, a permanent exclusion")
 
 
 class SchoolCase(OrganisationOwned):
@@ -67,14 +68,14 @@ class SchoolCase(OrganisationOwned):
     # A restorative conversation recorded on the spot, rather than a case prepared over weeks.
     is_conversation = models.BooleanField(default=False)
     held_on = models.DateField(null=True, blank=True)
-    agreed = EncryptedTextField("What was agreed", max_length=1000, blank=True)
-    follow_up_on = models.DateField("Follow-up date", null=True, blank=True)
+    agreed = EncryptedTextField(_("What was agreed"), max_length=1000, blank=True)
+    follow_up_on = models.DateField(_("Follow-up date"), null=True, blank=True)
     followed_up_on = models.DateField(null=True, blank=True)
     dfe_reason = models.CharField(
-        "Reason for the incident", max_length=40, choices=DfeReason.choices, blank=True
+        _("Reason for the incident"), max_length=40, choices=DfeReason.choices, blank=True
     )
     sanction_considered = models.CharField(
-        "Was a suspension or exclusion being considered?",
+        _("Was a suspension or exclusion being considered?"),
         max_length=30,
         choices=SanctionConsidered.choices,
         default=SanctionConsidered.NONE,
@@ -99,12 +100,12 @@ class SchoolCase(OrganisationOwned):
 
 
 class InformedMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    IN_PERSON = "in_person", "In person"
-    MEETING = "meeting", "Meeting at school"
-    EMAIL = "email", "E-mail"
-    LETTER = "letter", "Letter"
-    APP = "app", "Message through the school's app"
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    MEETING = "meeting", _("Meeting at school")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    APP = "app", _("Message through the school's app")
 
 
 class ParentInformed(OrganisationOwned):
@@ -112,10 +113,10 @@ class ParentInformed(OrganisationOwned):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parents_informed")
     pupil = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="parents_informed")
-    informed_name = EncryptedTextField("Who was informed", max_length=120)
-    method = models.CharField("How", max_length=20, choices=InformedMethod.choices)
-    informed_on = models.DateField("When")
-    said = EncryptedTextField("What they were told", max_length=500)
+    informed_name = EncryptedTextField(_("Who was informed"), max_length=120)
+    method = models.CharField(_("How"), max_length=20, choices=InformedMethod.choices)
+    informed_on = models.DateField(_("When"))
+    said = EncryptedTextField(_("What they were told"), max_length=500)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -139,7 +140,7 @@ class SchoolSettings(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="Designated safeguarding lead",
+        verbose_name=_("Designated safeguarding lead"),
     )
     deputy_safeguarding_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,20 +148,20 @@ class SchoolSettings(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="Deputy designated safeguarding lead",
+        verbose_name=_("Deputy designated safeguarding lead"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "school settings"
+        verbose_name_plural = _("school settings")
 
     def __str__(self) -> str:
         return f"School settings of {self.organisation_id}"
 
 
 class Resolution(models.TextChoices):
-    CLEARED = "cleared", "Cleared to continue the restorative work"
-    RESOLVED = "resolved", "Resolved by the designated safeguarding lead"
+    CLEARED = "cleared", _("Cleared to continue the restorative work")
+    RESOLVED = "resolved", _("Resolved by the designated safeguarding lead")
 
 
 class SafeguardingHandOffQuerySet(CaseChildQuerySet):
@@ -175,7 +176,9 @@ class SafeguardingHandOff(OrganisationOwned):
     raised_at = models.DateTimeField()
     # Who it was passed on to, by e-mail through Amends (blank: no lead was named).
     passed_to = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
-    told_in_person = models.BooleanField("Also told the safeguarding lead in person", default=False)
+    told_in_person = models.BooleanField(
+        _("Also told the safeguarding lead in person"), default=False
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

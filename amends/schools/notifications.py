@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.accounts.models import User
 from amends.cases.models import Case
@@ -20,7 +21,8 @@ def safeguarding_notify(*, case: Case, leads: list[User], raised_by: User) -> No
     link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk])
     for lead in leads:
         send_mail(
-            subject=f"Amends: safeguarding concern raised on {case.reference}",
+            subject=_("Amends: safeguarding concern raised on %(reference)s")
+            % {"reference": case.reference},
             message=render_to_string(
                 "schools/email/safeguarding_raised.txt",
                 {

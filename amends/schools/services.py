@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party, PartyRole, ProcessType
 from amends.cases.services import case_lock, case_lock_open, case_open, event_record, party_add
@@ -44,11 +45,11 @@ def on_roll(person: Person, organisation: Organisation) -> bool:
 def _check_sanction(considered: str, avoided: bool | None, dfe_reason: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if considered not in SanctionConsidered.values:
-        errors["sanction_considered"] = "Choose whether a suspension or exclusion was considered"
+        errors["sanction_considered"] = _("Choose whether a suspension or exclusion was considered")
     elif considered != SanctionConsidered.NONE and avoided is None:
-        errors["sanction_avoided"] = "Choose whether the suspension or exclusion was avoided"
+        errors["sanction_avoided"] = _("Choose whether the suspension or exclusion was avoided")
     if dfe_reason and dfe_reason not in DfeReason.values:
-        errors["dfe_reason"] = "Choose a reason from the list"
+        errors["dfe_reason"] = _("Choose a reason from the list")
     return errors
 
 
@@ -75,24 +76,30 @@ def conversation_record(
     errors: dict[str, str] = {}
     everyone = [*harmed, *responsible, *took_part]
     if not everyone:
-        errors["pupils"] = f"Choose the {words.participants} who took part"
+        errors["pupils"] = _("Choose the %(participants)s who took part") % {
+            "participants": words.participants
+        }
     elif len({p.pk for p in everyone}) != len(everyone):
-        errors["pupils"] = f"Choose one part for each {words.participant}"
+        errors["pupils"] = _("Choose one part for each %(participant)s") % {
+            "participant": words.participant
+        }
     elif not all(on_roll(p, organisation) for p in everyone):
-        errors["pupils"] = f"Choose {words.participants} on the school's roll"
+        errors["pupils"] = _("Choose %(participants)s on the school's roll") % {
+            "participants": words.participants
+        }
     today = timezone.localdate()
     if held_on > today:
-        errors["held_on"] = "The date of the conversation must be today or in the past"
+        errors["held_on"] = _("The date of the conversation must be today or in the past")
     if follow_up_on < held_on:
-        errors["follow_up_on"] = "The follow-up date must be on or after the conversation"
+        errors["follow_up_on"] = _("The follow-up date must be on or after the conversation")
     elif follow_up_on > today + LONGEST_FOLLOW_UP:
-        errors["follow_up_on"] = "The follow-up date must be within the next 4 months"
+        errors["follow_up_on"] = _("The follow-up date must be within the next 4 months")
     if harm_type is not None and harm_type.organisation_id != organisation.pk:
-        errors["harm_type"] = "Choose a kind from the list"
+        errors["harm_type"] = _("Choose a kind from the list")
     if not what_happened.strip():
-        errors["what_happened"] = "Enter what happened"
+        errors["what_happened"] = _("Enter what happened")
     if not agreed.strip():
-        errors["agreed"] = "Enter what was agreed"
+        errors["agreed"] = _("Enter what was agreed")
     errors.update(_check_sanction(sanction_considered, sanction_avoided, dfe_reason))
     if errors:
         raise ValidationError(errors)
@@ -147,7 +154,7 @@ def conversation_record(
 
 def school_details(case: Case) -> SchoolCase:
     """The case's school record, made on first need."""
-    details, _ = SchoolCase.objects.get_or_create(
+    details, _created = SchoolCase.objects.get_or_create(
         case=case, defaults={"organisation_id": case.organisation_id}
     )
     return details
@@ -161,10 +168,10 @@ def conversation_follow_up(
         case_lock_open(case)
         details = school_details(case)
         if followed_up_on > timezone.localdate():
-            raise ValidationError({"followed_up_on": "The date must be today or in the past"})
+            raise ValidationError({"followed_up_on": _("The date must be today or in the past")})
         if details.held_on and followed_up_on < details.held_on:
             raise ValidationError(
-                {"followed_up_on": "The follow-up must be on or after the conversation"}
+                {"followed_up_on": _("The follow-up must be on or after the conversation")}
             )
         details.followed_up_on = followed_up_on
         details.updated_by = by
@@ -232,14 +239,15 @@ def parent_informed_record(
         case_lock_open(case)
         errors: dict[str, str] = {}
         if pupil.case_id != case.pk:
-            errors["pupil"] = f"Choose a {words.participant} in this case"
+            errors["pupil"] = _("Choose a %(participant)s in this case") % {
+                "participant": words.participant
+            }
         elif not pupil.person.child_today():
-            errors["pupil"] = (
-                f"{pupil.person.full_name} is not under 18: "
-                f"there is no {words.parent} to keep informed"
-            )
+            errors["pupil"] = _(
+                "%(name)s is not under 18: there is no %(parent)s to keep informed"
+            ) % {"name": pupil.person.full_name, "parent": words.parent}
         if informed_on > timezone.localdate():
-            errors["informed_on"] = "The date must be today or in the past"
+            errors["informed_on"] = _("The date must be today or in the past")
         if errors:
             raise ValidationError(errors)
         record = ParentInformed(
@@ -278,19 +286,16 @@ def safeguarding_leads(organisation: Organisation) -> list[User]:
     return [m.user for m in members.select_related("user").order_by("user_id")]
 
 
-PAUSED = (
-    "Restorative work on {reference} is paused: a safeguarding concern was passed on to the "
-    "designated safeguarding lead on {day}. A coordinator records when it may continue."
-)
-
-
 def safeguarding_pause(case: Case) -> str:
     """Why `case` is paused (for cases.services.PAUSES), or ""."""
     handoff = SafeguardingHandOff.objects.filter(case=case).pausing().order_by("raised_at").first()
     if handoff is None:
         return ""
     day = timezone.localtime(handoff.raised_at)
-    return PAUSED.format(reference=case.reference, day=f"{day:%-d %B %Y}")
+    return _(
+        "Restorative work on %(reference)s is paused: a safeguarding concern was passed on to "
+        "the designated safeguarding lead on %(day)s. A coordinator records when it may continue."
+    ) % {"reference": case.reference, "day": f"{day:%-d %B %Y}"}
 
 
 def safeguarding_raise(*, case: Case, by: User, told_in_person: bool) -> SafeguardingHandOff:
@@ -334,7 +339,7 @@ def safeguarding_resolve(*, case: Case, by: User, resolution: str) -> int:
     """A coordinator records that restorative work may continue. Returns how many open
     hand-offs this resolved."""
     if resolution not in Resolution.values:
-        raise ValidationError({"resolution": "Choose what the safeguarding lead decided"})
+        raise ValidationError({"resolution": _("Choose what the safeguarding lead decided")})
     with transaction.atomic():
         case_lock(case)
         now = timezone.now()
@@ -344,7 +349,7 @@ def safeguarding_resolve(*, case: Case, by: User, resolution: str) -> int:
             .update(resolved_at=now, resolved_by=by, resolution=resolution, updated_at=now)
         )
         if not resolved:
-            raise ValidationError("Restorative work on this case is not paused.")
+            raise ValidationError(_("Restorative work on this case is not paused."))
         event_record(
             case=case,
             by=by,
@@ -359,7 +364,7 @@ def school_settings_save(
     *, organisation: Organisation, by: User, safeguarding_lead: User | None, deputy: User | None
 ) -> SchoolSettings:
     with transaction.atomic():
-        school, _ = SchoolSettings.objects.select_for_update().get_or_create(
+        school, _created = SchoolSettings.objects.select_for_update().get_or_create(
             organisation=organisation
         )
         school.safeguarding_lead = safeguarding_lead

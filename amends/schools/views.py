@@ -13,6 +13,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party
 from amends.cases.views import closed_case_page
@@ -110,9 +112,9 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and not filtering:
         valid = form.is_valid()
         if not all_known:
-            pupil_error = "Choose pupils on the school's roll"
+            pupil_error = _("Choose pupils on the school's roll")
         elif not parts:
-            pupil_error = "Choose the pupils who took part"
+            pupil_error = _("Choose the pupils who took part")
         if pupil_error:
             form.add_error("pupils", pupil_error)
         elif valid:
@@ -141,10 +143,14 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
                 add_service_errors(form, exc)
                 pupil_error = "; ".join(str(e) for e in form.errors.get("pupils", []))
             else:
+                assert case.next_step_due is not None  # the follow-up the conversation set
                 messages.success(
                     request,
-                    f"The conversation is recorded as {case.reference}. "
-                    f"Follow it up by {case.next_step_due:%-d %B %Y}.",
+                    _("The conversation is recorded as %(reference)s. Follow it up by %(due)s.")
+                    % {
+                        "reference": case.reference,
+                        "due": date_format(case.next_step_due, "j F Y"),
+                    },
                 )
                 return redirect("schools:conversations")
     elif filtering:
@@ -202,7 +208,10 @@ def follow_up(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"The follow-up of {case.reference} is recorded.")
+            messages.success(
+                request,
+                _("The follow-up of %(reference)s is recorded.") % {"reference": case.reference},
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request, "schools/follow_up.html", {"case": case, "form": form, "details": details}
@@ -229,7 +238,11 @@ def exclusion(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Suspension and exclusion on {case.reference} are recorded.")
+            messages.success(
+                request,
+                _("Suspension and exclusion on %(reference)s are recorded.")
+                % {"reference": case.reference},
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(request, "schools/exclusion.html", {"case": case, "form": form})
 
@@ -250,7 +263,7 @@ def parent_informed(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The parent or carer being informed is recorded.")
+            messages.success(request, _("The parent or carer being informed is recorded."))
             return redirect("cases:detail", case_pk=case.pk)
     records = case.parents_informed.select_related("pupil__person", "created_by")
     audit_record(
@@ -289,15 +302,22 @@ def safeguarding_raise(request: MemberRequest, case_pk: int) -> HttpResponse:
                 names = " and ".join(u.get_full_name() for u in leads)
                 messages.success(
                     request,
-                    f"Restorative work on {case.reference} is paused. {names} "
-                    "has been told by e-mail that you raised a concern: pass the concern "
-                    "itself on now, through the school's safeguarding procedure.",
+                    _(
+                        "Restorative work on %(reference)s is paused. %(names)s "
+                        "has been told by e-mail that you raised a concern: pass the concern "
+                        "itself on now, through the school's safeguarding procedure."
+                    )
+                    % {"reference": case.reference, "names": names},
                 )
             else:
                 messages.warning(
                     request,
-                    f"Restorative work on {case.reference} is paused. No designated "
-                    "safeguarding lead is named in Amends: tell your safeguarding lead yourself, now.",
+                    _(
+                        "Restorative work on %(reference)s is paused. No designated "
+                        "safeguarding lead is named in Amends: tell your safeguarding lead "
+                        "yourself, now."
+                    )
+                    % {"reference": case.reference},
                 )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
@@ -317,7 +337,10 @@ def safeguarding_resolve(request: MemberRequest, case_pk: int) -> HttpResponse:
         .select_related("created_by")
     )
     if not open_handoffs:
-        messages.info(request, f"Restorative work on {case.reference} is not paused.")
+        messages.info(
+            request,
+            _("Restorative work on %(reference)s is not paused.") % {"reference": case.reference},
+        )
         return redirect("cases:detail", case_pk=case.pk)
     form = ResolveConcernForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -328,7 +351,11 @@ def safeguarding_resolve(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Restorative work on {case.reference} may continue.")
+            messages.success(
+                request,
+                _("Restorative work on %(reference)s may continue.")
+                % {"reference": case.reference},
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request,
@@ -356,6 +383,6 @@ def school_settings(request: MemberRequest) -> HttpResponse:
             safeguarding_lead=form.cleaned_data["safeguarding_lead"],
             deputy=form.cleaned_data["deputy_safeguarding_lead"],
         )
-        messages.success(request, "The school's safeguarding leads are saved.")
+        messages.success(request, _("The school's safeguarding leads are saved."))
         return redirect("schools:settings")
     return render(request, "schools/settings.html", {"form": form})
