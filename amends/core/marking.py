@@ -199,15 +199,17 @@ def unmarked_in_python(source: str, name: str = "") -> list[Unmarked]:
                     flag(keyword.value)
                 if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                     for choice in keyword.value.elts:
-                        is_pair = isinstance(choice, ast.Tuple) and len(choice.elts) == 2
-                        if is_pair and _is_text(choice.elts[1]):
-                            flag(choice.elts[1])
+                        if isinstance(choice, ast.Tuple) and len(choice.elts) == 2:
+                            label = choice.elts[1]
+                            if _is_text(label):
+                                flag(label)
         if isinstance(node, ast.ClassDef):
             bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
             if bases & {"TextChoices", "IntegerChoices", "Choices"}:
                 for statement in node.body:
-                    value = getattr(statement, "value", None)
-                    is_member = isinstance(statement, ast.Assign) and isinstance(value, ast.Tuple)
-                    if is_member and value.elts and _is_text(value.elts[-1]):
+                    if not isinstance(statement, ast.Assign):
+                        continue
+                    value = statement.value
+                    if isinstance(value, ast.Tuple) and value.elts and _is_text(value.elts[-1]):
                         flag(value.elts[-1])
     return sorted(found, key=lambda u: u.line)
