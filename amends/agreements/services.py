@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.agreements.models import (
     Acceptance,
@@ -55,7 +56,9 @@ def agreement_for(*, case: Case, by: User, meeting: Meeting | None = None) -> Ag
 def _refuse_if_agreed(agreement: Agreement) -> None:
     if agreement.is_agreed:
         raise ValidationError(
-            "The agreement has been confirmed, so its actions can only be followed up, not edited."
+            _(
+                "The agreement has been confirmed, so its actions can only be followed up, not edited."
+            )
         )
 
 
@@ -171,7 +174,7 @@ def action_remove(*, action: AgreementAction, by: User, loaded_version: str | No
         _refuse_if_agreed(agreement)
         locked = AgreementAction.objects.select_for_update().filter(pk=action.pk).first()
         if locked is None:
-            raise ValidationError("This action has already been removed.")
+            raise ValidationError(_("This action has already been removed."))
         _clear_acceptances(agreement, by)
         event_record(
             case=agreement.case,
@@ -206,8 +209,11 @@ def _refuse_without_consent(agreement: Agreement, doing: str) -> None:
         names = [f"{p.first_name} ({p.get_role_display().lower()})" for p in missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         raise ValidationError(
-            f"The agreement cannot be {doing}: consent is missing from {listed}. "
-            "Record their consent first."
+            _(
+                "The agreement cannot be %(doing)s: consent is missing from %(listed)s. "
+                "Record their consent first."
+            )
+            % {"doing": doing, "listed": listed}
         )
 
 
@@ -228,7 +234,7 @@ def agreement_accept(
             raise ValidationError({"accepted_on": "The date must be today or in the past"})
         if agreement.acceptances.filter(party=party).exists():
             raise ValidationError({"party": f"{party.person.full_name} has already accepted"})
-        _refuse_without_consent(agreement, "accepted")
+        _refuse_without_consent(agreement, _("accepted"))
         acceptance = Acceptance.objects.create(
             organisation_id=agreement.organisation_id,
             agreement=agreement,
@@ -272,7 +278,7 @@ def agreement_confirm(
             problems.append("the date is in the future")
         if problems:
             raise ValidationError("The agreement cannot be confirmed: " + "; ".join(problems) + ".")
-        _refuse_without_consent(agreement, "confirmed")
+        _refuse_without_consent(agreement, _("confirmed"))
         agreement.agreed_on = agreed_on
         agreement.updated_by = by
         agreement.save()
@@ -304,7 +310,7 @@ def _action_locked(
         current = AgreementAction.objects.select_for_update().get(pk=action.pk)
     current.case = case
     if not current.agreement.is_agreed:
-        raise ValidationError("Confirm the agreement before following up its actions.")
+        raise ValidationError(_("Confirm the agreement before following up its actions."))
     return current
 
 
@@ -316,7 +322,8 @@ def paid_towards(action: AgreementAction) -> Decimal:
 def _refuse_if_resolved(action: AgreementAction) -> None:
     if action.status != ActionStatus.OPEN:
         raise ValidationError(
-            f"This action is already recorded as {action.get_status_display().lower()}."
+            _("This action is already recorded as %(status)s.")
+            % {"status": action.get_status_display().lower()}
         )
 
 
@@ -428,10 +435,11 @@ def action_vary(
             .filter(organisation_id=action.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can record a variation.")
+            raise ValidationError(_("Only a coordinator can record a variation."))
         if action.status not in VARIABLE:
             raise ValidationError(
-                f"This action is already recorded as {action.get_status_display().lower()}."
+                _("This action is already recorded as %(status)s.")
+                % {"status": action.get_status_display().lower()}
             )
         errors: dict[str, str] = {}
         if not terms.strip():
@@ -454,7 +462,7 @@ def payment_record(
     with transaction.atomic():
         action = _action_locked(action, None, edit=False)
         if action.kind != ActionKind.RESTITUTION:
-            raise ValidationError("Payments are recorded only against financial restitution.")
+            raise ValidationError(_("Payments are recorded only against financial restitution."))
         _refuse_if_resolved(action)
         errors: dict[str, str] = {}
         if amount <= 0:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.cases.forms import (
@@ -28,7 +29,7 @@ def at(date: datetime.date, time: datetime.time) -> datetime.datetime:
 
 class MeetingArrangeForm(forms.Form):
     process = forms.ChoiceField(
-        label="Process",
+        label=_("Process"),
         choices=process_choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -37,24 +38,26 @@ class MeetingArrangeForm(forms.Form):
         },
     )
     date = DateField(
-        label="Date",
+        label=_("Date"),
         future_only=True,
-        help_text="For example, 27 3 2027",
+        help_text=_("For example, 27 3 2027"),
         error_messages={"required": "Enter the date of the meeting"},
     )
     time = TimeField(
-        label="Time",
-        help_text="For example, 14:30 or 2:30pm",
+        label=_("Time"),
+        help_text=_("For example, 14:30 or 2:30pm"),
         error_messages={"required": "Enter the time of the meeting"},
     )
     venue = forms.CharField(
-        label="Venue",
+        label=_("Venue"),
         max_length=200,
         required=False,
-        help_text="Where the meeting will be held. Leave blank for shuttle mediation or letters.",
+        help_text=_(
+            "Where the meeting will be held. Leave blank for shuttle mediation or letters."
+        ),
     )
     facilitator = FacilitatorChoiceField(
-        label="Facilitator",
+        label=_("Facilitator"),
         queryset=User.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
@@ -64,18 +67,18 @@ class MeetingArrangeForm(forms.Form):
         },
     )
     co_facilitator = FacilitatorChoiceField(
-        label="Co-facilitator",
+        label=_("Co-facilitator"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.Select,
-        empty_label="No co-facilitator",
+        empty_label=_("No co-facilitator"),
         error_messages={"invalid_choice": "Select one of the case's facilitators"},
     )
     attendees = PartyMultipleChoiceField(
-        label="Who will take part",
+        label=_("Who will take part"),
         queryset=Party.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Select everyone who will take part.",
+        help_text=_("Select everyone who will take part."),
         error_messages={
             "required": "Select who will take part",
             "invalid_choice": "Select people in this case",
@@ -104,7 +107,7 @@ class MeetingArrangeForm(forms.Form):
         lead, co = data.get("facilitator"), data.get("co_facilitator")
         if lead and co and lead == co:
             self.add_error(
-                "co_facilitator", "The co-facilitator must be someone other than the lead"
+                "co_facilitator", _("The co-facilitator must be someone other than the lead")
             )
         date, time = data.get("date"), data.get("time")
         if date and time:
@@ -137,40 +140,40 @@ class MarkHeldForm(forms.Form):
     """What actually happened: when, who came, for how long. Defaults to what was arranged."""
 
     held_on = DateField(
-        label="Date it was held",
+        label=_("Date it was held"),
         past_only=True,
-        help_text="For example, 27 3 2026",
+        help_text=_("For example, 27 3 2026"),
         error_messages={"required": "Enter the date it was held"},
     )
     held_time = TimeField(
-        label="Time it started",
+        label=_("Time it started"),
         error_messages={"required": "Enter the time it started"},
     )
     early_reason = forms.CharField(
-        label="Why was it held before the arranged time?",
+        label=_("Why was it held before the arranged time?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only needed if it started before the time it was arranged for.",
+        help_text=_("Only needed if it started before the time it was arranged for."),
         error_messages={
             "max_length": "The reason it was held before the arranged time must be 500 characters or fewer"
         },
     )
     attended = PartyMultipleChoiceField(
-        label="Who attended",
+        label=_("Who attended"),
         queryset=Party.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Everyone invited is selected: clear anyone who did not come.",
+        help_text=_("Everyone invited is selected: clear anyone who did not come."),
         error_messages={
             "required": "Select who attended",
             "invalid_choice": "Select people who were invited to the meeting",
         },
     )
     duration_minutes = forms.IntegerField(
-        label="How long it took, in minutes",
+        label=_("How long it took, in minutes"),
         min_value=SHORTEST_MEETING,
         max_value=LONGEST_MEETING,
-        help_text="For example, 90",
+        help_text=_("For example, 90"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": "Enter how long it took, in minutes",
@@ -180,11 +183,11 @@ class MarkHeldForm(forms.Form):
         },
     )
     outcome_notes = forms.CharField(
-        label="What happened at the meeting",
+        label=_("What happened at the meeting"),
         required=False,
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A short record for the case file. It is not shared with the parties.",
+        help_text=_("A short record for the case file. It is not shared with the parties."),
     )
 
     def __init__(self, *args: Any, meeting: Meeting, invited: list[Party], **kwargs: Any) -> None:
@@ -211,32 +214,32 @@ class MarkHeldForm(forms.Form):
 
 class MessageForm(forms.Form):
     from_party = PartyChoiceField(
-        label="From",
+        label=_("From"),
         queryset=Party.objects.none(),
-        empty_label="Select who sent it",
+        empty_label=_("Select who sent it"),
         error_messages={
             "required": "Select who sent the message",
             "invalid_choice": "Select someone in this case",
         },
     )
     to_party = PartyChoiceField(
-        label="To",
+        label=_("To"),
         queryset=Party.objects.none(),
-        empty_label="Select who received it",
+        empty_label=_("Select who received it"),
         error_messages={
             "required": "Select who the message went to",
             "invalid_choice": "Select someone in this case",
         },
     )
     carried_on = DateField(
-        label="Date carried",
+        label=_("Date carried"),
         past_only=True,
-        help_text="For example, 27 3 2026",
+        help_text=_("For example, 27 3 2026"),
         error_messages={"required": "Enter the date the message was carried"},
     )
-    is_letter = forms.BooleanField(label="This was a letter", required=False)
+    is_letter = forms.BooleanField(label=_("This was a letter"), required=False)
     summary = forms.CharField(
-        label="Summary of the message",
+        label=_("Summary of the message"),
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party, ProcessType
 from amends.core.fields import EncryptedTextField
@@ -12,9 +13,9 @@ from amends.core.vocabulary import current_words
 
 
 class MeetingStatus(models.TextChoices):
-    ARRANGED = "arranged", "Arranged"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    ARRANGED = "arranged", _("Arranged")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The restorative questions, stage by stage, for facilitation mode: each stage has
@@ -72,7 +73,7 @@ def names_in_the_room(parties: list[Party]) -> dict[int, str]:
 class Meeting(OrganisationOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
     process = models.CharField(max_length=30, choices=ProcessType.choices)
-    scheduled_at = models.DateTimeField("Date and time")
+    scheduled_at = models.DateTimeField(_("Date and time"))
     venue = models.CharField(max_length=200, blank=True)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -84,17 +85,21 @@ class Meeting(OrganisationOwned):
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.ARRANGED
     )
     # What actually happened, recorded when the meeting is marked held.
-    held_at = models.DateTimeField("When it was held", null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField("How long it took", null=True, blank=True)
+    held_at = models.DateTimeField(_("When it was held"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("How long it took"), null=True, blank=True
+    )
     held_early_reason = EncryptedTextField(
-        "Why it was held before the arranged time", max_length=500, blank=True
+        _("Why it was held before the arranged time"), max_length=500, blank=True
     )
     # Facilitation-mode notes, one per stage of the restorative questions.
     what_happened = EncryptedTextField(max_length=6000, blank=True)
     thoughts_feelings = EncryptedTextField(max_length=6000, blank=True)
     who_affected = EncryptedTextField(max_length=6000, blank=True)
     put_right = EncryptedTextField(max_length=6000, blank=True)
-    outcome_notes = EncryptedTextField("What happened at the meeting", max_length=6000, blank=True)
+    outcome_notes = EncryptedTextField(
+        _("What happened at the meeting"), max_length=6000, blank=True
+    )
 
     objects = CaseChildQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, ProcessType
 from amends.cases.services import (
@@ -54,7 +55,7 @@ def _check_arrangement(
 def _refuse_if_agreed(case: Case) -> None:
     if case.status == CaseStatus.MONITORING:
         raise ValidationError(
-            "An agreement has been made: no further meeting can be arranged here."
+            _("An agreement has been made: no further meeting can be arranged here.")
         )
 
 
@@ -185,8 +186,8 @@ def meeting_change(
         current.case = case
         if current.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {current.get_status_display().lower()}, "
-                "so it cannot be changed."
+                _("This meeting is already %(status)s, so it cannot be changed.")
+                % {"status": current.get_status_display().lower()}
             )
         errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
         if errors:
@@ -285,7 +286,8 @@ def meeting_mark_held(
         meeting = _lock(meeting)
         if meeting.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {meeting.get_status_display().lower()}."
+                _("This meeting is already %(status)s.")
+                % {"status": meeting.get_status_display().lower()}
             )
         invited = {a.party_id: a for a in meeting.attendees.select_related("party__person")}
         held_at = held_at or meeting.scheduled_at
@@ -341,7 +343,8 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         meeting = _lock(meeting)
         if meeting.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {meeting.get_status_display().lower()}."
+                _("This meeting is already %(status)s.")
+                % {"status": meeting.get_status_display().lower()}
             )
         meeting.status = MeetingStatus.CANCELLED
         meeting.updated_by = by
@@ -373,7 +376,7 @@ def meeting_save_notes(*, meeting: Meeting, by: User, **notes: str) -> Meeting:
     with transaction.atomic():
         meeting = _lock(meeting)
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ValidationError("This meeting was cancelled.")
+            raise ValidationError(_("This meeting was cancelled."))
         for name, value in notes.items():
             setattr(meeting, name, value)
         meeting.updated_by = by
@@ -396,10 +399,10 @@ def message_carry(
         meeting = _lock(meeting)
         if meeting.process not in INDIRECT_PROCESSES:
             raise ValidationError(
-                "Messages are carried only in shuttle mediation or a letter exchange."
+                _("Messages are carried only in shuttle mediation or a letter exchange.")
             )
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ValidationError("This meeting was cancelled, so no message can be recorded.")
+            raise ValidationError(_("This meeting was cancelled, so no message can be recorded."))
         errors: dict[str, str] = {}
         if from_party.case_id != meeting.case_id or to_party.case_id != meeting.case_id:
             errors["from_party"] = "Choose people in this case"

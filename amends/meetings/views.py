@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.agreements.forms import ActionForm
 from amends.agreements.models import Agreement
@@ -61,7 +62,10 @@ def meeting_arrange(request: MemberRequest, case_pk: int) -> HttpResponse:
         )
 
     if request.method == "POST" and (meeting := form_submit(form, arrange)):
-        messages.success(request, f"The {meeting.get_process_display().lower()} is arranged.")
+        messages.success(
+            request,
+            _("The %(process)s is arranged.") % {"process": meeting.get_process_display().lower()},
+        )
         return redirect("meetings:detail", meeting_pk=meeting.pk)
     return render(request, "meetings/meeting_arrange.html", {"case": case, "form": form})
 
@@ -133,7 +137,7 @@ def meeting_change(request: MemberRequest, meeting_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The meeting's changes are saved.")
+            messages.success(request, _("The meeting's changes are saved."))
             return redirect("meetings:detail", meeting_pk=meeting.pk)
     return render(
         request,
@@ -161,7 +165,7 @@ def meeting_mark_held(request: MemberRequest, meeting_pk: int) -> HttpResponse:
         )
 
     if form_submit(form, mark_held):
-        messages.success(request, "The meeting is recorded as held.")
+        messages.success(request, _("The meeting is recorded as held."))
         return redirect("meetings:detail", meeting_pk=meeting.pk)
     meeting.refresh_from_db()
     return _meeting_page(request, meeting, held_form=form)
@@ -197,8 +201,10 @@ def message_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             form, lambda data: services.message_carry(meeting=meeting, by=request.user, **data)
         )
     ):
-        kind = "letter" if message.is_letter else "message"
-        messages.success(request, f"The {kind} is recorded.")
+        if message.is_letter:
+            messages.success(request, _("The letter is recorded."))
+        else:
+            messages.success(request, _("The message is recorded."))
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#messages")
     return render(
         request,
@@ -307,7 +313,9 @@ def stage_notes_save(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             },
         )
     if saved:
-        messages.success(request, f"Notes on “{STAGE_LABELS[stage].lower()}” are saved.")
+        messages.success(
+            request, _("Notes on “%(stage)s” are saved.") % {"stage": STAGE_LABELS[stage].lower()}
+        )
         return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + f"#stage-{stage}")
     return _facilitate_page(request, meeting, notes_form=form)
 
@@ -322,7 +330,7 @@ def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpRespon
     if meeting.case.is_closed:
         form.add_error(None, closed_message(meeting.case))
     elif meeting.status == MeetingStatus.CANCELLED:
-        form.add_error(None, "This meeting was cancelled, so no action can be added here.")
+        form.add_error(None, _("This meeting was cancelled, so no action can be added here."))
     else:
         action = action_add_from_form(request, meeting.case, form, meeting=meeting)
     if request.htmx:  # type: ignore[attr-defined]
@@ -331,6 +339,6 @@ def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpRespon
         context["added_name"] = action and context["names"].get(action.owner_id, "")
         return render(request, "meetings/_draft_agreement.html", context)
     if action is not None:
-        messages.success(request, "The action is added to the draft agreement.")
+        messages.success(request, _("The action is added to the draft agreement."))
         return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + "#agreement")
     return _facilitate_page(request, meeting, action_form=form)

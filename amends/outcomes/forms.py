@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
@@ -29,7 +30,8 @@ def scale_choices(low: str, high: str) -> list[tuple[int, str]]:
 def scale_field(label: str, low: str, high: str, *, required_message: str) -> forms.Field:
     return forms.TypedChoiceField(
         label=label,
-        help_text=f"0 means “{low.lower()}”, 10 means “{high.lower()}”.",
+        help_text=_("0 means “%(low)s”, 10 means “%(high)s”.")
+        % {"low": low.lower(), "high": high.lower()},
         choices=scale_choices(low, high),
         coerce=int,
         widget=forms.RadioSelect,
@@ -43,7 +45,7 @@ def scale_field(label: str, low: str, high: str, *, required_message: str) -> fo
 class HarmMeasureForm(forms.Form):
     """A person's answers from 0 to 10 at one stage: one radio group per question."""
 
-    answered_on = DateField(label="Date answered", past_only=True)
+    answered_on = DateField(label=_("Date answered"), past_only=True)
     version = VersionField()
     # For new answers: the version of the questions shown (see harm_measure_record).
     questions_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -96,13 +98,13 @@ class QuestionSetForm(forms.Form):
         for question in question_set.questions:
             key = question["key"]
             self.fields[f"{key}_text"] = forms.CharField(
-                label="Question", max_length=300, initial=question["text"]
+                label=_("Question"), max_length=300, initial=question["text"]
             )
             self.fields[f"{key}_low"] = forms.CharField(
-                label="What 0 means", max_length=60, initial=question["low"]
+                label=_("What 0 means"), max_length=60, initial=question["low"]
             )
             self.fields[f"{key}_high"] = forms.CharField(
-                label="What 10 means", max_length=60, initial=question["high"]
+                label=_("What 10 means"), max_length=60, initial=question["high"]
             )
             for part, message in (
                 ("text", "Enter the question"),
@@ -252,7 +254,7 @@ def _feedback_answers() -> dict[str, dict[str, str]]:
 
 class FeedbackLinkForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="How will you give them the link?",
+        label=_("How will you give them the link?"),
         choices=Delivery.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -275,15 +277,15 @@ class FeedbackLinkForm(forms.Form):
 
 class VictimsCodeForm(forms.ModelForm):
     crime_reported_on = DateField(
-        label="Date the crime was reported",
+        label=_("Date the crime was reported"),
         required=False,
         past_only=True,
-        help_text="Leave empty if it was not reported. For example, 27 3 2026.",
+        help_text=_("Leave empty if it was not reported. For example, 27 3 2026."),
     )
     informed_on = DateField(
-        label="Date first given information about restorative justice",
+        label=_("Date first given information about restorative justice"),
         past_only=True,
-        help_text="For example, 2 4 2026.",
+        help_text=_("For example, 2 4 2026."),
     )
     version = VersionField()
 

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseStatus, Party, PartyRole
 from amends.cases.services import case_lock_open, event_record
@@ -112,7 +114,7 @@ def question_set_change(
     if errors:
         raise ValidationError(errors)
     if questions == current.questions:
-        raise ValidationError("Nothing was changed")
+        raise ValidationError(_("Nothing was changed"))
     try:
         with transaction.atomic():
             question_set = HarmQuestionSet(
@@ -166,7 +168,8 @@ def harm_measure_record(
     if audience is None:
         words = words_for(case.organisation, case.sector)
         raise ValidationError(
-            f"Harm measures are for {words.harmed_plural} and {words.responsible_plural} only."
+            _("Harm measures are for %(harmed)s and %(responsible)s only.")
+            % {"harmed": words.harmed_plural, "responsible": words.responsible_plural}
         )
     if stage not in Stage.values:
         raise ValidationError({"stage": "Choose when these answers were given"})
@@ -294,7 +297,7 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
         case = _lock_case(party.case, closed_allowed=True)
         if not meeting_held_or_closed(case):
             raise ValidationError(
-                "Feedback is asked for after a meeting or exchange has been held, or at closure."
+                _("Feedback is asked for after a meeting or exchange has been held, or at closure.")
             )
         now = timezone.now()
         FeedbackLink.objects.usable().filter(party=party).update(expires_at=now)
@@ -403,7 +406,7 @@ def feedback_record_by_phone(
         case = _lock_case(party.case, closed_allowed=True)
         if not meeting_held_or_closed(case):
             raise ValidationError(
-                "Feedback is asked for after a meeting or exchange has been held, or at closure."
+                _("Feedback is asked for after a meeting or exchange has been held, or at closure.")
             )
         response = _feedback_save(
             case=case, party=party, answers=answers, how=AnsweredHow.BY_PHONE, link=None, by=by
@@ -434,7 +437,9 @@ def victims_code_save(
         raise ValueError(f"victims_code_save cannot change {sorted(unknown)}")
     if party.role != PartyRole.HARMED:
         harmed = words_for(party.case.organisation, party.case.sector).harmed_plural
-        raise ValidationError(f"The Victims' Code record is for {harmed} only.")
+        raise ValidationError(
+            _("The Victims' Code record is for %(harmed)s only.") % {"harmed": harmed}
+        )
     today = timezone.localdate()
     errors = {}
     reported, informed = fields.get("crime_reported_on"), fields.get("informed_on")
@@ -524,20 +529,26 @@ def reoffending_check_record(
         case = Case.objects.select_for_update().get(pk=check.case_id)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError(
-                f"{case.reference} has been reopened, so its reoffending check is set aside "
-                "until it closes again."
+                _(
+                    "%(reference)s has been reopened, so its reoffending check is set aside "
+                    "until it closes again."
+                )
+                % {"reference": case.reference}
             )
         if check.due_on > timezone.localdate():
             raise ValidationError(
-                f"The check is due on {check.due_on:%-d %B %Y}, twelve months after "
-                f"{case.reference} closed: it can be answered from then."
+                _(
+                    "The check is due on %(due)s, twelve months after %(reference)s closed: "
+                    "it can be answered from then."
+                )
+                % {"due": date_format(check.due_on, "j F Y"), "reference": case.reference}
             )
         if (
             not Membership.objects.active()
             .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can record a reoffending check.")
+            raise ValidationError(_("Only a coordinator can record a reoffending check."))
         check.answer, check.source = answer, source
         check = lock_and_check(check, loaded_version, REOFFENDING_FIELDS)
         was_answered = check.is_answered

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from amends.core.access import MemberRequest, member_required
@@ -264,7 +265,7 @@ def report_settings(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The hourly cost is saved.")
+            messages.success(request, _("The hourly cost is saved."))
             return redirect("reports:settings")
     return _settings_page(request, form, share_form)
 
@@ -303,7 +304,8 @@ def sharing_agree(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{share_form.cleaned_data['consultancy'].name} can now see your reports' figures.",
+                _("%(consultancy)s can now see your reports' figures.")
+                % {"consultancy": share_form.cleaned_data["consultancy"].name},
             )
             return redirect("reports:settings")
     form = ReportSettingsForm(instance=services.report_settings_of(organisation), prefix="rate")
@@ -322,6 +324,8 @@ def sharing_withdraw(request: MemberRequest) -> HttpResponse:
     )
     services.sharing_withdraw(sharing=sharing, by=request.user)
     messages.success(
-        request, f"{sharing.consultancy.name} can no longer see your reports' figures."
+        request,
+        _("%(consultancy)s can no longer see your reports' figures.")
+        % {"consultancy": sharing.consultancy.name},
     )
     return redirect(reverse("reports:settings"))
