@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.agreements.models import (
@@ -234,7 +235,7 @@ def agreement_accept(
             raise ValidationError({"accepted_on": "The date must be today or in the past"})
         if agreement.acceptances.filter(party=party).exists():
             raise ValidationError({"party": f"{party.person.full_name} has already accepted"})
-        _refuse_without_consent(agreement, _("accepted"))
+        _refuse_without_consent(agreement, gettext("accepted"))
         acceptance = Acceptance.objects.create(
             organisation_id=agreement.organisation_id,
             agreement=agreement,
@@ -278,7 +279,7 @@ def agreement_confirm(
             problems.append("the date is in the future")
         if problems:
             raise ValidationError("The agreement cannot be confirmed: " + "; ".join(problems) + ".")
-        _refuse_without_consent(agreement, _("confirmed"))
+        _refuse_without_consent(agreement, gettext("confirmed"))
         agreement.agreed_on = agreed_on
         agreement.updated_by = by
         agreement.save()

@@ -145,7 +145,7 @@ def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
                 continue
             if stage == Stage.AFTER_MEETING and not meeting_held:
                 continue
-            outcome.stage_links.append(StageLink(stage, Stage(stage).label, stage in recorded))
+            outcome.stage_links.append(StageLink(stage, str(Stage(stage).label), stage in recorded))
         people.append(outcome)
     return {
         "people": people,
