@@ -35,8 +35,8 @@ class ActionForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who will do it",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who will do it"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     kind = forms.ChoiceField(
@@ -44,8 +44,8 @@ class ActionForm(forms.Form):
         choices=ActionKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the kind of action",
-            "invalid_choice": "Select a kind of action from the list",
+            "required": _("Select the kind of action"),
+            "invalid_choice": _("Select a kind of action from the list"),
         },
     )
     description = forms.CharField(
@@ -54,14 +54,14 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In the words the parties agreed, using first names only."),
         error_messages={
-            "required": "Enter what they will do",
+            "required": _("Enter what they will do"),
         },
     )
     due_on = DateField(
         label=_("Due by"),
         future_only=True,
         help_text=_("For example, 27 3 2027"),
-        error_messages={"required": "Enter the date it is due by"},
+        error_messages={"required": _("Enter the date it is due by")},
     )
     hours = forms.DecimalField(
         label=_("Hours of work"),
@@ -71,10 +71,10 @@ class ActionForm(forms.Form):
         decimal_places=1,
         help_text=_("For reparation work only, like 10"),
         error_messages={
-            "invalid": "Hours of work must be a number, like 10",
-            "min_value": "Hours of work must be at least 0.5",
-            "max_value": "Hours of work must be 1000 or fewer",
-            "max_decimal_places": "Hours of work can have one decimal place, like 7.5",
+            "invalid": _("Hours of work must be a number, like 10"),
+            "min_value": _("Hours of work must be at least 0.5"),
+            "max_value": _("Hours of work must be 1000 or fewer"),
+            "max_decimal_places": _("Hours of work can have one decimal place, like 7.5"),
         },
     )
     amount = forms.DecimalField(
@@ -85,10 +85,10 @@ class ActionForm(forms.Form):
         decimal_places=2,
         help_text=_("For financial restitution only, like 150.00"),
         error_messages={
-            "invalid": "The amount must be a number, like 150.00",
-            "min_value": "The amount must be more than £0",
-            "max_value": "The amount must be £1,000,000 or less",
-            "max_decimal_places": "The amount can have up to 2 decimal places, like 150.00",
+            "invalid": _("The amount must be a number, like 150.00"),
+            "min_value": _("The amount must be more than £0"),
+            "max_value": _("The amount must be £1,000,000 or less"),
+            "max_decimal_places": _("The amount can have up to 2 decimal places, like 150.00"),
         },
     )
 
@@ -107,8 +107,8 @@ class AcceptanceForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who accepted the agreement",
-            "invalid_choice": "Select someone in this case who has not accepted yet",
+            "required": _("Select who accepted the agreement"),
+            "invalid_choice": _("Select someone in this case who has not accepted yet"),
         },
     )
     accepted_on = DateField(
@@ -116,7 +116,7 @@ class AcceptanceForm(forms.Form):
         past_only=True,
         initial=datetime.date.today,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date they accepted"},
+        error_messages={"required": _("Enter the date they accepted")},
     )
 
     def __init__(self, *args: Any, case: Case, accepted: set[int], **kwargs: Any) -> None:
@@ -134,7 +134,7 @@ class ConfirmForm(forms.Form):
         past_only=True,
         initial=datetime.date.today,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date the agreement was made"},
+        error_messages={"required": _("Enter the date the agreement was made")},
     )
 
 
@@ -155,8 +155,8 @@ class ResolveForm(forms.Form):
         choices=RESOLUTIONS,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how the action ended",
-            "invalid_choice": "Select how the action ended from the list",
+            "required": _("Select how the action ended"),
+            "invalid_choice": _("Select how the action ended from the list"),
         },
     )
     resolved_on = DateField(
@@ -164,7 +164,7 @@ class ResolveForm(forms.Form):
         past_only=True,
         initial=datetime.date.today,
         help_text=_("The date you checked it. You will be recorded as the person who verified it."),
-        error_messages={"required": "Enter the date you checked it"},
+        error_messages={"required": _("Enter the date you checked it")},
     )
     hours_done = forms.DecimalField(
         label=_("Hours worked"),
@@ -174,10 +174,10 @@ class ResolveForm(forms.Form):
         decimal_places=1,
         help_text=_("For reparation work: the hours they did, like 7.5"),
         error_messages={
-            "invalid": "Hours worked must be a number, like 7.5",
-            "min_value": "Hours worked must be 0 or more",
-            "max_value": "Hours worked must be 1000 or fewer",
-            "max_decimal_places": "Hours worked can have one decimal place, like 7.5",
+            "invalid": _("Hours worked must be a number, like 7.5"),
+            "min_value": _("Hours worked must be 0 or more"),
+            "max_value": _("Hours worked must be 1000 or fewer"),
+            "max_decimal_places": _("Hours worked can have one decimal place, like 7.5"),
         },
     )
     note = forms.CharField(
@@ -197,11 +197,11 @@ class PaymentForm(forms.Form):
         decimal_places=2,
         help_text=_("For example, 25.00"),
         error_messages={
-            "required": "Enter the amount paid",
-            "invalid": "The amount must be a number, like 25.00",
-            "min_value": "Enter an amount more than £0",
-            "max_value": "The amount must be £1,000,000 or less",
-            "max_decimal_places": "The amount can have up to 2 decimal places, like 25.00",
+            "required": _("Enter the amount paid"),
+            "invalid": _("The amount must be a number, like 25.00"),
+            "min_value": _("Enter an amount more than £0"),
+            "max_value": _("The amount must be £1,000,000 or less"),
+            "max_decimal_places": _("The amount can have up to 2 decimal places, like 25.00"),
         },
     )
     paid_on = DateField(
@@ -209,7 +209,7 @@ class PaymentForm(forms.Form):
         past_only=True,
         initial=datetime.date.today,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date it was paid"},
+        error_messages={"required": _("Enter the date it was paid")},
     )
 
 
@@ -225,8 +225,8 @@ class VaryForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter the new terms that were agreed",
-            "max_length": "The new terms must be 2000 characters or fewer",
+            "required": _("Enter the new terms that were agreed"),
+            "max_length": _("The new terms must be 2000 characters or fewer"),
         },
     )
     reason = forms.CharField(
@@ -234,8 +234,8 @@ class VaryForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter why the terms changed",
-            "max_length": "The reason the terms changed must be 2,000 characters or fewer",
+            "required": _("Enter why the terms changed"),
+            "max_length": _("The reason the terms changed must be 2,000 characters or fewer"),
         },
     )
     varied_on = DateField(
@@ -243,5 +243,5 @@ class VaryForm(forms.Form):
         past_only=True,
         initial=datetime.date.today,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date the new terms were agreed"},
+        error_messages={"required": _("Enter the date the new terms were agreed")},
     )

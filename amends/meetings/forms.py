@@ -33,20 +33,20 @@ class MeetingArrangeForm(forms.Form):
         choices=process_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the process",
-            "invalid_choice": "Select a process from the list",
+            "required": _("Select the process"),
+            "invalid_choice": _("Select a process from the list"),
         },
     )
     date = DateField(
         label=_("Date"),
         future_only=True,
         help_text=_("For example, 27 3 2027"),
-        error_messages={"required": "Enter the date of the meeting"},
+        error_messages={"required": _("Enter the date of the meeting")},
     )
     time = TimeField(
         label=_("Time"),
         help_text=_("For example, 14:30 or 2:30pm"),
-        error_messages={"required": "Enter the time of the meeting"},
+        error_messages={"required": _("Enter the time of the meeting")},
     )
     venue = forms.CharField(
         label=_("Venue"),
@@ -62,8 +62,8 @@ class MeetingArrangeForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who will facilitate",
-            "invalid_choice": "Select one of the case's facilitators",
+            "required": _("Select who will facilitate"),
+            "invalid_choice": _("Select one of the case's facilitators"),
         },
     )
     co_facilitator = FacilitatorChoiceField(
@@ -72,7 +72,7 @@ class MeetingArrangeForm(forms.Form):
         required=False,
         widget=forms.Select,
         empty_label=_("No co-facilitator"),
-        error_messages={"invalid_choice": "Select one of the case's facilitators"},
+        error_messages={"invalid_choice": _("Select one of the case's facilitators")},
     )
     attendees = PartyMultipleChoiceField(
         label=_("Who will take part"),
@@ -80,8 +80,8 @@ class MeetingArrangeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Select everyone who will take part."),
         error_messages={
-            "required": "Select who will take part",
-            "invalid_choice": "Select people in this case",
+            "required": _("Select who will take part"),
+            "invalid_choice": _("Select people in this case"),
         },
     )
 
@@ -143,11 +143,11 @@ class MarkHeldForm(forms.Form):
         label=_("Date it was held"),
         past_only=True,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date it was held"},
+        error_messages={"required": _("Enter the date it was held")},
     )
     held_time = TimeField(
         label=_("Time it started"),
-        error_messages={"required": "Enter the time it started"},
+        error_messages={"required": _("Enter the time it started")},
     )
     early_reason = forms.CharField(
         label=_("Why was it held before the arranged time?"),
@@ -156,7 +156,9 @@ class MarkHeldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only needed if it started before the time it was arranged for."),
         error_messages={
-            "max_length": "The reason it was held before the arranged time must be 500 characters or fewer"
+            "max_length": _(
+                "The reason it was held before the arranged time must be 500 characters or fewer"
+            )
         },
     )
     attended = PartyMultipleChoiceField(
@@ -165,8 +167,8 @@ class MarkHeldForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone invited is selected: clear anyone who did not come."),
         error_messages={
-            "required": "Select who attended",
-            "invalid_choice": "Select people who were invited to the meeting",
+            "required": _("Select who attended"),
+            "invalid_choice": _("Select people who were invited to the meeting"),
         },
     )
     duration_minutes = forms.IntegerField(
@@ -176,10 +178,10 @@ class MarkHeldForm(forms.Form):
         help_text=_("For example, 90"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": "Enter how long it took, in minutes",
-            "invalid": "Enter how long it took as a number of minutes, like 90",
-            "min_value": f"How long it took must be at least {SHORTEST_MEETING} minutes",
-            "max_value": f"How long it took must be {LONGEST_MEETING} minutes (12 hours) or fewer",
+            "required": _("Enter how long it took, in minutes"),
+            "invalid": _("Enter how long it took as a number of minutes, like 90"),
+            "min_value": _("How long it took must be at least %(limit_value)s minutes"),
+            "max_value": _("How long it took must be %(limit_value)s minutes (12 hours) or fewer"),
         },
     )
     outcome_notes = forms.CharField(
@@ -218,8 +220,8 @@ class MessageForm(forms.Form):
         queryset=Party.objects.none(),
         empty_label=_("Select who sent it"),
         error_messages={
-            "required": "Select who sent the message",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who sent the message"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     to_party = PartyChoiceField(
@@ -227,15 +229,15 @@ class MessageForm(forms.Form):
         queryset=Party.objects.none(),
         empty_label=_("Select who received it"),
         error_messages={
-            "required": "Select who the message went to",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who the message went to"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     carried_on = DateField(
         label=_("Date carried"),
         past_only=True,
         help_text=_("For example, 27 3 2026"),
-        error_messages={"required": "Enter the date the message was carried"},
+        error_messages={"required": _("Enter the date the message was carried")},
     )
     is_letter = forms.BooleanField(label=_("This was a letter"), required=False)
     summary = forms.CharField(
@@ -243,8 +245,8 @@ class MessageForm(forms.Form):
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
-            "required": "Enter a summary of the message",
-            "max_length": "The summary must be 6000 characters or fewer",
+            "required": _("Enter a summary of the message"),
+            "max_length": _("The summary must be 6000 characters or fewer"),
         },
     )
 
@@ -262,7 +264,7 @@ class StageNotesForm(forms.Form):
         required=False,
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "The notes must be 6000 characters or fewer"},
+        error_messages={"max_length": _("The notes must be 6000 characters or fewer")},
     )
 
     def __init__(self, *args: Any, stage: str, label: str, **kwargs: Any) -> None:

@@ -37,7 +37,7 @@ def scale_field(label: str, low: str, high: str, *, required_message: str) -> fo
         widget=forms.RadioSelect,
         error_messages={
             "required": required_message,
-            "invalid_choice": "Choose a number from 0 to 10",
+            "invalid_choice": _("Choose a number from 0 to 10"),
         },
     )
 
@@ -61,7 +61,7 @@ class HarmMeasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         answered_on: Any = self.fields["answered_on"]
-        answered_on.error_messages["required"] = "Enter the date the answers were given"
+        answered_on.error_messages["required"] = _("Enter the date the answers were given")
         for question in questions:
             self.fields[f"q_{question['key']}"] = scale_field(
                 question["text"],
@@ -113,9 +113,9 @@ class QuestionSetForm(forms.Form):
             ):
                 field = self.fields[f"{key}_{part}"]
                 field.error_messages["required"] = message
-                field.error_messages["max_length"] = (
-                    f"{field.label} must be {60 if part != 'text' else 300} characters or fewer"
-                )
+                field.error_messages["max_length"] = _(
+                    "%(label)s must be %(n)s characters or fewer"
+                ) % {"label": field.label, "n": 60 if part != "text" else 300}
             self.groups.append(
                 (question, [self[f"{key}_text"], self[f"{key}_low"], self[f"{key}_high"]])
             )
@@ -258,8 +258,8 @@ class FeedbackLinkForm(forms.Form):
         choices=Delivery.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how to give them the link",
-            "invalid_choice": "Choose how to give them the link",
+            "required": _("Choose how to give them the link"),
+            "invalid_choice": _("Choose how to give them the link"),
         },
     )
 
@@ -307,7 +307,7 @@ class VictimsCodeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         informed_on: Any = self.fields["informed_on"]
-        informed_on.error_messages["required"] = (
+        informed_on.error_messages["required"] = _(
             "Enter the date they were first given information about restorative justice"
         )
         how: Any = self.fields["informed_how"]

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, CaseStatus, Party, PartyRole
 from amends.cases.services import case_lock_open, event_record
@@ -109,7 +109,7 @@ def question_set_change(
         new = {**question, **wording.get(question["key"], {})}
         for part in ("text", "low", "high"):
             if not str(new[part]).strip():
-                errors[f"{question['key']}_{part}"] = "Enter the wording"
+                errors[f"{question['key']}_{part}"] = _("Enter the wording")
         questions.append(new)
     if errors:
         raise ValidationError(errors)
@@ -172,14 +172,17 @@ def harm_measure_record(
             % {"harmed": words.harmed_plural, "responsible": words.responsible_plural}
         )
     if stage not in Stage.values:
-        raise ValidationError({"stage": "Choose when these answers were given"})
+        raise ValidationError({"stage": _("Choose when these answers were given")})
     if answered_on > timezone.localdate():
-        raise ValidationError({"answered_on": "The date answered must be today or in the past"})
+        raise ValidationError({"answered_on": _("The date answered must be today or in the past")})
     with transaction.atomic():
         case = _lock_case(case, closed_allowed=True)
         if case.status == CaseStatus.CLOSED and stage != Stage.CLOSURE:
             raise ValidationError(
-                {"stage": f"{case.reference} is closed: only answers at closure can be recorded"}
+                {
+                    "stage": _("%(reference)s is closed: only answers at closure can be recorded")
+                    % {"reference": case.reference}
+                }
             )
         if (
             stage == Stage.AFTER_MEETING
@@ -188,7 +191,7 @@ def harm_measure_record(
             .exists()
         ):
             raise ValidationError(
-                {"stage": "No meeting or exchange has been held yet, so choose another stage"}
+                {"stage": _("No meeting or exchange has been held yet, so choose another stage")}
             )
         existing = HarmMeasure.objects.filter(party=party, stage=stage).first()
         if existing is not None:
@@ -283,13 +286,15 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
     still waiting for an answer is replaced, so one person has one live link.
     """
     if delivery not in Delivery.values:
-        raise ValidationError({"delivery": "Choose how to give them the link"})
+        raise ValidationError({"delivery": _("Choose how to give them the link")})
     person = party.person
     if delivery == Delivery.EMAIL and not email_is_safe(person):
         raise ValidationError(
             {
-                "delivery": f"{person.full_name} has not said e-mail is safe, "
-                "so show the link on screen instead"
+                "delivery": _(
+                    "%(name)s has not said e-mail is safe, so show the link on screen instead"
+                )
+                % {"name": person.full_name}
             }
         )
     token = secrets.token_urlsafe(32)
@@ -444,11 +449,15 @@ def victims_code_save(
     errors = {}
     reported, informed = fields.get("crime_reported_on"), fields.get("informed_on")
     if reported and reported > today:
-        errors["crime_reported_on"] = "The date the crime was reported must be today or in the past"
+        errors["crime_reported_on"] = _(
+            "The date the crime was reported must be today or in the past"
+        )
     if informed and informed > today:
-        errors["informed_on"] = "The date they were given information must be today or in the past"
+        errors["informed_on"] = _(
+            "The date they were given information must be today or in the past"
+        )
     if reported and informed and informed < reported and "informed_on" not in errors:
-        errors["informed_on"] = (
+        errors["informed_on"] = _(
             "The date they were given information must be the same as or after the date "
             "the crime was reported"
         )
@@ -519,10 +528,10 @@ def reoffending_check_record(
     """Record (or correct) the answer to a case's reoffending check. Coordinators only."""
     errors = {}
     if answer not in ReoffendingAnswer.values:
-        errors["answer"] = "Choose whether they have offended again, or that it is not known"
+        errors["answer"] = _("Choose whether they have offended again, or that it is not known")
     source = source.strip()
     if not source:
-        errors["source"] = "Enter where the answer came from"
+        errors["source"] = _("Enter where the answer came from")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

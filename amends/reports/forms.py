@@ -108,11 +108,11 @@ class ReportSettingsForm(forms.ModelForm):
         decimal_places=2,
         help_text=_("Salary, on-costs and overheads for one hour of a facilitator's time."),
         error_messages={
-            "invalid": "Hourly cost must be an amount in pounds, like 32.50",
-            "max_digits": "Hourly cost must be less than £100,000",
-            "max_decimal_places": "Hourly cost must have no more than 2 figures after the point",
-            "max_whole_digits": "Hourly cost must be less than £100,000",
-            "min_value": "Hourly cost must be £0 or more",
+            "invalid": _("Hourly cost must be an amount in pounds, like 32.50"),
+            "max_digits": _("Hourly cost must be less than £100,000"),
+            "max_decimal_places": _("Hourly cost must have no more than 2 figures after the point"),
+            "max_whole_digits": _("Hourly cost must be less than £100,000"),
+            "min_value": _("Hourly cost must be £0 or more"),
         },
     )
 
@@ -127,7 +127,7 @@ class ShareWithForm(forms.Form):
         queryset=Organisation.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the consultancy to share your figures with"},
+        error_messages={"required": _("Choose the consultancy to share your figures with")},
     )
     agree = forms.BooleanField(
         label=_("We agree that this consultancy may see our reports' figures"),
@@ -135,7 +135,7 @@ class ShareWithForm(forms.Form):
             "Only counts, rates and averages, with small numbers hidden. Never a "
             "record, a name or a case. You can withdraw at any time."
         ),
-        error_messages={"required": "Confirm that you agree to share your figures"},
+        error_messages={"required": _("Confirm that you agree to share your figures")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
