@@ -100,7 +100,7 @@ class MeetingArrangeForm(forms.Form):
         )
         self.initial.setdefault("facilitator", case.lead_facilitator_id)
         if not case.facilitator_ids():
-            fields["facilitator"].help_text = "Allocate a facilitator to the case first."
+            fields["facilitator"].help_text = _("Allocate a facilitator to the case first.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

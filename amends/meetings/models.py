@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,33 +22,37 @@ class MeetingStatus(models.TextChoices):
 
 # The restorative questions, stage by stage, for facilitation mode: each stage has
 # its questions for the person responsible and for the person harmed.
-STAGES: list[tuple[str, str, list[str], list[str]]] = [
+# Labels and questions are marked for translation, read in the language of the page.
+STAGES: list[tuple[str, Any, list[Any], list[Any]]] = [
     (
         "what_happened",
-        "What happened",
-        ["What happened?", "What were you thinking about at the time?"],
-        ["What did you think when you realised what had happened?"],
+        _("What happened"),
+        [_("What happened?"), _("What were you thinking about at the time?")],
+        [_("What did you think when you realised what had happened?")],
     ),
     (
         "thoughts_feelings",
-        "Thoughts and feelings",
-        ["What have you thought about since?", "How did you feel then, and how do you feel now?"],
+        _("Thoughts and feelings"),
         [
-            "How did you feel then, and how do you feel now?",
-            "What has been the hardest thing for you?",
+            _("What have you thought about since?"),
+            _("How did you feel then, and how do you feel now?"),
+        ],
+        [
+            _("How did you feel then, and how do you feel now?"),
+            _("What has been the hardest thing for you?"),
         ],
     ),
     (
         "who_affected",
-        "Who has been affected",
-        ["Who has been affected by what happened?", "In what way have they been affected?"],
-        ["What impact has this had on you and on others?"],
+        _("Who has been affected"),
+        [_("Who has been affected by what happened?"), _("In what way have they been affected?")],
+        [_("What impact has this had on you and on others?")],
     ),
     (
         "put_right",
-        "Putting things right",
-        ["What needs to happen to put things right?", "What could you do to make amends?"],
-        ["What do you need to happen to make things right?", "What do you need to move on?"],
+        _("Putting things right"),
+        [_("What needs to happen to put things right?"), _("What could you do to make amends?")],
+        [_("What do you need to happen to make things right?"), _("What do you need to move on?")],
     ),
 ]
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from amends.agreements.forms import ActionForm
@@ -178,16 +179,19 @@ def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     return confirm_then(
         request,
         do=lambda: services.meeting_cancel(meeting=meeting, by=request.user),
-        done="The meeting is cancelled.",
+        done=_("The meeting is cancelled."),
         next_url=back,
         context={
             "case": meeting.case,
-            "heading": f"Cancel the {meeting.get_process_display().lower()} on "
-            f"{timezone.localtime(meeting.scheduled_at):%-d %B %Y}?",
-            "detail": "The meeting stays in the case's record as cancelled.",
-            "button": "Cancel the meeting",
+            "heading": _("Cancel the %(process)s on %(when)s?")
+            % {
+                "process": meeting.get_process_display().lower(),
+                "when": date_format(timezone.localtime(meeting.scheduled_at), "j F Y"),
+            },
+            "detail": _("The meeting stays in the case's record as cancelled."),
+            "button": _("Cancel the meeting"),
             "back_url": back,
-            "back_label": "Back to the meeting",
+            "back_label": _("Back to the meeting"),
         },
     )
 

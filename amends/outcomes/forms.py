@@ -107,9 +107,9 @@ class QuestionSetForm(forms.Form):
                 label=_("What 10 means"), max_length=60, initial=question["high"]
             )
             for part, message in (
-                ("text", "Enter the question"),
-                ("low", "Enter what 0 means"),
-                ("high", "Enter what 10 means"),
+                ("text", _("Enter the question")),
+                ("low", _("Enter what 0 means")),
+                ("high", _("Enter what 10 means")),
             ):
                 field = self.fields[f"{key}_{part}"]
                 field.error_messages["required"] = message
@@ -267,8 +267,8 @@ class FeedbackLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["delivery"]
         field.choices = [
-            (Delivery.EMAIL, "E-mail it to the address on their record"),
-            (Delivery.ON_SCREEN, "Show it on screen, to read out or pass on by text"),
+            (Delivery.EMAIL, _("E-mail it to the address on their record")),
+            (Delivery.ON_SCREEN, _("Show it on screen, to read out or pass on by text")),
         ]
         if not email_safe:
             field.choices = field.choices[1:]
@@ -295,12 +295,12 @@ class VictimsCodeForm(forms.ModelForm):
         widgets = {"informed_how": forms.RadioSelect}
         error_messages = {
             "informed_by": {
-                "required": "Enter who gave the information",
-                "max_length": "Who gave the information must be 200 characters or fewer",
+                "required": _("Enter who gave the information"),
+                "max_length": _("Who gave the information must be 200 characters or fewer"),
             },
             "informed_how": {
-                "required": "Choose how the information was given",
-                "invalid_choice": "Choose how the information was given",
+                "required": _("Choose how the information was given"),
+                "invalid_choice": _("Choose how the information was given"),
             },
         }
 
@@ -327,13 +327,14 @@ class ReoffendingCheckForm(forms.ModelForm):
         widgets = {"answer": forms.RadioSelect}
         error_messages = {
             "answer": {
-                "required": "Choose whether they have offended again, or that it is not known",
-                "invalid_choice": "Choose whether they have offended again, "
-                "or that it is not known",
+                "required": _("Choose whether they have offended again, or that it is not known"),
+                "invalid_choice": _(
+                    "Choose whether they have offended again, or that it is not known"
+                ),
             },
             "source": {
-                "required": "Enter where the answer came from",
-                "max_length": "Where the answer came from must be 200 characters or fewer",
+                "required": _("Enter where the answer came from"),
+                "max_length": _("Where the answer came from must be 200 characters or fewer"),
             },
         }
 

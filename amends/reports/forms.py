@@ -53,7 +53,7 @@ class ReportFilterForm(forms.Form):
             .distinct()
         )
         agency: Any = self.fields["source_agency"]
-        agency.choices = [("", "Any agency"), *[(a, a) for a in agencies if a]]
+        agency.choices = [("", _("Any agency")), *[(a, a) for a in agencies if a]]
         people = (
             User.objects.filter(
                 memberships__organisation_id__in=org_ids,
