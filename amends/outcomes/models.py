@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, CaseStatus, Party, PartyRole
@@ -265,12 +266,16 @@ class FeedbackLink(OrganisationOwned):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @property
+    def is_expired(self) -> bool:
+        return self.used_at is None and self.expires_at <= timezone.now()
+
+    @property
     def status(self) -> str:
         if self.used_at is not None:
-            return "Answered"
-        if self.expires_at <= timezone.now():
-            return "Expired"
-        return "Waiting for an answer"
+            return gettext("Answered")
+        if self.is_expired:
+            return gettext("Expired")
+        return gettext("Waiting for an answer")
 
 
 class Satisfaction(models.TextChoices):
