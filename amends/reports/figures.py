@@ -90,10 +90,10 @@ from amends.reports.tables import (
 )
 
 
-def _(text: str) -> str:
+def _(message: str) -> str:
     """Marked for translation, and read in the language of the page, export or PDF that
     shows it (exports and PDFs take `str()` of it)."""
-    return cast(str, gettext_lazy(text))
+    return cast(str, gettext_lazy(message))
 
 
 @dataclass(frozen=True)
