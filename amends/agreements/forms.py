@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.agreements.models import ActionKind, ActionStatus, Agreement
 from amends.cases.models import Case, Party
@@ -29,65 +30,65 @@ class ActionForm(forms.Form):
     # The agreement's version: an action added to a page that is out of date is refused.
     version = VersionField()
     owner = OwnerChoiceField(
-        label="Who will do it",
+        label=_("Who will do it"),
         queryset=Party.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who will do it",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who will do it"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     kind = forms.ChoiceField(
-        label="Kind of action",
+        label=_("Kind of action"),
         choices=ActionKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the kind of action",
-            "invalid_choice": "Select a kind of action from the list",
+            "required": _("Select the kind of action"),
+            "invalid_choice": _("Select a kind of action from the list"),
         },
     )
     description = forms.CharField(
-        label="What they will do",
+        label=_("What they will do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="In the words the parties agreed, using first names only.",
+        help_text=_("In the words the parties agreed, using first names only."),
         error_messages={
-            "required": "Enter what they will do",
+            "required": _("Enter what they will do"),
         },
     )
     due_on = DateField(
-        label="Due by",
+        label=_("Due by"),
         future_only=True,
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date it is due by"},
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date it is due by")},
     )
     hours = forms.DecimalField(
-        label="Hours of work",
+        label=_("Hours of work"),
         required=False,
         min_value=Decimal("0.5"),
         max_value=Decimal("1000"),
         decimal_places=1,
-        help_text="For reparation work only, like 10",
+        help_text=_("For reparation work only, like 10"),
         error_messages={
-            "invalid": "Hours of work must be a number, like 10",
-            "min_value": "Hours of work must be at least 0.5",
-            "max_value": "Hours of work must be 1000 or fewer",
-            "max_decimal_places": "Hours of work can have one decimal place, like 7.5",
+            "invalid": _("Hours of work must be a number, like 10"),
+            "min_value": _("Hours of work must be at least 0.5"),
+            "max_value": _("Hours of work must be 1000 or fewer"),
+            "max_decimal_places": _("Hours of work can have one decimal place, like 7.5"),
         },
     )
     amount = forms.DecimalField(
-        label="Amount in pounds",
+        label=_("Amount in pounds"),
         required=False,
         min_value=Decimal("0.01"),
         max_value=Decimal("1000000"),
         decimal_places=2,
-        help_text="For financial restitution only, like 150.00",
+        help_text=_("For financial restitution only, like 150.00"),
         error_messages={
-            "invalid": "The amount must be a number, like 150.00",
-            "min_value": "The amount must be more than £0",
-            "max_value": "The amount must be £1,000,000 or less",
-            "max_decimal_places": "The amount can have up to 2 decimal places, like 150.00",
+            "invalid": _("The amount must be a number, like 150.00"),
+            "min_value": _("The amount must be more than £0"),
+            "max_value": _("The amount must be £1,000,000 or less"),
+            "max_decimal_places": _("The amount can have up to 2 decimal places, like 150.00"),
         },
     )
 
@@ -101,21 +102,21 @@ class ActionForm(forms.Form):
 class AcceptanceForm(forms.Form):
     version = VersionField()
     party = OwnerChoiceField(
-        label="Who accepted the agreement",
+        label=_("Who accepted the agreement"),
         queryset=Party.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who accepted the agreement",
-            "invalid_choice": "Select someone in this case who has not accepted yet",
+            "required": _("Select who accepted the agreement"),
+            "invalid_choice": _("Select someone in this case who has not accepted yet"),
         },
     )
     accepted_on = DateField(
-        label="Date accepted",
+        label=_("Date accepted"),
         past_only=True,
         initial=datetime.date.today,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date they accepted"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date they accepted")},
     )
 
     def __init__(self, *args: Any, case: Case, accepted: set[int], **kwargs: Any) -> None:
@@ -129,11 +130,11 @@ class AcceptanceForm(forms.Form):
 class ConfirmForm(forms.Form):
     version = VersionField()
     agreed_on = DateField(
-        label="Date agreed",
+        label=_("Date agreed"),
         past_only=True,
         initial=datetime.date.today,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date the agreement was made"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date the agreement was made")},
     )
 
 
@@ -150,65 +151,65 @@ RESOLUTIONS = [
 class ResolveForm(forms.Form):
     version = VersionField()
     status = forms.ChoiceField(
-        label="How did it end?",
+        label=_("How did it end?"),
         choices=RESOLUTIONS,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how the action ended",
-            "invalid_choice": "Select how the action ended from the list",
+            "required": _("Select how the action ended"),
+            "invalid_choice": _("Select how the action ended from the list"),
         },
     )
     resolved_on = DateField(
-        label="Date checked",
+        label=_("Date checked"),
         past_only=True,
         initial=datetime.date.today,
-        help_text="The date you checked it. You will be recorded as the person who verified it.",
-        error_messages={"required": "Enter the date you checked it"},
+        help_text=_("The date you checked it. You will be recorded as the person who verified it."),
+        error_messages={"required": _("Enter the date you checked it")},
     )
     hours_done = forms.DecimalField(
-        label="Hours worked",
+        label=_("Hours worked"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("1000"),
         decimal_places=1,
-        help_text="For reparation work: the hours they did, like 7.5",
+        help_text=_("For reparation work: the hours they did, like 7.5"),
         error_messages={
-            "invalid": "Hours worked must be a number, like 7.5",
-            "min_value": "Hours worked must be 0 or more",
-            "max_value": "Hours worked must be 1000 or fewer",
-            "max_decimal_places": "Hours worked can have one decimal place, like 7.5",
+            "invalid": _("Hours worked must be a number, like 7.5"),
+            "min_value": _("Hours worked must be 0 or more"),
+            "max_value": _("Hours worked must be 1000 or fewer"),
+            "max_decimal_places": _("Hours worked can have one decimal place, like 7.5"),
         },
     )
     note = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed unless it was done in full.",
+        help_text=_("Needed unless it was done in full."),
     )
 
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
-        label="Amount paid in pounds",
+        label=_("Amount paid in pounds"),
         min_value=Decimal("0.01"),
         max_value=Decimal("1000000"),
         decimal_places=2,
-        help_text="For example, 25.00",
+        help_text=_("For example, 25.00"),
         error_messages={
-            "required": "Enter the amount paid",
-            "invalid": "The amount must be a number, like 25.00",
-            "min_value": "Enter an amount more than £0",
-            "max_value": "The amount must be £1,000,000 or less",
-            "max_decimal_places": "The amount can have up to 2 decimal places, like 25.00",
+            "required": _("Enter the amount paid"),
+            "invalid": _("The amount must be a number, like 25.00"),
+            "min_value": _("Enter an amount more than £0"),
+            "max_value": _("The amount must be £1,000,000 or less"),
+            "max_decimal_places": _("The amount can have up to 2 decimal places, like 25.00"),
         },
     )
     paid_on = DateField(
-        label="Date paid",
+        label=_("Date paid"),
         past_only=True,
         initial=datetime.date.today,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date it was paid"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date it was paid")},
     )
 
 
@@ -217,28 +218,30 @@ class VaryForm(forms.Form):
 
     version = VersionField()
     terms = forms.CharField(
-        label="New terms",
-        help_text="What was agreed instead, in the words the parties agreed, using first names only.",
+        label=_("New terms"),
+        help_text=_(
+            "What was agreed instead, in the words the parties agreed, using first names only."
+        ),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter the new terms that were agreed",
-            "max_length": "The new terms must be 2000 characters or fewer",
+            "required": _("Enter the new terms that were agreed"),
+            "max_length": _("The new terms must be 2000 characters or fewer"),
         },
     )
     reason = forms.CharField(
-        label="Why the terms changed",
+        label=_("Why the terms changed"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter why the terms changed",
-            "max_length": "The reason the terms changed must be 2,000 characters or fewer",
+            "required": _("Enter why the terms changed"),
+            "max_length": _("The reason the terms changed must be 2,000 characters or fewer"),
         },
     )
     varied_on = DateField(
-        label="Date the new terms were agreed",
+        label=_("Date the new terms were agreed"),
         past_only=True,
         initial=datetime.date.today,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date the new terms were agreed"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date the new terms were agreed")},
     )

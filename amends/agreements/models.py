@@ -7,6 +7,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party
 from amends.core.fields import EncryptedTextField
@@ -31,22 +32,22 @@ class Agreement(OrganisationOwned):
 
 
 class ActionKind(models.TextChoices):
-    APOLOGY_SPOKEN = "apology_spoken", "Apology (spoken)"
-    APOLOGY_WRITTEN = "apology_written", "Apology (written)"
-    REPARATION = "reparation", "Reparation work"
-    RESTITUTION = "restitution", "Financial restitution"
-    RETURN_PROPERTY = "return_property", "Return of property"
-    BEHAVIOUR = "behaviour", "Behavioural commitment"
-    SUPPORT_SERVICE = "support_service", "Engaging with a support service"
-    OTHER = "other", "Other"
+    APOLOGY_SPOKEN = "apology_spoken", _("Apology (spoken)")
+    APOLOGY_WRITTEN = "apology_written", _("Apology (written)")
+    REPARATION = "reparation", _("Reparation work")
+    RESTITUTION = "restitution", _("Financial restitution")
+    RETURN_PROPERTY = "return_property", _("Return of property")
+    BEHAVIOUR = "behaviour", _("Behavioural commitment")
+    SUPPORT_SERVICE = "support_service", _("Engaging with a support service")
+    OTHER = "other", _("Other")
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    PARTLY_DONE = "partly_done", "Partly done"
-    NOT_DONE = "not_done", "Not done"
-    VARIED = "varied", "Varied"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    PARTLY_DONE = "partly_done", _("Partly done")
+    NOT_DONE = "not_done", _("Not done")
+    VARIED = "varied", _("Varied")
 
 
 class AgreementActionQuerySet(CaseChildQuerySet):
@@ -64,15 +65,15 @@ class AgreementAction(OrganisationOwned):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     description = EncryptedTextField(max_length=2000)
     hours = models.DecimalField(
-        "Hours of work", max_digits=6, decimal_places=1, null=True, blank=True
+        _("Hours of work"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     amount = models.DecimalField(
-        "Amount (£)", max_digits=9, decimal_places=2, null=True, blank=True
+        _("Amount (£)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
-    due_on = models.DateField("Due by")
+    due_on = models.DateField(_("Due by"))
     # Reparation: the hours the person was found to have worked, recorded when it ends.
     hours_done = models.DecimalField(
-        "Hours worked", max_digits=6, decimal_places=1, null=True, blank=True
+        _("Hours worked"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
@@ -83,7 +84,7 @@ class AgreementAction(OrganisationOwned):
     )
     verification_note = EncryptedTextField(max_length=2000, blank=True)
     # A coordinator's variation: the terms that replaced the original ones.
-    variation_terms = EncryptedTextField("New terms", max_length=2000, blank=True)
+    variation_terms = EncryptedTextField(_("New terms"), max_length=2000, blank=True)
 
     objects = AgreementActionQuerySet.as_manager()
 
@@ -107,7 +108,7 @@ class Payment(OrganisationOwned):
 
     action = models.ForeignKey(AgreementAction, on_delete=models.CASCADE, related_name="payments")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    amount = models.DecimalField("Amount (£)", max_digits=9, decimal_places=2)
+    amount = models.DecimalField(_("Amount (£)"), max_digits=9, decimal_places=2)
     paid_on = models.DateField()
 
     objects = CaseChildQuerySet.as_manager()

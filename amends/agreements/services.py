@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.agreements.models import (
     Acceptance,
@@ -55,7 +56,9 @@ def agreement_for(*, case: Case, by: User, meeting: Meeting | None = None) -> Ag
 def _refuse_if_agreed(agreement: Agreement) -> None:
     if agreement.is_agreed:
         raise ValidationError(
-            "The agreement has been confirmed, so its actions can only be followed up, not edited."
+            _(
+                "The agreement has been confirmed, so its actions can only be followed up, not edited."
+            )
         )
 
 
@@ -87,13 +90,13 @@ def _check_action(
 ) -> None:
     errors: dict[str, str] = {}
     if owner.case_id != case.pk:
-        errors["owner"] = "Choose someone in this case"
+        errors["owner"] = _("Choose someone in this case")
     if kind == ActionKind.REPARATION and not (hours and hours > 0):
-        errors["hours"] = "Enter the hours of reparation work, like 10"
+        errors["hours"] = _("Enter the hours of reparation work, like 10")
     if kind == ActionKind.RESTITUTION and not (amount and amount > 0):
-        errors["amount"] = "Enter the amount to be paid, like 150.00"
+        errors["amount"] = _("Enter the amount to be paid, like 150.00")
     if due_on < timezone.localdate():
-        errors["due_on"] = "The due date must be today or in the future"
+        errors["due_on"] = _("The due date must be today or in the future")
     if errors:
         raise ValidationError(errors)
 
@@ -171,7 +174,7 @@ def action_remove(*, action: AgreementAction, by: User, loaded_version: str | No
         _refuse_if_agreed(agreement)
         locked = AgreementAction.objects.select_for_update().filter(pk=action.pk).first()
         if locked is None:
-            raise ValidationError("This action has already been removed.")
+            raise ValidationError(_("This action has already been removed."))
         _clear_acceptances(agreement, by)
         event_record(
             case=agreement.case,
@@ -206,8 +209,11 @@ def _refuse_without_consent(agreement: Agreement, doing: str) -> None:
         names = [f"{p.first_name} ({p.get_role_display().lower()})" for p in missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         raise ValidationError(
-            f"The agreement cannot be {doing}: consent is missing from {listed}. "
-            "Record their consent first."
+            _(
+                "The agreement cannot be %(doing)s: consent is missing from %(listed)s. "
+                "Record their consent first."
+            )
+            % {"doing": doing, "listed": listed}
         )
 
 
@@ -223,12 +229,14 @@ def agreement_accept(
         agreement = _agreement_locked(agreement, loaded_version)
         _refuse_if_agreed(agreement)
         if party.case_id != agreement.case_id:
-            raise ValidationError({"party": "Choose someone in this case"})
+            raise ValidationError({"party": _("Choose someone in this case")})
         if accepted_on > timezone.localdate():
-            raise ValidationError({"accepted_on": "The date must be today or in the past"})
+            raise ValidationError({"accepted_on": _("The date must be today or in the past")})
         if agreement.acceptances.filter(party=party).exists():
-            raise ValidationError({"party": f"{party.person.full_name} has already accepted"})
-        _refuse_without_consent(agreement, "accepted")
+            raise ValidationError(
+                {"party": _("%(name)s has already accepted") % {"name": party.person.full_name}}
+            )
+        _refuse_without_consent(agreement, _("accepted"))
         acceptance = Acceptance.objects.create(
             organisation_id=agreement.organisation_id,
             agreement=agreement,
@@ -259,20 +267,25 @@ def agreement_confirm(
         case = agreement.case
         problems = []
         if not case.meetings.filter(status="held").exists():
-            problems.append("no meeting or exchange has been held yet")
+            problems.append(_("no meeting or exchange has been held yet"))
         if not agreement.actions.exists():
-            problems.append("it has no actions")
+            problems.append(_("it has no actions"))
         accepted = set(agreement.acceptances.values_list("party_id", flat=True))
         for party in case.parties.filter(
             role__in=[PartyRole.HARMED, PartyRole.RESPONSIBLE]
         ).select_related("person"):
             if party.pk not in accepted:
-                problems.append(f"{party.person.full_name} has not accepted it")
+                problems.append(
+                    _("%(name)s has not accepted it") % {"name": party.person.full_name}
+                )
         if agreed_on > timezone.localdate():
-            problems.append("the date is in the future")
+            problems.append(_("the date is in the future"))
         if problems:
-            raise ValidationError("The agreement cannot be confirmed: " + "; ".join(problems) + ".")
-        _refuse_without_consent(agreement, "confirmed")
+            raise ValidationError(
+                _("The agreement cannot be confirmed: %(problems)s.")
+                % {"problems": "; ".join(problems)}
+            )
+        _refuse_without_consent(agreement, _("confirmed"))
         agreement.agreed_on = agreed_on
         agreement.updated_by = by
         agreement.save()
@@ -304,7 +317,7 @@ def _action_locked(
         current = AgreementAction.objects.select_for_update().get(pk=action.pk)
     current.case = case
     if not current.agreement.is_agreed:
-        raise ValidationError("Confirm the agreement before following up its actions.")
+        raise ValidationError(_("Confirm the agreement before following up its actions."))
     return current
 
 
@@ -316,7 +329,8 @@ def paid_towards(action: AgreementAction) -> Decimal:
 def _refuse_if_resolved(action: AgreementAction) -> None:
     if action.status != ActionStatus.OPEN:
         raise ValidationError(
-            f"This action is already recorded as {action.get_status_display().lower()}."
+            _("This action is already recorded as %(status)s.")
+            % {"status": action.get_status_display().lower()}
         )
 
 
@@ -373,28 +387,37 @@ def action_resolve(
         _refuse_if_resolved(action)
         errors: dict[str, str] = {}
         if status not in RESOLUTIONS:
-            errors["status"] = "Choose how the action ended"
+            errors["status"] = _("Choose how the action ended")
         if resolved_on > timezone.localdate():
-            errors["resolved_on"] = "The date must be today or in the past"
+            errors["resolved_on"] = _("The date must be today or in the past")
         if status in {ActionStatus.PARTLY_DONE, ActionStatus.NOT_DONE} and not note.strip():
-            errors["note"] = "Say what happened"
+            errors["note"] = _("Say what happened")
         if status == ActionStatus.DONE and action.amount is not None:
             owed = action.amount - paid_towards(action)
             if owed > 0:
-                errors["status"] = (
-                    f"£{owed:,.2f} of the £{action.amount:,.2f} agreed is still owed. Record the "
+                errors["status"] = _(
+                    "£%(owed)s of the £%(amount)s agreed is still owed. Record the "
                     "payments, or ask a coordinator to record a variation."
-                )
+                ) % {"owed": f"{owed:,.2f}", "amount": f"{action.amount:,.2f}"}
         if action.hours is not None and status != ActionStatus.NOT_DONE:
             if hours_done is None:
-                errors["hours_done"] = "Enter the hours they worked, like 7.5"
+                errors["hours_done"] = _("Enter the hours they worked, like 7.5")
             elif status == ActionStatus.DONE and hours_done < action.hours:
                 errors["hours_done"] = (
-                    f"{_hours(hours_done)} of the {_hours(action.hours)} agreed "
-                    f"{'was' if hours_done == 1 else 'were'} worked: "
-                    f"{_hours(action.hours - hours_done)} still to do. Record it as partly done, "
-                    "or ask a coordinator to record a variation."
-                )
+                    _(
+                        "%(done)s of the %(agreed)s agreed was worked: %(left)s still to do. "
+                        "Record it as partly done, or ask a coordinator to record a variation."
+                    )
+                    if hours_done == 1
+                    else _(
+                        "%(done)s of the %(agreed)s agreed were worked: %(left)s still to do. "
+                        "Record it as partly done, or ask a coordinator to record a variation."
+                    )
+                ) % {
+                    "done": _hours(hours_done),
+                    "agreed": _hours(action.hours),
+                    "left": _hours(action.hours - hours_done),
+                }
         if errors:
             raise ValidationError(errors)
         if action.hours is not None:
@@ -428,18 +451,19 @@ def action_vary(
             .filter(organisation_id=action.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can record a variation.")
+            raise ValidationError(_("Only a coordinator can record a variation."))
         if action.status not in VARIABLE:
             raise ValidationError(
-                f"This action is already recorded as {action.get_status_display().lower()}."
+                _("This action is already recorded as %(status)s.")
+                % {"status": action.get_status_display().lower()}
             )
         errors: dict[str, str] = {}
         if not terms.strip():
-            errors["terms"] = "Enter the new terms that were agreed"
+            errors["terms"] = _("Enter the new terms that were agreed")
         if not reason.strip():
-            errors["reason"] = "Enter why the terms changed"
+            errors["reason"] = _("Enter why the terms changed")
         if varied_on > timezone.localdate():
-            errors["varied_on"] = "The date must be today or in the past"
+            errors["varied_on"] = _("The date must be today or in the past")
         if errors:
             raise ValidationError(errors)
         action.variation_terms = terms.strip()
@@ -454,19 +478,23 @@ def payment_record(
     with transaction.atomic():
         action = _action_locked(action, None, edit=False)
         if action.kind != ActionKind.RESTITUTION:
-            raise ValidationError("Payments are recorded only against financial restitution.")
+            raise ValidationError(_("Payments are recorded only against financial restitution."))
         _refuse_if_resolved(action)
         errors: dict[str, str] = {}
         if amount <= 0:
-            errors["amount"] = "Enter an amount more than £0"
+            errors["amount"] = _("Enter an amount more than £0")
         if paid_on > timezone.localdate():
-            errors["paid_on"] = "The date must be today or in the past"
+            errors["paid_on"] = _("The date must be today or in the past")
         paid = paid_towards(action)
         if action.amount is not None and amount > 0 and paid + amount > action.amount:
-            errors["amount"] = (
-                f"This would take the total paid to £{paid + amount:,.2f}, more than the "
-                f"£{action.amount:,.2f} agreed (£{action.amount - paid:,.2f} is still owed)"
-            )
+            errors["amount"] = _(
+                "This would take the total paid to £%(total)s, more than the "
+                "£%(amount)s agreed (£%(owed)s is still owed)"
+            ) % {
+                "total": f"{paid + amount:,.2f}",
+                "amount": f"{action.amount:,.2f}",
+                "owed": f"{action.amount - paid:,.2f}",
+            }
         if errors:
             raise ValidationError(errors)
         payment = Payment.objects.create(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.agreements import services
 from amends.agreements.forms import (
@@ -119,7 +120,7 @@ def action_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         return closed_case_page(request, case)
     form = ActionForm(form_data(request), case=case)
     if request.method == "POST" and action_add_from_form(request, case, form):
-        messages.success(request, "The action is added to the agreement.")
+        messages.success(request, _("The action is added to the agreement."))
         return redirect("agreements:detail", case_pk=case.pk)
     return render(request, "agreements/action_form.html", {"case": case, "form": form})
 
@@ -146,7 +147,7 @@ def action_remove(request: MemberRequest, agreement_action_pk: int) -> HttpRespo
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, "The action is removed from the agreement.")
+            messages.success(request, _("The action is removed from the agreement."))
             return redirect("agreements:detail", case_pk=case.pk)
     return render(
         request,
@@ -171,7 +172,7 @@ def accept(request: MemberRequest, case_pk: int) -> HttpResponse:
     accepted = set(agreement.acceptances.values_list("party_id", flat=True)) if agreement else set()
     form = AcceptanceForm(request.POST, case=case, accepted=accepted)
     if agreement is None:
-        form.add_error(None, "Add the agreement's actions before recording who accepted it.")
+        form.add_error(None, _("Add the agreement's actions before recording who accepted it."))
     elif form.is_valid():
         data = dict(form.cleaned_data)
         loaded_version = data.pop("version") or None
@@ -184,7 +185,10 @@ def accept(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{acceptance.party.first_name}'s acceptance is recorded.")
+            messages.success(
+                request,
+                _("%(name)s's acceptance is recorded.") % {"name": acceptance.party.first_name},
+            )
             return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, accept_form=form)
 
@@ -199,7 +203,7 @@ def confirm(request: MemberRequest, case_pk: int) -> HttpResponse:
     agreement = agreement_of(case)
     form = ConfirmForm(request.POST)
     if agreement is None:
-        form.add_error(None, "The agreement cannot be confirmed: it has no actions.")
+        form.add_error(None, _("The agreement cannot be confirmed: it has no actions."))
     elif form.is_valid():
         try:
             services.agreement_confirm(
@@ -214,7 +218,7 @@ def confirm(request: MemberRequest, case_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "The agreement is confirmed. Its actions are now followed up."
+                request, _("The agreement is confirmed. Its actions are now followed up.")
             )
             return redirect("agreements:detail", case_pk=case.pk)
     return _agreement_page(request, case, confirm_form=form)
@@ -225,7 +229,7 @@ def agreement_download(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = get_visible_or_404(Case, request.membership, pk=case_pk)
     agreement = agreement_of(case)
     if agreement is None:
-        messages.info(request, "There is no agreement to print yet.")
+        messages.info(request, _("There is no agreement to print yet."))
         return redirect("agreements:detail", case_pk=case.pk)
     content = agreement_pdf(agreement)
     audit_record(
@@ -303,7 +307,8 @@ def _follow_up(
         else:
             messages.success(
                 request,
-                f"The action is recorded as {done.get_status_display().lower()}, verified by you.",
+                _("The action is recorded as %(status)s, verified by you.")
+                % {"status": done.get_status_display().lower()},
             )
             return redirect("agreements:detail", case_pk=action.case_id)
     if isinstance(form, VaryForm):
@@ -333,8 +338,14 @@ def payment_add(request: MemberRequest, agreement_action_pk: int) -> HttpRespons
         form, lambda data: services.payment_record(action=action, by=request.user, **data)
     ):
         action.refresh_from_db()
-        done = " The full amount is paid, so the action is done." if action.status == "done" else ""
-        messages.success(request, f"A payment of £{payment.amount:.2f} is recorded.{done}")
+        amount = f"{payment.amount:.2f}"
+        if action.status == "done":
+            message = _(
+                "A payment of £%(amount)s is recorded. The full amount is paid, so the action is done."
+            )
+        else:
+            message = _("A payment of £%(amount)s is recorded.")
+        messages.success(request, message % {"amount": amount})
         return redirect("agreements:action_detail", agreement_action_pk=action.pk)
     return _action_page(request, action, payment_form=form)
 

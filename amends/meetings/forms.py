@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.cases.forms import (
@@ -28,57 +29,59 @@ def at(date: datetime.date, time: datetime.time) -> datetime.datetime:
 
 class MeetingArrangeForm(forms.Form):
     process = forms.ChoiceField(
-        label="Process",
+        label=_("Process"),
         choices=process_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the process",
-            "invalid_choice": "Select a process from the list",
+            "required": _("Select the process"),
+            "invalid_choice": _("Select a process from the list"),
         },
     )
     date = DateField(
-        label="Date",
+        label=_("Date"),
         future_only=True,
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the date of the meeting"},
+        help_text=_("For example, 27 3 2027"),
+        error_messages={"required": _("Enter the date of the meeting")},
     )
     time = TimeField(
-        label="Time",
-        help_text="For example, 14:30 or 2:30pm",
-        error_messages={"required": "Enter the time of the meeting"},
+        label=_("Time"),
+        help_text=_("For example, 14:30 or 2:30pm"),
+        error_messages={"required": _("Enter the time of the meeting")},
     )
     venue = forms.CharField(
-        label="Venue",
+        label=_("Venue"),
         max_length=200,
         required=False,
-        help_text="Where the meeting will be held. Leave blank for shuttle mediation or letters.",
+        help_text=_(
+            "Where the meeting will be held. Leave blank for shuttle mediation or letters."
+        ),
     )
     facilitator = FacilitatorChoiceField(
-        label="Facilitator",
+        label=_("Facilitator"),
         queryset=User.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Select who will facilitate",
-            "invalid_choice": "Select one of the case's facilitators",
+            "required": _("Select who will facilitate"),
+            "invalid_choice": _("Select one of the case's facilitators"),
         },
     )
     co_facilitator = FacilitatorChoiceField(
-        label="Co-facilitator",
+        label=_("Co-facilitator"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.Select,
-        empty_label="No co-facilitator",
-        error_messages={"invalid_choice": "Select one of the case's facilitators"},
+        empty_label=_("No co-facilitator"),
+        error_messages={"invalid_choice": _("Select one of the case's facilitators")},
     )
     attendees = PartyMultipleChoiceField(
-        label="Who will take part",
+        label=_("Who will take part"),
         queryset=Party.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Select everyone who will take part.",
+        help_text=_("Select everyone who will take part."),
         error_messages={
-            "required": "Select who will take part",
-            "invalid_choice": "Select people in this case",
+            "required": _("Select who will take part"),
+            "invalid_choice": _("Select people in this case"),
         },
     )
 
@@ -97,14 +100,14 @@ class MeetingArrangeForm(forms.Form):
         )
         self.initial.setdefault("facilitator", case.lead_facilitator_id)
         if not case.facilitator_ids():
-            fields["facilitator"].help_text = "Allocate a facilitator to the case first."
+            fields["facilitator"].help_text = _("Allocate a facilitator to the case first.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         lead, co = data.get("facilitator"), data.get("co_facilitator")
         if lead and co and lead == co:
             self.add_error(
-                "co_facilitator", "The co-facilitator must be someone other than the lead"
+                "co_facilitator", _("The co-facilitator must be someone other than the lead")
             )
         date, time = data.get("date"), data.get("time")
         if date and time:
@@ -137,54 +140,56 @@ class MarkHeldForm(forms.Form):
     """What actually happened: when, who came, for how long. Defaults to what was arranged."""
 
     held_on = DateField(
-        label="Date it was held",
+        label=_("Date it was held"),
         past_only=True,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date it was held"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date it was held")},
     )
     held_time = TimeField(
-        label="Time it started",
-        error_messages={"required": "Enter the time it started"},
+        label=_("Time it started"),
+        error_messages={"required": _("Enter the time it started")},
     )
     early_reason = forms.CharField(
-        label="Why was it held before the arranged time?",
+        label=_("Why was it held before the arranged time?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only needed if it started before the time it was arranged for.",
+        help_text=_("Only needed if it started before the time it was arranged for."),
         error_messages={
-            "max_length": "The reason it was held before the arranged time must be 500 characters or fewer"
+            "max_length": _(
+                "The reason it was held before the arranged time must be 500 characters or fewer"
+            )
         },
     )
     attended = PartyMultipleChoiceField(
-        label="Who attended",
+        label=_("Who attended"),
         queryset=Party.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Everyone invited is selected: clear anyone who did not come.",
+        help_text=_("Everyone invited is selected: clear anyone who did not come."),
         error_messages={
-            "required": "Select who attended",
-            "invalid_choice": "Select people who were invited to the meeting",
+            "required": _("Select who attended"),
+            "invalid_choice": _("Select people who were invited to the meeting"),
         },
     )
     duration_minutes = forms.IntegerField(
-        label="How long it took, in minutes",
+        label=_("How long it took, in minutes"),
         min_value=SHORTEST_MEETING,
         max_value=LONGEST_MEETING,
-        help_text="For example, 90",
+        help_text=_("For example, 90"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": "Enter how long it took, in minutes",
-            "invalid": "Enter how long it took as a number of minutes, like 90",
-            "min_value": f"How long it took must be at least {SHORTEST_MEETING} minutes",
-            "max_value": f"How long it took must be {LONGEST_MEETING} minutes (12 hours) or fewer",
+            "required": _("Enter how long it took, in minutes"),
+            "invalid": _("Enter how long it took as a number of minutes, like 90"),
+            "min_value": _("How long it took must be at least %(limit_value)s minutes"),
+            "max_value": _("How long it took must be %(limit_value)s minutes (12 hours) or fewer"),
         },
     )
     outcome_notes = forms.CharField(
-        label="What happened at the meeting",
+        label=_("What happened at the meeting"),
         required=False,
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A short record for the case file. It is not shared with the parties.",
+        help_text=_("A short record for the case file. It is not shared with the parties."),
     )
 
     def __init__(self, *args: Any, meeting: Meeting, invited: list[Party], **kwargs: Any) -> None:
@@ -211,37 +216,37 @@ class MarkHeldForm(forms.Form):
 
 class MessageForm(forms.Form):
     from_party = PartyChoiceField(
-        label="From",
+        label=_("From"),
         queryset=Party.objects.none(),
-        empty_label="Select who sent it",
+        empty_label=_("Select who sent it"),
         error_messages={
-            "required": "Select who sent the message",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who sent the message"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     to_party = PartyChoiceField(
-        label="To",
+        label=_("To"),
         queryset=Party.objects.none(),
-        empty_label="Select who received it",
+        empty_label=_("Select who received it"),
         error_messages={
-            "required": "Select who the message went to",
-            "invalid_choice": "Select someone in this case",
+            "required": _("Select who the message went to"),
+            "invalid_choice": _("Select someone in this case"),
         },
     )
     carried_on = DateField(
-        label="Date carried",
+        label=_("Date carried"),
         past_only=True,
-        help_text="For example, 27 3 2026",
-        error_messages={"required": "Enter the date the message was carried"},
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date the message was carried")},
     )
-    is_letter = forms.BooleanField(label="This was a letter", required=False)
+    is_letter = forms.BooleanField(label=_("This was a letter"), required=False)
     summary = forms.CharField(
-        label="Summary of the message",
+        label=_("Summary of the message"),
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
-            "required": "Enter a summary of the message",
-            "max_length": "The summary must be 6000 characters or fewer",
+            "required": _("Enter a summary of the message"),
+            "max_length": _("The summary must be 6000 characters or fewer"),
         },
     )
 
@@ -259,7 +264,7 @@ class StageNotesForm(forms.Form):
         required=False,
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "The notes must be 6000 characters or fewer"},
+        error_messages={"max_length": _("The notes must be 6000 characters or fewer")},
     )
 
     def __init__(self, *args: Any, stage: str, label: str, **kwargs: Any) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party, ProcessType
 from amends.core.fields import EncryptedTextField
@@ -12,40 +15,44 @@ from amends.core.vocabulary import current_words
 
 
 class MeetingStatus(models.TextChoices):
-    ARRANGED = "arranged", "Arranged"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    ARRANGED = "arranged", _("Arranged")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The restorative questions, stage by stage, for facilitation mode: each stage has
 # its questions for the person responsible and for the person harmed.
-STAGES: list[tuple[str, str, list[str], list[str]]] = [
+# Labels and questions are marked for translation, read in the language of the page.
+STAGES: list[tuple[str, Any, list[Any], list[Any]]] = [
     (
         "what_happened",
-        "What happened",
-        ["What happened?", "What were you thinking about at the time?"],
-        ["What did you think when you realised what had happened?"],
+        _("What happened"),
+        [_("What happened?"), _("What were you thinking about at the time?")],
+        [_("What did you think when you realised what had happened?")],
     ),
     (
         "thoughts_feelings",
-        "Thoughts and feelings",
-        ["What have you thought about since?", "How did you feel then, and how do you feel now?"],
+        _("Thoughts and feelings"),
         [
-            "How did you feel then, and how do you feel now?",
-            "What has been the hardest thing for you?",
+            _("What have you thought about since?"),
+            _("How did you feel then, and how do you feel now?"),
+        ],
+        [
+            _("How did you feel then, and how do you feel now?"),
+            _("What has been the hardest thing for you?"),
         ],
     ),
     (
         "who_affected",
-        "Who has been affected",
-        ["Who has been affected by what happened?", "In what way have they been affected?"],
-        ["What impact has this had on you and on others?"],
+        _("Who has been affected"),
+        [_("Who has been affected by what happened?"), _("In what way have they been affected?")],
+        [_("What impact has this had on you and on others?")],
     ),
     (
         "put_right",
-        "Putting things right",
-        ["What needs to happen to put things right?", "What could you do to make amends?"],
-        ["What do you need to happen to make things right?", "What do you need to move on?"],
+        _("Putting things right"),
+        [_("What needs to happen to put things right?"), _("What could you do to make amends?")],
+        [_("What do you need to happen to make things right?"), _("What do you need to move on?")],
     ),
 ]
 
@@ -72,7 +79,7 @@ def names_in_the_room(parties: list[Party]) -> dict[int, str]:
 class Meeting(OrganisationOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
     process = models.CharField(max_length=30, choices=ProcessType.choices)
-    scheduled_at = models.DateTimeField("Date and time")
+    scheduled_at = models.DateTimeField(_("Date and time"))
     venue = models.CharField(max_length=200, blank=True)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -84,17 +91,21 @@ class Meeting(OrganisationOwned):
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.ARRANGED
     )
     # What actually happened, recorded when the meeting is marked held.
-    held_at = models.DateTimeField("When it was held", null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField("How long it took", null=True, blank=True)
+    held_at = models.DateTimeField(_("When it was held"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("How long it took"), null=True, blank=True
+    )
     held_early_reason = EncryptedTextField(
-        "Why it was held before the arranged time", max_length=500, blank=True
+        _("Why it was held before the arranged time"), max_length=500, blank=True
     )
     # Facilitation-mode notes, one per stage of the restorative questions.
     what_happened = EncryptedTextField(max_length=6000, blank=True)
     thoughts_feelings = EncryptedTextField(max_length=6000, blank=True)
     who_affected = EncryptedTextField(max_length=6000, blank=True)
     put_right = EncryptedTextField(max_length=6000, blank=True)
-    outcome_notes = EncryptedTextField("What happened at the meeting", max_length=6000, blank=True)
+    outcome_notes = EncryptedTextField(
+        _("What happened at the meeting"), max_length=6000, blank=True
+    )
 
     objects = CaseChildQuerySet.as_manager()
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.cases.models import INDIRECT_PROCESSES, Case, CaseStatus, Party, ProcessType
 from amends.cases.services import (
@@ -36,25 +38,27 @@ def _check_arrangement(
     """What is wrong with who is to facilitate and take part, keyed by form field."""
     errors: dict[str, str] = {}
     if not attendees:
-        errors["attendees"] = "Choose who will take part"
+        errors["attendees"] = _("Choose who will take part")
     elif any(p.case_id != case.pk for p in attendees):
-        errors["attendees"] = "Choose people in this case"
+        errors["attendees"] = _("Choose people in this case")
     if facilitator.pk not in case.facilitator_ids():
-        errors["facilitator"] = "The facilitator must be one of the case's facilitators"
+        errors["facilitator"] = _("The facilitator must be one of the case's facilitators")
     if co_facilitator is not None:
         if co_facilitator.pk == facilitator.pk:
-            errors["co_facilitator"] = (
+            errors["co_facilitator"] = _(
                 "The co-facilitator must be someone other than the facilitator"
             )
         elif co_facilitator.pk not in case.facilitator_ids():
-            errors["co_facilitator"] = "The co-facilitator must be one of the case's facilitators"
+            errors["co_facilitator"] = _(
+                "The co-facilitator must be one of the case's facilitators"
+            )
     return errors
 
 
 def _refuse_if_agreed(case: Case) -> None:
     if case.status == CaseStatus.MONITORING:
         raise ValidationError(
-            "An agreement has been made: no further meeting can be arranged here."
+            _("An agreement has been made: no further meeting can be arranged here.")
         )
 
 
@@ -119,7 +123,7 @@ def meeting_arrange(
             raise ValidationError(paused)
         errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
         if process not in ProcessType.values:
-            errors["process"] = "Choose a process from the list"
+            errors["process"] = _("Choose a process from the list")
         if errors:
             raise ValidationError(errors)
         meeting = Meeting(
@@ -185,8 +189,8 @@ def meeting_change(
         current.case = case
         if current.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {current.get_status_display().lower()}, "
-                "so it cannot be changed."
+                _("This meeting is already %(status)s, so it cannot be changed.")
+                % {"status": current.get_status_display().lower()}
             )
         errors = _check_arrangement(case, facilitator, co_facilitator, attendees)
         if errors:
@@ -252,10 +256,11 @@ def meeting_problems(meeting: Meeting, parties: list[Party] | None = None) -> li
         problems.extend(consent[party.pk])
     assessment = risk_current(meeting.case)
     if assessment is None:
-        problems.append("There is no risk assessment for this case")
+        problems.append(_("There is no risk assessment for this case"))
     elif not assessment.allows_meeting:
         problems.append(
-            f"The current risk assessment ({assessment.assessed_on:%-d %B %Y}) found the case not suitable"
+            _("The current risk assessment (%(on)s) found the case not suitable")
+            % {"on": date_format(assessment.assessed_on, "j F Y")}
         )
     for check in MEETING_CHECKS:
         problems.extend(check(meeting, parties))
@@ -285,7 +290,8 @@ def meeting_mark_held(
         meeting = _lock(meeting)
         if meeting.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {meeting.get_status_display().lower()}."
+                _("This meeting is already %(status)s.")
+                % {"status": meeting.get_status_display().lower()}
             )
         invited = {a.party_id: a for a in meeting.attendees.select_related("party__person")}
         held_at = held_at or meeting.scheduled_at
@@ -295,25 +301,26 @@ def meeting_mark_held(
         early_reason = early_reason.strip()
         errors: dict[str, str] = {}
         if held_at > timezone.now():
-            errors["held_on"] = "The time it was held must be in the past"
+            errors["held_on"] = _("The time it was held must be in the past")
         elif early and not early_reason:
-            errors["early_reason"] = (
-                f"Enter why it was held before the arranged time ({_when(meeting.scheduled_at)})"
-            )
+            errors["early_reason"] = _(
+                "Enter why it was held before the arranged time (%(when)s)"
+            ) % {"when": _when(meeting.scheduled_at)}
         if not came:
-            errors["attended"] = "Select who attended"
+            errors["attended"] = _("Select who attended")
         elif any(p.pk not in invited for p in came):
-            errors["attended"] = "Select people who were invited to the meeting"
+            errors["attended"] = _("Select people who were invited to the meeting")
         if not SHORTEST_MEETING <= duration_minutes <= LONGEST_MEETING:
-            errors["duration_minutes"] = (
-                f"How long it took must be between {SHORTEST_MEETING} and {LONGEST_MEETING} minutes"
-            )
+            errors["duration_minutes"] = _(
+                "How long it took must be between %(shortest)s and %(longest)s minutes"
+            ) % {"shortest": SHORTEST_MEETING, "longest": LONGEST_MEETING}
         if errors:
             raise ValidationError(errors)
         problems = meeting_problems(meeting, came)
         if problems:
             raise ValidationError(
-                "The meeting cannot be marked as held: " + "; ".join(problems) + "."
+                _("The meeting cannot be marked as held: %(problems)s.")
+                % {"problems": "; ".join(problems)}
             )
         meeting.status = MeetingStatus.HELD
         meeting.held_at = held_at
@@ -341,7 +348,8 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
         meeting = _lock(meeting)
         if meeting.status != MeetingStatus.ARRANGED:
             raise ValidationError(
-                f"This meeting is already {meeting.get_status_display().lower()}."
+                _("This meeting is already %(status)s.")
+                % {"status": meeting.get_status_display().lower()}
             )
         meeting.status = MeetingStatus.CANCELLED
         meeting.updated_by = by
@@ -373,7 +381,7 @@ def meeting_save_notes(*, meeting: Meeting, by: User, **notes: str) -> Meeting:
     with transaction.atomic():
         meeting = _lock(meeting)
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ValidationError("This meeting was cancelled.")
+            raise ValidationError(_("This meeting was cancelled."))
         for name, value in notes.items():
             setattr(meeting, name, value)
         meeting.updated_by = by
@@ -396,22 +404,25 @@ def message_carry(
         meeting = _lock(meeting)
         if meeting.process not in INDIRECT_PROCESSES:
             raise ValidationError(
-                "Messages are carried only in shuttle mediation or a letter exchange."
+                _("Messages are carried only in shuttle mediation or a letter exchange.")
             )
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ValidationError("This meeting was cancelled, so no message can be recorded.")
+            raise ValidationError(_("This meeting was cancelled, so no message can be recorded."))
         errors: dict[str, str] = {}
         if from_party.case_id != meeting.case_id or to_party.case_id != meeting.case_id:
-            errors["from_party"] = "Choose people in this case"
+            errors["from_party"] = _("Choose people in this case")
         elif from_party.pk == to_party.pk:
-            errors["to_party"] = "A message goes to someone other than its sender"
+            errors["to_party"] = _("A message goes to someone other than its sender")
         if carried_on > timezone.localdate():
-            errors["carried_on"] = "The date must be today or in the past"
+            errors["carried_on"] = _("The date must be today or in the past")
         if errors:
             raise ValidationError(errors)
         problems = meeting_problems(meeting, [from_party, to_party])
         if problems:
-            raise ValidationError("The message cannot be carried: " + "; ".join(problems) + ".")
+            raise ValidationError(
+                _("The message cannot be carried: %(problems)s.")
+                % {"problems": "; ".join(problems)}
+            )
         message = IndirectMessage(
             organisation_id=meeting.organisation_id,
             meeting=meeting,

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.agreements.forms import ActionForm
 from amends.agreements.models import Agreement
@@ -61,7 +63,10 @@ def meeting_arrange(request: MemberRequest, case_pk: int) -> HttpResponse:
         )
 
     if request.method == "POST" and (meeting := form_submit(form, arrange)):
-        messages.success(request, f"The {meeting.get_process_display().lower()} is arranged.")
+        messages.success(
+            request,
+            _("The %(process)s is arranged.") % {"process": meeting.get_process_display().lower()},
+        )
         return redirect("meetings:detail", meeting_pk=meeting.pk)
     return render(request, "meetings/meeting_arrange.html", {"case": case, "form": form})
 
@@ -133,7 +138,7 @@ def meeting_change(request: MemberRequest, meeting_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The meeting's changes are saved.")
+            messages.success(request, _("The meeting's changes are saved."))
             return redirect("meetings:detail", meeting_pk=meeting.pk)
     return render(
         request,
@@ -161,7 +166,7 @@ def meeting_mark_held(request: MemberRequest, meeting_pk: int) -> HttpResponse:
         )
 
     if form_submit(form, mark_held):
-        messages.success(request, "The meeting is recorded as held.")
+        messages.success(request, _("The meeting is recorded as held."))
         return redirect("meetings:detail", meeting_pk=meeting.pk)
     meeting.refresh_from_db()
     return _meeting_page(request, meeting, held_form=form)
@@ -174,16 +179,19 @@ def meeting_cancel(request: MemberRequest, meeting_pk: int) -> HttpResponse:
     return confirm_then(
         request,
         do=lambda: services.meeting_cancel(meeting=meeting, by=request.user),
-        done="The meeting is cancelled.",
+        done=_("The meeting is cancelled."),
         next_url=back,
         context={
             "case": meeting.case,
-            "heading": f"Cancel the {meeting.get_process_display().lower()} on "
-            f"{timezone.localtime(meeting.scheduled_at):%-d %B %Y}?",
-            "detail": "The meeting stays in the case's record as cancelled.",
-            "button": "Cancel the meeting",
+            "heading": _("Cancel the %(process)s on %(when)s?")
+            % {
+                "process": meeting.get_process_display().lower(),
+                "when": date_format(timezone.localtime(meeting.scheduled_at), "j F Y"),
+            },
+            "detail": _("The meeting stays in the case's record as cancelled."),
+            "button": _("Cancel the meeting"),
             "back_url": back,
-            "back_label": "Back to the meeting",
+            "back_label": _("Back to the meeting"),
         },
     )
 
@@ -197,8 +205,10 @@ def message_add(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             form, lambda data: services.message_carry(meeting=meeting, by=request.user, **data)
         )
     ):
-        kind = "letter" if message.is_letter else "message"
-        messages.success(request, f"The {kind} is recorded.")
+        if message.is_letter:
+            messages.success(request, _("The letter is recorded."))
+        else:
+            messages.success(request, _("The message is recorded."))
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#messages")
     return render(
         request,
@@ -307,7 +317,9 @@ def stage_notes_save(request: MemberRequest, meeting_pk: int) -> HttpResponse:
             },
         )
     if saved:
-        messages.success(request, f"Notes on “{STAGE_LABELS[stage].lower()}” are saved.")
+        messages.success(
+            request, _("Notes on “%(stage)s” are saved.") % {"stage": STAGE_LABELS[stage].lower()}
+        )
         return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + f"#stage-{stage}")
     return _facilitate_page(request, meeting, notes_form=form)
 
@@ -322,7 +334,7 @@ def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpRespon
     if meeting.case.is_closed:
         form.add_error(None, closed_message(meeting.case))
     elif meeting.status == MeetingStatus.CANCELLED:
-        form.add_error(None, "This meeting was cancelled, so no action can be added here.")
+        form.add_error(None, _("This meeting was cancelled, so no action can be added here."))
     else:
         action = action_add_from_form(request, meeting.case, form, meeting=meeting)
     if request.htmx:  # type: ignore[attr-defined]
@@ -331,6 +343,6 @@ def facilitate_action_add(request: MemberRequest, meeting_pk: int) -> HttpRespon
         context["added_name"] = action and context["names"].get(action.owner_id, "")
         return render(request, "meetings/_draft_agreement.html", context)
     if action is not None:
-        messages.success(request, "The action is added to the draft agreement.")
+        messages.success(request, _("The action is added to the draft agreement."))
         return redirect(reverse("meetings:facilitate", args=[meeting.pk]) + "#agreement")
     return _facilitate_page(request, meeting, action_form=form)

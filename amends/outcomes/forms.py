@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField
@@ -29,13 +30,14 @@ def scale_choices(low: str, high: str) -> list[tuple[int, str]]:
 def scale_field(label: str, low: str, high: str, *, required_message: str) -> forms.Field:
     return forms.TypedChoiceField(
         label=label,
-        help_text=f"0 means “{low.lower()}”, 10 means “{high.lower()}”.",
+        help_text=_("0 means “%(low)s”, 10 means “%(high)s”.")
+        % {"low": low.lower(), "high": high.lower()},
         choices=scale_choices(low, high),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
             "required": required_message,
-            "invalid_choice": "Choose a number from 0 to 10",
+            "invalid_choice": _("Choose a number from 0 to 10"),
         },
     )
 
@@ -43,7 +45,7 @@ def scale_field(label: str, low: str, high: str, *, required_message: str) -> fo
 class HarmMeasureForm(forms.Form):
     """A person's answers from 0 to 10 at one stage: one radio group per question."""
 
-    answered_on = DateField(label="Date answered", past_only=True)
+    answered_on = DateField(label=_("Date answered"), past_only=True)
     version = VersionField()
     # For new answers: the version of the questions shown (see harm_measure_record).
     questions_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -59,7 +61,7 @@ class HarmMeasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         answered_on: Any = self.fields["answered_on"]
-        answered_on.error_messages["required"] = "Enter the date the answers were given"
+        answered_on.error_messages["required"] = _("Enter the date the answers were given")
         for question in questions:
             self.fields[f"q_{question['key']}"] = scale_field(
                 question["text"],
@@ -96,24 +98,24 @@ class QuestionSetForm(forms.Form):
         for question in question_set.questions:
             key = question["key"]
             self.fields[f"{key}_text"] = forms.CharField(
-                label="Question", max_length=300, initial=question["text"]
+                label=_("Question"), max_length=300, initial=question["text"]
             )
             self.fields[f"{key}_low"] = forms.CharField(
-                label="What 0 means", max_length=60, initial=question["low"]
+                label=_("What 0 means"), max_length=60, initial=question["low"]
             )
             self.fields[f"{key}_high"] = forms.CharField(
-                label="What 10 means", max_length=60, initial=question["high"]
+                label=_("What 10 means"), max_length=60, initial=question["high"]
             )
             for part, message in (
-                ("text", "Enter the question"),
-                ("low", "Enter what 0 means"),
-                ("high", "Enter what 10 means"),
+                ("text", _("Enter the question")),
+                ("low", _("Enter what 0 means")),
+                ("high", _("Enter what 10 means")),
             ):
                 field = self.fields[f"{key}_{part}"]
                 field.error_messages["required"] = message
-                field.error_messages["max_length"] = (
-                    f"{field.label} must be {60 if part != 'text' else 300} characters or fewer"
-                )
+                field.error_messages["max_length"] = _(
+                    "%(label)s must be %(n)s characters or fewer"
+                ) % {"label": field.label, "n": 60 if part != "text" else 300}
             self.groups.append(
                 (question, [self[f"{key}_text"], self[f"{key}_low"], self[f"{key}_high"]])
             )
@@ -252,12 +254,12 @@ def _feedback_answers() -> dict[str, dict[str, str]]:
 
 class FeedbackLinkForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="How will you give them the link?",
+        label=_("How will you give them the link?"),
         choices=Delivery.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how to give them the link",
-            "invalid_choice": "Choose how to give them the link",
+            "required": _("Choose how to give them the link"),
+            "invalid_choice": _("Choose how to give them the link"),
         },
     )
 
@@ -265,8 +267,8 @@ class FeedbackLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["delivery"]
         field.choices = [
-            (Delivery.EMAIL, "E-mail it to the address on their record"),
-            (Delivery.ON_SCREEN, "Show it on screen, to read out or pass on by text"),
+            (Delivery.EMAIL, _("E-mail it to the address on their record")),
+            (Delivery.ON_SCREEN, _("Show it on screen, to read out or pass on by text")),
         ]
         if not email_safe:
             field.choices = field.choices[1:]
@@ -275,15 +277,15 @@ class FeedbackLinkForm(forms.Form):
 
 class VictimsCodeForm(forms.ModelForm):
     crime_reported_on = DateField(
-        label="Date the crime was reported",
+        label=_("Date the crime was reported"),
         required=False,
         past_only=True,
-        help_text="Leave empty if it was not reported. For example, 27 3 2026.",
+        help_text=_("Leave empty if it was not reported. For example, 27 3 2026."),
     )
     informed_on = DateField(
-        label="Date first given information about restorative justice",
+        label=_("Date first given information about restorative justice"),
         past_only=True,
-        help_text="For example, 2 4 2026.",
+        help_text=_("For example, 2 4 2026."),
     )
     version = VersionField()
 
@@ -293,19 +295,19 @@ class VictimsCodeForm(forms.ModelForm):
         widgets = {"informed_how": forms.RadioSelect}
         error_messages = {
             "informed_by": {
-                "required": "Enter who gave the information",
-                "max_length": "Who gave the information must be 200 characters or fewer",
+                "required": _("Enter who gave the information"),
+                "max_length": _("Who gave the information must be 200 characters or fewer"),
             },
             "informed_how": {
-                "required": "Choose how the information was given",
-                "invalid_choice": "Choose how the information was given",
+                "required": _("Choose how the information was given"),
+                "invalid_choice": _("Choose how the information was given"),
             },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         informed_on: Any = self.fields["informed_on"]
-        informed_on.error_messages["required"] = (
+        informed_on.error_messages["required"] = _(
             "Enter the date they were first given information about restorative justice"
         )
         how: Any = self.fields["informed_how"]
@@ -325,13 +327,14 @@ class ReoffendingCheckForm(forms.ModelForm):
         widgets = {"answer": forms.RadioSelect}
         error_messages = {
             "answer": {
-                "required": "Choose whether they have offended again, or that it is not known",
-                "invalid_choice": "Choose whether they have offended again, "
-                "or that it is not known",
+                "required": _("Choose whether they have offended again, or that it is not known"),
+                "invalid_choice": _(
+                    "Choose whether they have offended again, or that it is not known"
+                ),
             },
             "source": {
-                "required": "Enter where the answer came from",
-                "max_length": "Where the answer came from must be 200 characters or fewer",
+                "required": _("Enter where the answer came from"),
+                "max_length": _("Where the answer came from must be 200 characters or fewer"),
             },
         }
 

@@ -28,6 +28,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, CaseStatus, Party, PartyRole
 from amends.core.fields import EncryptedTextField
@@ -37,17 +39,17 @@ from amends.core.models import Organisation, OrganisationOwned, OrganisationQuer
 class Stage(models.TextChoices):
     """When a person answers the harm questions: before, after the meeting, at the end."""
 
-    FIRST_CONTACT = "first_contact", "At first contact"
-    AFTER_MEETING = "after_meeting", "After the meeting"
-    CLOSURE = "closure", "At closure"
+    FIRST_CONTACT = "first_contact", _("At first contact")
+    AFTER_MEETING = "after_meeting", _("After the meeting")
+    CLOSURE = "closure", _("At closure")
 
 
 STAGE_ORDER = [Stage.FIRST_CONTACT, Stage.AFTER_MEETING, Stage.CLOSURE]
 
 
 class Audience(models.TextChoices):
-    HARMED = "harmed", "People harmed"
-    RESPONSIBLE = "responsible", "People responsible"
+    HARMED = "harmed", _("People harmed")
+    RESPONSIBLE = "responsible", _("People responsible")
 
 
 AUDIENCE_OF_ROLE: dict[str, str] = {
@@ -137,7 +139,7 @@ class HarmMeasure(OrganisationOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="harm_measures")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="harm_measures")
     stage = models.CharField(max_length=20, choices=Stage.choices)
-    answered_on = models.DateField("Date answered")
+    answered_on = models.DateField(_("Date answered"))
     question_set_version = models.PositiveIntegerField()
 
     objects = CaseChildQuerySet.as_manager()
@@ -227,8 +229,8 @@ def harm_repaired_annotations(party_ref: str = "pk") -> dict[str, Any]:
 
 
 class Delivery(models.TextChoices):
-    EMAIL = "email", "Sent by e-mail"
-    ON_SCREEN = "on_screen", "Shown on screen to read out or pass on"
+    EMAIL = "email", _("Sent by e-mail")
+    ON_SCREEN = "on_screen", _("Shown on screen to read out or pass on")
 
 
 class FeedbackLinkQuerySet(CaseChildQuerySet):
@@ -264,37 +266,41 @@ class FeedbackLink(OrganisationOwned):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @property
+    def is_expired(self) -> bool:
+        return self.used_at is None and self.expires_at <= timezone.now()
+
+    @property
     def status(self) -> str:
         if self.used_at is not None:
-            return "Answered"
-        if self.expires_at <= timezone.now():
-            return "Expired"
-        return "Waiting for an answer"
+            return gettext("Answered")
+        if self.is_expired:
+            return gettext("Expired")
+        return gettext("Waiting for an answer")
 
 
 class Satisfaction(models.TextChoices):
-    VERY_SATISFIED = "very_satisfied", "Very satisfied"
-    SATISFIED = "satisfied", "Satisfied"
-    NEITHER = "neither", "Neither satisfied nor dissatisfied"
-    DISSATISFIED = "dissatisfied", "Dissatisfied"
-    VERY_DISSATISFIED = "very_dissatisfied", "Very dissatisfied"
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    NEITHER = "neither", _("Neither satisfied nor dissatisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    VERY_DISSATISFIED = "very_dissatisfied", _("Very dissatisfied")
 
 
 class YesPartlyNo(models.TextChoices):
-    YES = "yes", "Yes"
-    PARTLY = "partly", "Partly"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
 
 
 class YesNotSureNo(models.TextChoices):
-    YES = "yes", "Yes"
-    NOT_SURE = "not_sure", "Not sure"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    NOT_SURE = "not_sure", _("Not sure")
+    NO = "no", _("No")
 
 
 class AnsweredHow(models.TextChoices):
-    ONLINE = "online", "Online, by one-time link"
-    BY_PHONE = "by_phone", "By phone, recorded by the facilitator"
+    ONLINE = "online", _("Online, by one-time link")
+    BY_PHONE = "by_phone", _("By phone, recorded by the facilitator")
 
 
 class FeedbackResponse(OrganisationOwned):
@@ -306,30 +312,30 @@ class FeedbackResponse(OrganisationOwned):
     answered_how = models.CharField(max_length=20, choices=AnsweredHow.choices)
     answered_on = models.DateField(default=timezone.localdate)
     satisfied = models.CharField(
-        "How satisfied are you with the restorative justice process?",
+        _("How satisfied are you with the restorative justice process?"),
         max_length=20,
         choices=Satisfaction.choices,
     )
     well_prepared = models.CharField(
-        "Did you feel well prepared for it?", max_length=10, choices=YesPartlyNo.choices
+        _("Did you feel well prepared for it?"), max_length=10, choices=YesPartlyNo.choices
     )
     listened_to = models.CharField(
-        "Did you feel listened to?", max_length=10, choices=YesPartlyNo.choices
+        _("Did you feel listened to?"), max_length=10, choices=YesPartlyNo.choices
     )
     felt_safe = models.CharField(
-        "Did you feel safe taking part?", max_length=10, choices=YesPartlyNo.choices
+        _("Did you feel safe taking part?"), max_length=10, choices=YesPartlyNo.choices
     )
     would_recommend = models.CharField(
-        "Would you recommend it to someone in your position?",
+        _("Would you recommend it to someone in your position?"),
         max_length=10,
         choices=YesNotSureNo.choices,
     )
     harm_put_right = models.PositiveSmallIntegerField(
-        "How much has the harm been put right?",
-        help_text="0 means not at all, 10 means completely.",
+        _("How much has the harm been put right?"),
+        help_text=_("0 means not at all, 10 means completely."),
     )
     comments = EncryptedTextField(
-        "Is there anything else you would like to tell us?", max_length=2000, blank=True
+        _("Is there anything else you would like to tell us?"), max_length=2000, blank=True
     )
 
     objects = CaseChildQuerySet.as_manager()
@@ -352,12 +358,12 @@ class FeedbackResponse(OrganisationOwned):
 
 
 class InformedHow(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "By phone"
-    LETTER = "letter", "By letter"
-    EMAIL = "email", "By e-mail"
-    LEAFLET = "leaflet", "Leaflet handed over"
-    VIDEO = "video", "By video call"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    LETTER = "letter", _("By letter")
+    EMAIL = "email", _("By e-mail")
+    LEAFLET = "leaflet", _("Leaflet handed over")
+    VIDEO = "video", _("By video call")
 
 
 class VictimsCodeRecordQuerySet(CaseChildQuerySet):
@@ -378,15 +384,15 @@ class VictimsCodeRecord(OrganisationOwned):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victims_code_records")
     party = models.OneToOneField(Party, on_delete=models.CASCADE, related_name="victims_code")
-    crime_reported_on = models.DateField("Date the crime was reported", null=True, blank=True)
-    informed_on = models.DateField("Date first given information about restorative justice")
+    crime_reported_on = models.DateField(_("Date the crime was reported"), null=True, blank=True)
+    informed_on = models.DateField(_("Date first given information about restorative justice"))
     informed_by = models.CharField(
-        "Who gave the information",
+        _("Who gave the information"),
         max_length=200,
-        help_text="Their name and organisation, for example PC Amy Holt, Northbridge Police.",
+        help_text=_("Their name and organisation, for example PC Amy Holt, Northbridge Police."),
     )
     informed_how = models.CharField(
-        "How the information was given", max_length=20, choices=InformedHow.choices
+        _("How the information was given"), max_length=20, choices=InformedHow.choices
     )
 
     objects = VictimsCodeRecordQuerySet.as_manager()
@@ -409,9 +415,9 @@ class VictimsCodeRecord(OrganisationOwned):
 
 
 class ReoffendingAnswer(models.TextChoices):
-    YES = "yes", "Yes, they have offended again"
-    NO = "no", "No, they have not offended again"
-    NOT_KNOWN = "not_known", "Not known"
+    YES = "yes", _("Yes, they have offended again")
+    NO = "no", _("No, they have not offended again")
+    NOT_KNOWN = "not_known", _("Not known")
 
 
 # How long after closure a justice case's reoffending check falls due, and the
@@ -456,18 +462,18 @@ class ReoffendingCheck(OrganisationOwned):
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reoffending_check")
-    due_on = models.DateField("Due on")
+    due_on = models.DateField(_("Due on"))
     answer = models.CharField(
-        "Have they offended again in the twelve months after closure?",
+        _("Have they offended again in the twelve months after closure?"),
         max_length=20,
         choices=ReoffendingAnswer.choices,
         blank=True,
     )
     source = models.CharField(
-        "Where the answer came from",
+        _("Where the answer came from"),
         max_length=200,
         blank=True,
-        help_text="For example, Police National Computer check, or the youth offending team.",
+        help_text=_("For example, Police National Computer check, or the youth offending team."),
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, CaseStatus, Party, PartyRole
 from amends.cases.services import case_lock_open, event_record
@@ -107,12 +109,12 @@ def question_set_change(
         new = {**question, **wording.get(question["key"], {})}
         for part in ("text", "low", "high"):
             if not str(new[part]).strip():
-                errors[f"{question['key']}_{part}"] = "Enter the wording"
+                errors[f"{question['key']}_{part}"] = _("Enter the wording")
         questions.append(new)
     if errors:
         raise ValidationError(errors)
     if questions == current.questions:
-        raise ValidationError("Nothing was changed")
+        raise ValidationError(_("Nothing was changed"))
     try:
         with transaction.atomic():
             question_set = HarmQuestionSet(
@@ -166,17 +168,21 @@ def harm_measure_record(
     if audience is None:
         words = words_for(case.organisation, case.sector)
         raise ValidationError(
-            f"Harm measures are for {words.harmed_plural} and {words.responsible_plural} only."
+            _("Harm measures are for %(harmed)s and %(responsible)s only.")
+            % {"harmed": words.harmed_plural, "responsible": words.responsible_plural}
         )
     if stage not in Stage.values:
-        raise ValidationError({"stage": "Choose when these answers were given"})
+        raise ValidationError({"stage": _("Choose when these answers were given")})
     if answered_on > timezone.localdate():
-        raise ValidationError({"answered_on": "The date answered must be today or in the past"})
+        raise ValidationError({"answered_on": _("The date answered must be today or in the past")})
     with transaction.atomic():
         case = _lock_case(case, closed_allowed=True)
         if case.status == CaseStatus.CLOSED and stage != Stage.CLOSURE:
             raise ValidationError(
-                {"stage": f"{case.reference} is closed: only answers at closure can be recorded"}
+                {
+                    "stage": _("%(reference)s is closed: only answers at closure can be recorded")
+                    % {"reference": case.reference}
+                }
             )
         if (
             stage == Stage.AFTER_MEETING
@@ -185,7 +191,7 @@ def harm_measure_record(
             .exists()
         ):
             raise ValidationError(
-                {"stage": "No meeting or exchange has been held yet, so choose another stage"}
+                {"stage": _("No meeting or exchange has been held yet, so choose another stage")}
             )
         existing = HarmMeasure.objects.filter(party=party, stage=stage).first()
         if existing is not None:
@@ -280,13 +286,15 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
     still waiting for an answer is replaced, so one person has one live link.
     """
     if delivery not in Delivery.values:
-        raise ValidationError({"delivery": "Choose how to give them the link"})
+        raise ValidationError({"delivery": _("Choose how to give them the link")})
     person = party.person
     if delivery == Delivery.EMAIL and not email_is_safe(person):
         raise ValidationError(
             {
-                "delivery": f"{person.full_name} has not said e-mail is safe, "
-                "so show the link on screen instead"
+                "delivery": _(
+                    "%(name)s has not said e-mail is safe, so show the link on screen instead"
+                )
+                % {"name": person.full_name}
             }
         )
     token = secrets.token_urlsafe(32)
@@ -294,7 +302,7 @@ def feedback_link_create(*, party: Party, delivery: str, by: User) -> tuple[Feed
         case = _lock_case(party.case, closed_allowed=True)
         if not meeting_held_or_closed(case):
             raise ValidationError(
-                "Feedback is asked for after a meeting or exchange has been held, or at closure."
+                _("Feedback is asked for after a meeting or exchange has been held, or at closure.")
             )
         now = timezone.now()
         FeedbackLink.objects.usable().filter(party=party).update(expires_at=now)
@@ -403,7 +411,7 @@ def feedback_record_by_phone(
         case = _lock_case(party.case, closed_allowed=True)
         if not meeting_held_or_closed(case):
             raise ValidationError(
-                "Feedback is asked for after a meeting or exchange has been held, or at closure."
+                _("Feedback is asked for after a meeting or exchange has been held, or at closure.")
             )
         response = _feedback_save(
             case=case, party=party, answers=answers, how=AnsweredHow.BY_PHONE, link=None, by=by
@@ -434,16 +442,22 @@ def victims_code_save(
         raise ValueError(f"victims_code_save cannot change {sorted(unknown)}")
     if party.role != PartyRole.HARMED:
         harmed = words_for(party.case.organisation, party.case.sector).harmed_plural
-        raise ValidationError(f"The Victims' Code record is for {harmed} only.")
+        raise ValidationError(
+            _("The Victims' Code record is for %(harmed)s only.") % {"harmed": harmed}
+        )
     today = timezone.localdate()
     errors = {}
     reported, informed = fields.get("crime_reported_on"), fields.get("informed_on")
     if reported and reported > today:
-        errors["crime_reported_on"] = "The date the crime was reported must be today or in the past"
+        errors["crime_reported_on"] = _(
+            "The date the crime was reported must be today or in the past"
+        )
     if informed and informed > today:
-        errors["informed_on"] = "The date they were given information must be today or in the past"
+        errors["informed_on"] = _(
+            "The date they were given information must be today or in the past"
+        )
     if reported and informed and informed < reported and "informed_on" not in errors:
-        errors["informed_on"] = (
+        errors["informed_on"] = _(
             "The date they were given information must be the same as or after the date "
             "the crime was reported"
         )
@@ -514,30 +528,36 @@ def reoffending_check_record(
     """Record (or correct) the answer to a case's reoffending check. Coordinators only."""
     errors = {}
     if answer not in ReoffendingAnswer.values:
-        errors["answer"] = "Choose whether they have offended again, or that it is not known"
+        errors["answer"] = _("Choose whether they have offended again, or that it is not known")
     source = source.strip()
     if not source:
-        errors["source"] = "Enter where the answer came from"
+        errors["source"] = _("Enter where the answer came from")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=check.case_id)
         if case.status != CaseStatus.CLOSED:
             raise ValidationError(
-                f"{case.reference} has been reopened, so its reoffending check is set aside "
-                "until it closes again."
+                _(
+                    "%(reference)s has been reopened, so its reoffending check is set aside "
+                    "until it closes again."
+                )
+                % {"reference": case.reference}
             )
         if check.due_on > timezone.localdate():
             raise ValidationError(
-                f"The check is due on {check.due_on:%-d %B %Y}, twelve months after "
-                f"{case.reference} closed: it can be answered from then."
+                _(
+                    "The check is due on %(due)s, twelve months after %(reference)s closed: "
+                    "it can be answered from then."
+                )
+                % {"due": date_format(check.due_on, "j F Y"), "reference": case.reference}
             )
         if (
             not Membership.objects.active()
             .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can record a reoffending check.")
+            raise ValidationError(_("Only a coordinator can record a reoffending check."))
         check.answer, check.source = answer, source
         check = lock_and_check(check, loaded_version, REOFFENDING_FIELDS)
         was_answered = check.is_answered

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amends.cases.models import Case, Party, PartyRole
@@ -109,7 +110,8 @@ def harm_measures(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRe
         else:
             messages.success(
                 request,
-                f"Harm measures saved for {party.person.full_name}, {Stage(stage).label.lower()}.",
+                _("Harm measures saved for %(name)s, %(stage)s.")
+                % {"name": party.person.full_name, "stage": Stage(stage).label.lower()},
             )
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
     return render(
@@ -150,8 +152,11 @@ def questions(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"The harm questions are saved as version {new.version}. Answers already "
-                "given keep the wording they were asked in.",
+                _(
+                    "The harm questions are saved as version %(version)s. Answers already "
+                    "given keep the wording they were asked in."
+                )
+                % {"version": new.version},
             )
             return redirect("outcomes:questions")
     return render(request, "outcomes/questions.html", {"form": form, "question_set": question_set})
@@ -175,7 +180,9 @@ def feedback_link_create(request: MemberRequest, case_pk: int, party_pk: int) ->
         else:
             if link.delivery == Delivery.EMAIL:
                 messages.success(
-                    request, f"A feedback link is on its way to {party.person.full_name}."
+                    request,
+                    _("A feedback link is on its way to %(name)s.")
+                    % {"name": party.person.full_name},
                 )
                 return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
             request.session[SESSION_NEW_LINK] = {"party": party.pk, "token": token}
@@ -201,7 +208,9 @@ def feedback_link_ready(request: MemberRequest, case_pk: int, party_pk: int) -> 
     if not kept or kept.get("party") != party.pk:
         messages.info(
             request,
-            "A feedback link is shown only once, when it is made. Make a new one if it was lost.",
+            _(
+                "A feedback link is shown only once, when it is made. Make a new one if it was lost."
+            ),
         )
         return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
     del request.session[SESSION_NEW_LINK]
@@ -227,7 +236,9 @@ def feedback_by_phone(request: MemberRequest, case_pk: int, party_pk: int) -> Ht
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Feedback from {party.person.full_name} is saved.")
+            messages.success(
+                request, _("Feedback from %(name)s is saved.") % {"name": party.person.full_name}
+            )
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
     return render(
         request,
@@ -313,7 +324,9 @@ def victims_code(request: MemberRequest, case_pk: int, party_pk: int) -> HttpRes
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"The Victims' Code record for {party.person.full_name} is saved."
+                request,
+                _("The Victims' Code record for %(name)s is saved.")
+                % {"name": party.person.full_name},
             )
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
     return render(
@@ -382,7 +395,11 @@ def reoffending_check(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"The reoffending check for {case.reference} is saved.")
+            messages.success(
+                request,
+                _("The reoffending check for %(reference)s is saved.")
+                % {"reference": case.reference},
+            )
             return redirect(reverse("cases:detail", args=[case.pk]) + "#prevented")
     return render(
         request,

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Avg,
@@ -35,6 +35,8 @@ from django.db.models import (
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
 from amends.agreements.models import ActionStatus, Agreement, AgreementAction
 from amends.cases.models import (
@@ -88,6 +90,12 @@ from amends.reports.tables import (
 )
 
 
+def _(message: str) -> str:
+    """Marked for translation, and read in the language of the page, export or PDF that
+    shows it (exports and PDFs take `str()` of it)."""
+    return cast(str, gettext_lazy(message))
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
@@ -109,230 +117,276 @@ def _figure(
     return key
 
 
-REFERRED = "on the date the referral was received"
-CLOSED = "on the date the case was closed"
+REFERRED = _("on the date the referral was received")
+CLOSED = _("on the date the case was closed")
 
 _figure(
     "referrals",
-    "Referrals",
-    "Every referral received, whatever became of it: accepted, declined or still waiting "
-    "for triage. A referral names one incident; it may involve several people.",
-    "one referral",
+    _("Referrals"),
+    _(
+        "Every referral received, whatever became of it: accepted, declined or still waiting "
+        "for triage. A referral names one incident; it may involve several people."
+    ),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "accepted",
-    "Accepted",
-    "Referrals accepted at triage, so that a case was opened.",
-    "one referral",
+    _("Accepted"),
+    _("Referrals accepted at triage, so that a case was opened."),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "all_consented",
-    "All parties consented",
-    "Accepted referrals whose case has at least one person harmed and one person "
-    "responsible, every one of whom has given consent to take part (at any time; a "
-    "later withdrawal does not remove the case from this step).",
-    "one referral",
+    _("All parties consented"),
+    _(
+        "Accepted referrals whose case has at least one person harmed and one person "
+        "responsible, every one of whom has given consent to take part (at any time; a "
+        "later withdrawal does not remove the case from this step)."
+    ),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "meeting_held",
-    "Meeting held",
-    "Of those where all consented, cases with at least one meeting, conference, circle or "
-    "indirect exchange recorded as held.",
-    "one referral",
+    _("Meeting held"),
+    _(
+        "Of those where all consented, cases with at least one meeting, conference, circle or "
+        "indirect exchange recorded as held."
+    ),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "agreement_made",
-    "Agreement made",
-    "Of those with a meeting held, cases with an outcome agreement that has a date agreed.",
-    "one referral",
+    _("Agreement made"),
+    _("Of those with a meeting held, cases with an outcome agreement that has a date agreed."),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "agreement_completed",
-    "Agreement completed",
-    "Of those with an agreement made, cases closed with the outcome “Agreement completed”.",
-    "one referral",
+    _("Agreement completed"),
+    _("Of those with an agreement made, cases closed with the outcome “Agreement completed”."),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "left_funnel",
-    "Where and why referrals left",
-    "Referrals declined at triage, by the reason given; cases not proceeded with, by the "
-    "closure reason; cases closed after the process without an agreement or with an agreement "
-    "not completed; and cases still in progress.",
-    "one referral",
+    _("Where and why referrals left"),
+    _(
+        "Referrals declined at triage, by the reason given; cases not proceeded with, by the "
+        "closure reason; cases closed after the process without an agreement or with an agreement "
+        "not completed; and cases still in progress."
+    ),
+    _("one referral"),
     REFERRED,
 )
 _figure(
     "days_to_first_contact",
-    "Days from referral to first contact",
-    "Days from the date a referral was received to the first contact-log entry on its case "
-    "in which someone was reached or written to (spoke or met, letter, e-mail or text sent, "
-    "or an entry made before outcomes were recorded). Median and 90th percentile "
-    "(nearest rank) over the cases that have had such a contact.",
-    "one case",
+    _("Days from referral to first contact"),
+    _(
+        "Days from the date a referral was received to the first contact-log entry on its case "
+        "in which someone was reached or written to (spoke or met, letter, e-mail or text sent, "
+        "or an entry made before outcomes were recorded). Median and 90th percentile "
+        "(nearest rank) over the cases that have had such a contact."
+    ),
+    _("one case"),
     REFERRED,
 )
 _figure(
     "days_to_meeting",
-    "Days from referral to meeting",
-    "Days from the date a referral was received to the first meeting on its case recorded "
-    "as held. Median and 90th percentile (nearest rank) over cases with a meeting held.",
-    "one case",
+    _("Days from referral to meeting"),
+    _(
+        "Days from the date a referral was received to the first meeting on its case recorded "
+        "as held. Median and 90th percentile (nearest rank) over cases with a meeting held."
+    ),
+    _("one case"),
     REFERRED,
 )
 _figure(
     "days_to_closure",
-    "Days from referral to closure",
-    "Days from the date a referral was received to the date its case was closed. Median "
-    "and 90th percentile (nearest rank) over cases closed in the period.",
-    "one case",
+    _("Days from referral to closure"),
+    _(
+        "Days from the date a referral was received to the date its case was closed. Median "
+        "and 90th percentile (nearest rank) over cases closed in the period."
+    ),
+    _("one case"),
     CLOSED,
 )
 _figure(
     "actions",
-    "Agreement actions",
-    "Actions in outcome agreements, by what became of them: done on or before the date due "
-    "(done with no completion date counts as on time); done after it; partly done; not done; "
-    "varied by a coordinator; still open and past the date due; still open and not yet due.",
-    "one action",
-    "on the date the action was due",
+    _("Agreement actions"),
+    _(
+        "Actions in outcome agreements, by what became of them: done on or before the date due "
+        "(done with no completion date counts as on time); done after it; partly done; not done; "
+        "varied by a coordinator; still open and past the date due; still open and not yet due."
+    ),
+    _("one action"),
+    _("on the date the action was due"),
 )
 _figure(
     "satisfaction",
-    "Satisfaction",
-    "Answers to “How satisfied are you with the restorative justice process?” on the "
-    "feedback form, from everyone who answered (people harmed, people responsible and "
-    "others). Per cent satisfied counts “Very satisfied” and “Satisfied”.",
-    "one feedback response",
-    "on the date the feedback was given",
+    _("Satisfaction"),
+    _(
+        "Answers to “How satisfied are you with the restorative justice process?” on the "
+        "feedback form, from everyone who answered (people harmed, people responsible and "
+        "others). Per cent satisfied counts “Very satisfied” and “Satisfied”."
+    ),
+    _("one feedback response"),
+    _("on the date the feedback was given"),
 )
 _figure(
     "would_recommend",
-    "Would recommend",
-    "Answers to “Would you recommend it to someone in your position?” on the feedback form. "
-    "Per cent counts “Yes” among all answers.",
-    "one feedback response",
-    "on the date the feedback was given",
+    _("Would recommend"),
+    _(
+        "Answers to “Would you recommend it to someone in your position?” on the feedback form. "
+        "Per cent counts “Yes” among all answers."
+    ),
+    _("one feedback response"),
+    _("on the date the feedback was given"),
 )
 _figure(
     "harm_repaired",
-    "Harm repaired",
-    "For each person harmed: their 0–10 rating of how much what happened still affects them "
-    "at first contact, minus the same rating at their latest later stage (at closure if "
-    "answered, otherwise after the meeting). Positive means the harm fell. People without "
-    "both ratings are left out.",
-    "one person harmed",
+    _("Harm repaired"),
+    _(
+        "For each person harmed: their 0–10 rating of how much what happened still affects them "
+        "at first contact, minus the same rating at their latest later stage (at closure if "
+        "answered, otherwise after the meeting). Positive means the harm fell. People without "
+        "both ratings are left out."
+    ),
+    _("one person harmed"),
     CLOSED,
 )
 _figure(
     "feeling_safe",
-    "Feeling of safety, before and after",
-    "For each person harmed with both ratings: their 0–10 answer to “How safe do you feel?” "
-    "at first contact (before) and at their latest later stage (after). Averages over "
-    "those people; safer means a higher rating after than before.",
-    "one person harmed",
+    _("Feeling of safety, before and after"),
+    _(
+        "For each person harmed with both ratings: their 0–10 answer to “How safe do you feel?” "
+        "at first contact (before) and at their latest later stage (after). Averages over "
+        "those people; safer means a higher rating after than before."
+    ),
+    _("one person harmed"),
     CLOSED,
 )
 _figure(
     "reoffending_rate",
-    "Reoffending rate",
-    "Twelve-month reoffending checks of closed justice cases answered “yes” ÷ those "
-    "answered “yes” or “no”. Checks answered “not known” are counted and shown separately, "
-    "and left out of the rate; checks not yet answered are left out altogether.",
-    "one closed case (its person responsible)",
-    "on the date the check fell due, twelve months after the case closed",
+    _("Reoffending rate"),
+    _(
+        "Twelve-month reoffending checks of closed justice cases answered “yes” ÷ those "
+        "answered “yes” or “no”. Checks answered “not known” are counted and shown separately, "
+        "and left out of the rate; checks not yet answered are left out altogether."
+    ),
+    _("one closed case (its person responsible)"),
+    _("on the date the check fell due, twelve months after the case closed"),
 )
 _figure(
     "repeat_incident_rate",
-    "Repeat-incident rate",
-    "Closed cases followed within twelve months of closing by a later case of the same "
-    "organisation involving at least one of the same people harmed and one of the same "
-    "people responsible (either way round) ÷ all those closed cases. Only cases closed at "
-    "least twelve months before the end of the period count, so every case has had its "
-    "full twelve months.",
-    "one closed case",
-    "twelve months after the date the case was closed (cases closed between twelve months "
-    "before the period's start and twelve months before its end)",
+    _("Repeat-incident rate"),
+    _(
+        "Closed cases followed within twelve months of closing by a later case of the same "
+        "organisation involving at least one of the same people harmed and one of the same "
+        "people responsible (either way round) ÷ all those closed cases. Only cases closed at "
+        "least twelve months before the end of the period count, so every case has had its "
+        "full twelve months."
+    ),
+    _("one closed case"),
+    _(
+        "twelve months after the date the case was closed (cases closed between twelve months "
+        "before the period's start and twelve months before its end)"
+    ),
 )
 _figure(
     "hours_per_case",
-    "Facilitator hours per case",
-    "Minutes in the contact log of cases closed in the period, added up and divided by "
-    "the number of those cases, in hours. Cases with no contact logged count as none.",
-    "one case",
+    _("Facilitator hours per case"),
+    _(
+        "Minutes in the contact log of cases closed in the period, added up and divided by "
+        "the number of those cases, in hours. Cases with no contact logged count as none."
+    ),
+    _("one case"),
     CLOSED,
 )
 _figure(
     "cost_per_case",
-    "Cost per case",
-    "Facilitator hours per case multiplied by the organisation's hourly cost of a "
-    "facilitator (set in the report settings). Not shown unless every organisation in "
-    "the report has set its hourly cost.",
-    "one case",
+    _("Cost per case"),
+    _(
+        "Facilitator hours per case multiplied by the organisation's hourly cost of a "
+        "facilitator (set in the report settings). Not shown unless every organisation in "
+        "the report has set its hourly cost."
+    ),
+    _("one case"),
     CLOSED,
 )
 _figure(
     "victims_supported",
-    "Victims supported (people harmed supported)",
-    "Distinct people harmed who were reached or written to at least once, as recorded in "
-    "the contact log with them named as the person contacted, in the period.",
-    "one person harmed",
-    "on the date of the contact",
+    _("Victims supported (people harmed supported)"),
+    _(
+        "Distinct people harmed who were reached or written to at least once, as recorded in "
+        "the contact log with them named as the person contacted, in the period."
+    ),
+    _("one person harmed"),
+    _("on the date of the contact"),
 )
 _figure(
     "victim_satisfaction",
-    "Victim satisfaction (people harmed who were satisfied)",
-    "Feedback responses from people harmed that answered “Very satisfied” or “Satisfied”, "
-    "as a per cent of all feedback responses from people harmed.",
-    "one feedback response",
-    "on the date the feedback was given",
+    _("Victim satisfaction (people harmed who were satisfied)"),
+    _(
+        "Feedback responses from people harmed that answered “Very satisfied” or “Satisfied”, "
+        "as a per cent of all feedback responses from people harmed."
+    ),
+    _("one feedback response"),
+    _("on the date the feedback was given"),
 )
 _figure(
     "spend",
-    "Spend on facilitation",
-    "Minutes in the contact log dated in the period, in hours, multiplied by the "
-    "organisation's hourly cost of a facilitator. Not shown unless every organisation in "
-    "the report has set its hourly cost.",
-    "one hour of facilitator time",
-    "on the date of the contact",
+    _("Spend on facilitation"),
+    _(
+        "Minutes in the contact log dated in the period, in hours, multiplied by the "
+        "organisation's hourly cost of a facilitator. Not shown unless every organisation in "
+        "the report has set its hourly cost."
+    ),
+    _("one hour of facilitator time"),
+    _("on the date of the contact"),
 )
 _figure(
     "yjb_victims_consented",
-    "Victims who consented to be contacted",
-    "People harmed named on a referral received in the period whose referrer recorded that "
-    "they agreed to be contacted.",
-    "one person harmed on a referral",
+    _("Victims who consented to be contacted"),
+    _(
+        "People harmed named on a referral received in the period whose referrer recorded that "
+        "they agreed to be contacted."
+    ),
+    _("one person harmed on a referral"),
     REFERRED,
 )
 _figure(
     "yjb_victims_engaged",
-    "Victims engaged in restorative justice",
-    "Of the victims who consented to be contacted, those who took part: attended a meeting, "
-    "conference or circle recorded as held, or sent or received a message in an indirect "
-    "exchange, on the case opened from that referral.",
-    "one person harmed on a referral",
+    _("Victims engaged in restorative justice"),
+    _(
+        "Of the victims who consented to be contacted, those who took part: attended a meeting, "
+        "conference or circle recorded as held, or sent or received a message in an indirect "
+        "exchange, on the case opened from that referral."
+    ),
+    _("one person harmed on a referral"),
     REFERRED,
 )
 _figure(
     "yjb_measure",
-    "Youth Justice Board victims measure",
-    "Victims engaged in restorative justice ÷ victims who consented to be contacted.",
-    "one person harmed on a referral",
+    _("Youth Justice Board victims measure"),
+    _("Victims engaged in restorative justice ÷ victims who consented to be contacted."),
+    _("one person harmed on a referral"),
     REFERRED,
 )
 _figure(
     "feedback_items",
-    "Feedback items",
-    "Per cent of feedback responses answering “Yes” to: felt well prepared, felt listened "
-    "to, felt safe taking part, would recommend it; and per cent satisfied or very "
-    "satisfied. Per cent of all who answered each question.",
-    "one feedback response",
-    "on the date the feedback was given",
+    _("Feedback items"),
+    _(
+        "Per cent of feedback responses answering “Yes” to: felt well prepared, felt listened "
+        "to, felt safe taking part, would recommend it; and per cent satisfied or very "
+        "satisfied. Per cent of all who answered each question."
+    ),
+    _("one feedback response"),
+    _("on the date the feedback was given"),
 )
 
 
@@ -369,9 +423,9 @@ def _breakdown(
     return Table(
         key=key,
         title=title,
-        columns=[Column(heading), Column("Referrals", COUNT, sums=True)],
+        columns=[Column(heading), Column(_("Referrals"), COUNT, sums=True)],
         rows=rows,
-        total=[text("Total"), count(sum(n for _, n in grouped))],
+        total=[text(_("Total")), count(sum(n for _, n in grouped))],
         figures=[figure],
         chart_column=1,
     )
@@ -391,8 +445,10 @@ def referrals_by_month(orgs: list[int], f: ReportFilter) -> Table:
         .values("month")
         .annotate(n=Count("pk"))
     }
-    grouped = [(f"{m:%B %Y}", found.get(m, 0)) for m in _months(f.start, f.end)]
-    return _breakdown("referrals_by_month", "Referrals by month", "Month", grouped, "referrals")
+    grouped = [(date_format(m, "F Y"), found.get(m, 0)) for m in _months(f.start, f.end)]
+    return _breakdown(
+        "referrals_by_month", _("Referrals by month"), _("Month"), grouped, "referrals"
+    )
 
 
 def referrals_by_agency(orgs: list[int], f: ReportFilter) -> Table:
@@ -403,11 +459,11 @@ def referrals_by_agency(orgs: list[int], f: ReportFilter) -> Table:
         .annotate(n=Count("pk"))
         .order_by("-n", "source_agency")
     )
-    grouped = [(r["source_agency"] or "Not recorded", r["n"]) for r in rows]
+    grouped = [(r["source_agency"] or _("Not recorded"), r["n"]) for r in rows]
     return _breakdown(
         "referrals_by_agency",
-        "Referrals by referring agency",
-        "Referring agency",
+        _("Referrals by referring agency"),
+        _("Referring agency"),
         grouped,
         "referrals",
     )
@@ -419,7 +475,9 @@ def referrals_by_sector(orgs: list[int], f: ReportFilter) -> Table:
         for r in referrals(orgs, f).order_by().values("sector").annotate(n=Count("pk"))
     }
     grouped = [(label, found.get(value, 0)) for value, label in Sector.choices]
-    return _breakdown("referrals_by_sector", "Referrals by sector", "Sector", grouped, "referrals")
+    return _breakdown(
+        "referrals_by_sector", _("Referrals by sector"), _("Sector"), grouped, "referrals"
+    )
 
 
 def referrals_by_harm_type(orgs: list[int], f: ReportFilter) -> Table:
@@ -432,7 +490,11 @@ def referrals_by_harm_type(orgs: list[int], f: ReportFilter) -> Table:
     )
     grouped = [(r["harm_type__name"], r["n"]) for r in rows]
     return _breakdown(
-        "referrals_by_harm_type", "Referrals by kind of harm", "Kind of harm", grouped, "referrals"
+        "referrals_by_harm_type",
+        _("Referrals by kind of harm"),
+        _("Kind of harm"),
+        grouped,
+        "referrals",
     )
 
 
@@ -477,12 +539,12 @@ def funnel(orgs: list[int], f: ReportFilter) -> Table:
         )
     )
     steps = [
-        ("Referred", "referred", "referrals"),
-        ("Accepted", "accepted", "accepted"),
-        ("All parties consented", "consented", "all_consented"),
-        ("Meeting held", "held", "meeting_held"),
-        ("Agreement made", "agreed", "agreement_made"),
-        ("Agreement completed", "completed", "agreement_completed"),
+        (_("Referred"), "referred", "referrals"),
+        (_("Accepted"), "accepted", "accepted"),
+        (_("All parties consented"), "consented", "all_consented"),
+        (_("Meeting held"), "held", "meeting_held"),
+        (_("Agreement made"), "agreed", "agreement_made"),
+        (_("Agreement completed"), "completed", "agreement_completed"),
     ]
     referred = totals["referred"]
     rows = [
@@ -490,12 +552,16 @@ def funnel(orgs: list[int], f: ReportFilter) -> Table:
     ]
     return Table(
         key="funnel",
-        title="From referral to agreement completed",
-        columns=[Column("Step"), Column("Referrals"), Column("Per cent of referred", PERCENT)],
+        title=_("From referral to agreement completed"),
+        columns=[
+            Column(_("Step")),
+            Column(_("Referrals")),
+            Column(_("Per cent of referred"), PERCENT),
+        ],
         rows=rows,
         figures=[figure for _, _, figure in steps],
         chart_column=1,
-        note="Each step counts the referrals that reached it and every step before it.",
+        note=_("Each step counts the referrals that reached it and every step before it."),
     )
 
 
@@ -548,10 +614,10 @@ def left_funnel(orgs: list[int], f: ReportFilter) -> Table:
     ]
     return Table(
         key="left_funnel",
-        title="Where and why referrals left",
-        columns=[Column("Where and why"), Column("Referrals", COUNT, sums=True)],
+        title=_("Where and why referrals left"),
+        columns=[Column(_("Where and why")), Column(_("Referrals"), COUNT, sums=True)],
         rows=rows,
-        total=[text("Total"), count(sum(tally.values()))],
+        total=[text(_("Total")), count(sum(tally.values()))],
         figures=["left_funnel"],
         chart_column=1,
     )
@@ -600,19 +666,19 @@ def timeliness(orgs: list[int], f: ReportFilter) -> Table:
             measure(found["p90"], DAYS, found["n"]),
         ]
         for label, found in (
-            ("Referral to first contact", contact),
-            ("Referral to meeting", meeting),
-            ("Referral to closure", closure),
+            (_("Referral to first contact"), contact),
+            (_("Referral to meeting"), meeting),
+            (_("Referral to closure"), closure),
         )
     ]
     return Table(
         key="timeliness",
-        title="Time taken, in days",
+        title=_("Time taken, in days"),
         columns=[
-            Column("From referral to"),
-            Column("Cases"),
-            Column("Median (days)", DAYS),
-            Column("90th percentile (days)", DAYS),
+            Column(_("From referral to")),
+            Column(_("Cases")),
+            Column(_("Median (days)"), DAYS),
+            Column(_("90th percentile (days)"), DAYS),
         ],
         rows=rows,
         figures=["days_to_first_contact", "days_to_meeting", "days_to_closure"],
@@ -627,13 +693,13 @@ def actions(orgs: list[int], f: ReportFilter) -> Table:
     today = timezone.localdate()
     done = Q(status=ActionStatus.DONE)
     kinds = [
-        ("Done on time", done & (Q(resolved_on__isnull=True) | Q(resolved_on__lte=F("due_on")))),
-        ("Done late", done & Q(resolved_on__gt=F("due_on"))),
-        ("Partly done", Q(status=ActionStatus.PARTLY_DONE)),
-        ("Not done", Q(status=ActionStatus.NOT_DONE)),
-        ("Varied", Q(status=ActionStatus.VARIED)),
-        ("Open, past the date due", Q(status=ActionStatus.OPEN, due_on__lt=today)),
-        ("Open, not yet due", Q(status=ActionStatus.OPEN, due_on__gte=today)),
+        (_("Done on time"), done & (Q(resolved_on__isnull=True) | Q(resolved_on__lte=F("due_on")))),
+        (_("Done late"), done & Q(resolved_on__gt=F("due_on"))),
+        (_("Partly done"), Q(status=ActionStatus.PARTLY_DONE)),
+        (_("Not done"), Q(status=ActionStatus.NOT_DONE)),
+        (_("Varied"), Q(status=ActionStatus.VARIED)),
+        (_("Open, past the date due"), Q(status=ActionStatus.OPEN, due_on__lt=today)),
+        (_("Open, not yet due"), Q(status=ActionStatus.OPEN, due_on__gte=today)),
     ]
     numbers = _count_each(
         AgreementAction.objects.filter(organisation_id__in=orgs).filter(
@@ -644,14 +710,14 @@ def actions(orgs: list[int], f: ReportFilter) -> Table:
     total = sum(numbers)
     return Table(
         key="actions",
-        title="Agreement actions",
+        title=_("Agreement actions"),
         columns=[
-            Column("What became of them"),
-            Column("Actions", COUNT, sums=True),
-            Column("Per cent", PERCENT),
+            Column(_("What became of them")),
+            Column(_("Actions"), COUNT, sums=True),
+            Column(_("Per cent"), PERCENT),
         ],
         rows=_share_rows(kinds, numbers, total),
-        total=[text("Total"), count(total), percent(total, total)],
+        total=[text(_("Total")), count(total), percent(total, total)],
         figures=["actions"],
         chart_column=1,
     )
@@ -691,15 +757,15 @@ def _distribution(
         key=key,
         title=title,
         columns=[
-            Column("Answer"),
-            Column("Responses", COUNT, sums=True),
-            Column("Per cent", PERCENT),
+            Column(_("Answer")),
+            Column(_("Responses"), COUNT, sums=True),
+            Column(_("Per cent"), PERCENT),
         ],
         rows=[
             [text(label), count(found[f"n_{value}"]), percent(found[f"n_{value}"], total)]
             for value, label in choices.choices
         ],
-        total=[text("Total"), count(total), percent(total, total)],
+        total=[text(_("Total")), count(total), percent(total, total)],
         figures=[figure],
         chart_column=1,
     )
@@ -708,7 +774,7 @@ def _distribution(
 def satisfaction(orgs: list[int], f: ReportFilter) -> Table:
     return _distribution(
         "satisfaction",
-        "Satisfaction with the process",
+        _("Satisfaction with the process"),
         "satisfied",
         Satisfaction,
         "satisfaction",
@@ -720,7 +786,7 @@ def satisfaction(orgs: list[int], f: ReportFilter) -> Table:
 def would_recommend(orgs: list[int], f: ReportFilter) -> Table:
     return _distribution(
         "would_recommend",
-        "Would recommend it",
+        _("Would recommend it"),
         "would_recommend",
         YesNotSureNo,
         "would_recommend",
@@ -730,12 +796,12 @@ def would_recommend(orgs: list[int], f: ReportFilter) -> Table:
 
 
 HARM_BANDS = [
-    ("Worse (below 0)", Q(harm_repaired__lt=0)),
-    ("No change (0)", Q(harm_repaired=0)),
-    ("1 or 2 points better", Q(harm_repaired__gte=1, harm_repaired__lte=2)),
-    ("3 or 4 points better", Q(harm_repaired__gte=3, harm_repaired__lte=4)),
-    ("5 or 6 points better", Q(harm_repaired__gte=5, harm_repaired__lte=6)),
-    ("7 to 10 points better", Q(harm_repaired__gte=7)),
+    (_("Worse (below 0)"), Q(harm_repaired__lt=0)),
+    (_("No change (0)"), Q(harm_repaired=0)),
+    (_("1 or 2 points better"), Q(harm_repaired__gte=1, harm_repaired__lte=2)),
+    (_("3 or 4 points better"), Q(harm_repaired__gte=3, harm_repaired__lte=4)),
+    (_("5 or 6 points better"), Q(harm_repaired__gte=5, harm_repaired__lte=6)),
+    (_("7 to 10 points better"), Q(harm_repaired__gte=7)),
 ]
 
 
@@ -754,19 +820,19 @@ def harm_repaired(orgs: list[int], f: ReportFilter) -> Table:
     middle = percentiles(people, "harm_repaired", (50,))
     return Table(
         key="harm_repaired",
-        title="Harm repaired",
+        title=_("Harm repaired"),
         columns=[
-            Column("Change in how much it still affects them"),
-            Column("People harmed", COUNT, sums=True),
-            Column("Per cent", PERCENT),
+            Column(_("Change in how much it still affects them")),
+            Column(_("People harmed"), COUNT, sums=True),
+            Column(_("Per cent"), PERCENT),
         ],
         rows=_share_rows(HARM_BANDS, numbers, total),
-        total=[text("Total with both ratings"), count(total), percent(total, total)],
+        total=[text(_("Total with both ratings")), count(total), percent(total, total)],
         figures=["harm_repaired"],
         chart_column=1,
         summary=[
             (
-                "Median harm repaired (points on the 0–10 scale)",
+                _("Median harm repaired (points on the 0–10 scale)"),
                 measure(middle["p50"], RATING, middle["n"]),
             )
         ],
@@ -807,23 +873,23 @@ def feeling_safe(orgs: list[int], f: ReportFilter) -> Table:
     n = found["n"]
     return Table(
         key="feeling_safe",
-        title="Feeling of safety, before and after",
+        title=_("Feeling of safety, before and after"),
         columns=[
-            Column("Change"),
-            Column("People harmed", COUNT, sums=True),
-            Column("Per cent", PERCENT),
+            Column(_("Change")),
+            Column(_("People harmed"), COUNT, sums=True),
+            Column(_("Per cent"), PERCENT),
         ],
         rows=[
-            [text("Feel safer"), count(found["safer"]), percent(found["safer"], n)],
-            [text("No change"), count(found["same"]), percent(found["same"], n)],
-            [text("Feel less safe"), count(found["less"]), percent(found["less"], n)],
+            [text(_("Feel safer")), count(found["safer"]), percent(found["safer"], n)],
+            [text(_("No change")), count(found["same"]), percent(found["same"], n)],
+            [text(_("Feel less safe")), count(found["less"]), percent(found["less"], n)],
         ],
-        total=[text("Total with both ratings"), count(n), percent(n, n)],
+        total=[text(_("Total with both ratings")), count(n), percent(n, n)],
         figures=["feeling_safe"],
         chart_column=1,
         summary=[
-            ("Average rating before (0–10)", measure(found["before_avg"], RATING, n)),
-            ("Average rating after (0–10)", measure(found["after_avg"], RATING, n)),
+            (_("Average rating before (0–10)"), measure(found["before_avg"], RATING, n)),
+            (_("Average rating after (0–10)"), measure(found["after_avg"], RATING, n)),
         ],
     )
 
@@ -861,35 +927,41 @@ def prevented(orgs: list[int], f: ReportFilter) -> Table:
     answered = checks["yes"] + checks["no"]
     return Table(
         key="prevented",
-        title="Reoffending and repeat incidents",
-        columns=[Column("Figure"), Column("Cases"), Column("Rate", PERCENT)],
+        title=_("Reoffending and repeat incidents"),
+        columns=[Column(_("Figure")), Column(_("Cases")), Column(_("Rate"), PERCENT)],
         rows=[
             [
-                text("Reoffended (checks answered yes)"),
+                text(_("Reoffended (checks answered yes)")),
                 count(checks["yes"]),
                 percent(checks["yes"], answered),
             ],
             [
-                text("Did not reoffend (checks answered no)"),
+                text(_("Did not reoffend (checks answered no)")),
                 count(checks["no"]),
                 percent(checks["no"], answered),
             ],
-            [text("Not known"), count(checks["not_known"]), Cell(None, PERCENT)],
-            [text("Checks due, not yet answered"), count(checks["waiting"]), Cell(None, PERCENT)],
+            [text(_("Not known")), count(checks["not_known"]), Cell(None, PERCENT)],
             [
-                text("Closed cases followed for twelve months"),
+                text(_("Checks due, not yet answered")),
+                count(checks["waiting"]),
+                Cell(None, PERCENT),
+            ],
+            [
+                text(_("Closed cases followed for twelve months")),
                 count(repeats["n"]),
                 Cell(None, PERCENT),
             ],
             [
-                text("Of those, with a repeat incident"),
+                text(_("Of those, with a repeat incident")),
                 count(repeats["repeated"]),
                 percent(repeats["repeated"], repeats["n"]),
             ],
         ],
         figures=["reoffending_rate", "repeat_incident_rate"],
-        note="The reoffending rate is the rate beside “Reoffended”; the repeat-incident rate is "
-        "the rate beside “with a repeat incident”.",
+        note=_(
+            "The reoffending rate is the rate beside “Reoffended”; the repeat-incident rate is "
+            "the rate beside “with a repeat incident”."
+        ),
     )
 
 
@@ -930,18 +1002,20 @@ def cost(orgs: list[int], f: ReportFilter) -> Table:
         cost_cell = Cell(None, MONEY, base=(n,))
     return Table(
         key="cost",
-        title="Facilitator time and cost",
-        columns=[Column("Figure"), Column("Value", HOURS)],
+        title=_("Facilitator time and cost"),
+        columns=[Column(_("Figure")), Column(_("Value"), HOURS)],
         rows=[
-            [text("Cases closed"), count(n)],
-            [text("Facilitator hours in all"), measure(hours, HOURS, n)],
-            [text("Facilitator hours per case"), measure(per_case, HOURS, n)],
-            [text("Cost per case"), cost_cell],
+            [text(_("Cases closed")), count(n)],
+            [text(_("Facilitator hours in all")), measure(hours, HOURS, n)],
+            [text(_("Facilitator hours per case")), measure(per_case, HOURS, n)],
+            [text(_("Cost per case")), cost_cell],
         ],
         figures=["hours_per_case", "cost_per_case"],
         note=""
         if not (n and found["unpriced"])
-        else "The cost is not shown: set the hourly cost of a facilitator in the report settings.",
+        else _(
+            "The cost is not shown: set the hourly cost of a facilitator in the report settings."
+        ),
     )
 
 
@@ -990,20 +1064,20 @@ def pcc_return(orgs: list[int], f: ReportFilter) -> Table:
     spend = None if time["unpriced"] else Decimal(time["priced"] or 0) / 60
     return Table(
         key="pcc_return",
-        title="Police and Crime Commissioner victims’ grant return",
-        columns=[Column("Item"), Column("Value", COUNT)],
+        title=_("Police and Crime Commissioner victims’ grant return"),
+        columns=[Column(_("Item")), Column(_("Value"), COUNT)],
         rows=[
-            [text("Referrals received"), count(referred)],
-            [text("Victims supported"), count(supported)],
-            [text("Victims giving feedback"), count(feedback["n"])],
-            [text("Victims satisfied"), percent(feedback["satisfied"], feedback["n"])],
-            [text("Facilitator hours"), Cell(Decimal(time["total_minutes"] or 0) / 60, HOURS)],
-            [text("Spend on facilitation"), Cell(spend, MONEY)],
+            [text(_("Referrals received")), count(referred)],
+            [text(_("Victims supported")), count(supported)],
+            [text(_("Victims giving feedback")), count(feedback["n"])],
+            [text(_("Victims satisfied")), percent(feedback["satisfied"], feedback["n"])],
+            [text(_("Facilitator hours")), Cell(Decimal(time["total_minutes"] or 0) / 60, HOURS)],
+            [text(_("Spend on facilitation")), Cell(spend, MONEY)],
         ],
         figures=["referrals", "victims_supported", "victim_satisfaction", "spend"],
         note=""
         if spend is not None
-        else "Spend is not shown: set the hourly cost of a facilitator in the report settings.",
+        else _("Spend is not shown: set the hourly cost of a facilitator in the report settings."),
     )
 
 
@@ -1033,13 +1107,13 @@ def yjb_measure(orgs: list[int], f: ReportFilter) -> Table:
     )
     return Table(
         key="yjb_measure",
-        title="Youth Justice Board victims measure",
-        columns=[Column("Item"), Column("Value", COUNT)],
+        title=_("Youth Justice Board victims measure"),
+        columns=[Column(_("Item")), Column(_("Value"), COUNT)],
         rows=[
-            [text("Victims who consented to be contacted"), count(found["consented"])],
-            [text("Victims engaged in restorative justice"), count(found["engaged"])],
+            [text(_("Victims who consented to be contacted")), count(found["consented"])],
+            [text(_("Victims engaged in restorative justice")), count(found["engaged"])],
             [
-                text("Victims measure (engaged ÷ consented)"),
+                text(_("Victims measure (engaged ÷ consented)")),
                 percent(found["engaged"], found["consented"]),
             ],
         ],
@@ -1050,14 +1124,14 @@ def yjb_measure(orgs: list[int], f: ReportFilter) -> Table:
 def feedback_items(orgs: list[int], f: ReportFilter) -> Table:
     items = [
         (
-            "Satisfied or very satisfied",
+            _("Satisfied or very satisfied"),
             "satisfied",
             [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED],
         ),
-        ("Felt well prepared", "well_prepared", [YesPartlyNo.YES]),
-        ("Felt listened to", "listened_to", [YesPartlyNo.YES]),
-        ("Felt safe taking part", "felt_safe", [YesPartlyNo.YES]),
-        ("Would recommend it", "would_recommend", [YesNotSureNo.YES]),
+        (_("Felt well prepared"), "well_prepared", [YesPartlyNo.YES]),
+        (_("Felt listened to"), "listened_to", [YesPartlyNo.YES]),
+        (_("Felt safe taking part"), "felt_safe", [YesPartlyNo.YES]),
+        (_("Would recommend it"), "would_recommend", [YesNotSureNo.YES]),
     ]
     found = _feedback(orgs, f).aggregate(
         n=Count("pk"),
@@ -1066,17 +1140,17 @@ def feedback_items(orgs: list[int], f: ReportFilter) -> Table:
     n = found["n"]
     return Table(
         key="feedback_items",
-        title="Restorative Justice Council evaluation items",
+        title=_("Restorative Justice Council evaluation items"),
         columns=[
-            Column("Item"),
-            Column("Responses saying so"),
-            Column("Per cent of responses", PERCENT),
+            Column(_("Item")),
+            Column(_("Responses saying so")),
+            Column(_("Per cent of responses"), PERCENT),
         ],
         rows=[
             [text(label), count(found[f"n_{field}"]), percent(found[f"n_{field}"], n)]
             for label, field, _ in items
         ],
-        total=[text("Responses"), count(n), percent(n, n)],
+        total=[text(_("Responses")), count(n), percent(n, n)],
         figures=["feedback_items", "satisfaction", "would_recommend"],
         chart_column=2,
     )
@@ -1103,60 +1177,69 @@ REPORTS: dict[str, Report] = {
     for r in [
         Report(
             "referrals",
-            "Referrals",
-            "Referrals received, by month, referring agency, sector and kind of harm.",
+            _("Referrals"),
+            _("Referrals received, by month, referring agency, sector and kind of harm."),
             (referrals_by_month, referrals_by_agency, referrals_by_sector, referrals_by_harm_type),
         ),
         Report(
             "funnel",
-            "From referral to agreement",
-            "How far referrals went, and where and why they stopped.",
+            _("From referral to agreement"),
+            _("How far referrals went, and where and why they stopped."),
             (funnel, left_funnel),
         ),
         Report(
             "timeliness",
-            "Time taken",
-            "Days from referral to first contact, to the meeting and to closure.",
+            _("Time taken"),
+            _("Days from referral to first contact, to the meeting and to closure."),
             (timeliness,),
         ),
         Report(
-            "actions", "Agreement actions", "Actions done on time, late or not done.", (actions,)
+            "actions",
+            _("Agreement actions"),
+            _("Actions done on time, late or not done."),
+            (actions,),
         ),
         Report(
             "outcomes",
-            "Outcomes",
-            "Satisfaction, recommendation, harm repaired and feeling of safety.",
+            _("Outcomes"),
+            _("Satisfaction, recommendation, harm repaired and feeling of safety."),
             (satisfaction, would_recommend, harm_repaired, feeling_safe),
         ),
         Report(
             "prevented",
-            "Reoffending and repeat incidents",
-            "Reoffending twelve months after closure, and repeat incidents between the same people.",
+            _("Reoffending and repeat incidents"),
+            _(
+                "Reoffending twelve months after closure, and repeat incidents between the same people."
+            ),
             (prevented,),
         ),
-        Report("cost", "Time and cost", "Facilitator hours and cost per case.", (cost,)),
+        Report("cost", _("Time and cost"), _("Facilitator hours and cost per case."), (cost,)),
         Report(
             "pcc",
-            "Police and Crime Commissioner return",
-            "Referrals, victims supported, satisfaction and spend, for the victims’ grant.",
+            _("Police and Crime Commissioner return"),
+            _("Referrals, victims supported, satisfaction and spend, for the victims’ grant."),
             (pcc_return,),
             is_return=True,
             sectors=(Sector.JUSTICE,),
         ),
         Report(
             "yjb",
-            "Youth Justice Board victims measure",
-            "Of the victims who consented to be contacted, the share who took part in "
-            "restorative justice.",
+            _("Youth Justice Board victims measure"),
+            _(
+                "Of the victims who consented to be contacted, the share who took part in "
+                "restorative justice."
+            ),
             (yjb_measure,),
             is_return=True,
             sectors=(Sector.JUSTICE,),
         ),
         Report(
             "rjc",
-            "Restorative Justice Council evaluation",
-            "Participants’ feedback on preparation, being heard, safety, satisfaction and "
-            "recommendation, with harm repaired.",
+            _("Restorative Justice Council evaluation"),
+            _(
+                "Participants’ feedback on preparation, being heard, safety, satisfaction and "
+                "recommendation, with harm repaired."
+            ),
             (feedback_items, harm_repaired),
             is_return=True,
         ),
@@ -1182,9 +1265,11 @@ for _definition in housing_figures.FIGURE_DEFINITIONS:
     FIGURES[_definition[0]] = replace(FIGURES[_definition[0]], sectors=(Sector.COMMUNITIES,))
 REPORTS["housing"] = Report(
     "housing",
-    "Communities and housing measures",
-    "Anti-social behaviour cases per 1,000 homes (NM01), repeat complaints between the same "
-    "households, tenancies sustained and escalation avoided.",
+    _("Communities and housing measures"),
+    _(
+        "Anti-social behaviour cases per 1,000 homes (NM01), repeat complaints between the same "
+        "households, tenancies sustained and escalation avoided."
+    ),
     housing_figures.HOUSING_TABLES,
     sectors=(Sector.COMMUNITIES,),
 )
@@ -1233,8 +1318,10 @@ for _group_figure in GROUP_FIGURES:
     _figure(*_group_figure)
 REPORTS["groups"] = Report(
     "groups",
-    "Circles and group work",
-    "Proactive circles held and who took part, group programme sessions, attendance and "
-    "completion, and cases opened from group work.",
+    _("Circles and group work"),
+    _(
+        "Proactive circles held and who took part, group programme sessions, attendance and "
+        "completion, and cases opened from group work."
+    ),
     (group_work,),
 )

@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from amends.cases.models import ProcessType
 from amends.core.models import Sector
@@ -26,13 +28,17 @@ class ReportFilter:
 
     def describe(self) -> list[tuple[str, str]]:
         """The filters as (name, value) pairs, for headings, exports and the PDF."""
-        rows = [("Period", f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}")]
+        period = gettext("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "j F Y"),
+            "end": date_format(self.end, "j F Y"),
+        }
+        rows = [(gettext("Period"), period)]
         if self.sector:
-            rows.append(("Sector", Sector(self.sector).label))
+            rows.append((gettext("Sector"), str(Sector(self.sector).label)))
         if self.process:
-            rows.append(("Process", ProcessType(self.process).label))
+            rows.append((gettext("Process"), str(ProcessType(self.process).label)))
         if self.source_agency:
-            rows.append(("Referring agency", self.source_agency))
+            rows.append((gettext("Referring agency"), self.source_agency))
         return rows
 
     def case_q(self, to_case: str = "") -> Q:
@@ -93,7 +99,10 @@ def recent_quarters(
     start, _ = quarter_of(today)
     for _ in range(count):
         start, end = quarter_of(start - datetime.timedelta(days=1))
-        label = f"{start:%B} to {end:%B %Y}"
+        label = gettext("%(start)s to %(end)s") % {
+            "start": date_format(start, "F"),
+            "end": date_format(end, "F Y"),
+        }
         quarters.append((label, start, end))
     return quarters
 

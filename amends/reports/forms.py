@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.cases.models import ProcessType
@@ -19,17 +20,17 @@ LONGEST_PERIOD_YEARS = 10
 class ReportFilterForm(forms.Form):
     """The filters, read from the query string so a filtered report can be bookmarked."""
 
-    organisation = forms.ChoiceField(label="Organisation", required=False)
-    start = DateField(label="From", help_text="For example, 1 4 2026", required=False)
-    end = DateField(label="To", help_text="For example, 30 6 2026", required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    start = DateField(label=_("From"), help_text=_("For example, 1 4 2026"), required=False)
+    end = DateField(label=_("To"), help_text=_("For example, 30 6 2026"), required=False)
     sector = forms.ChoiceField(
-        label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices]
+        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
     )
     process = forms.ChoiceField(
-        label="Process", required=False, choices=[("", "Any process"), *ProcessType.choices]
+        label=_("Process"), required=False, choices=[("", _("Any process")), *ProcessType.choices]
     )
-    source_agency = forms.ChoiceField(label="Referring agency", required=False)
-    facilitator = forms.ChoiceField(label="Facilitator", required=False)
+    source_agency = forms.ChoiceField(label=_("Referring agency"), required=False)
+    facilitator = forms.ChoiceField(label=_("Facilitator"), required=False)
 
     def __init__(
         self,
@@ -52,7 +53,7 @@ class ReportFilterForm(forms.Form):
             .distinct()
         )
         agency: Any = self.fields["source_agency"]
-        agency.choices = [("", "Any agency"), *[(a, a) for a in agencies if a]]
+        agency.choices = [("", _("Any agency")), *[(a, a) for a in agencies if a]]
         people = (
             User.objects.filter(
                 memberships__organisation_id__in=org_ids,
@@ -69,11 +70,15 @@ class ReportFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end of the period must be the same as or after its start")
+            self.add_error("end", _("The end of the period must be the same as or after its start"))
         if start and start > self.today:
-            self.add_error("start", "The start of the period must be today or in the past")
+            self.add_error("start", _("The start of the period must be today or in the past"))
         if start and end and (end - start).days > 366 * LONGEST_PERIOD_YEARS:
-            self.add_error("end", f"The period must be {LONGEST_PERIOD_YEARS} years or shorter")
+            self.add_error(
+                "end",
+                _("The period must be %(years)s years or shorter")
+                % {"years": LONGEST_PERIOD_YEARS},
+            )
         return data
 
     def report_filter(self) -> ReportFilter:
@@ -96,18 +101,18 @@ class ReportFilterForm(forms.Form):
 
 class ReportSettingsForm(forms.ModelForm):
     hourly_rate = forms.DecimalField(
-        label="Hourly cost of a facilitator (£)",
+        label=_("Hourly cost of a facilitator (£)"),
         required=False,
         min_value=0,
         max_digits=7,
         decimal_places=2,
-        help_text="Salary, on-costs and overheads for one hour of a facilitator's time.",
+        help_text=_("Salary, on-costs and overheads for one hour of a facilitator's time."),
         error_messages={
-            "invalid": "Hourly cost must be an amount in pounds, like 32.50",
-            "max_digits": "Hourly cost must be less than £100,000",
-            "max_decimal_places": "Hourly cost must have no more than 2 figures after the point",
-            "max_whole_digits": "Hourly cost must be less than £100,000",
-            "min_value": "Hourly cost must be £0 or more",
+            "invalid": _("Hourly cost must be an amount in pounds, like 32.50"),
+            "max_digits": _("Hourly cost must be less than £100,000"),
+            "max_decimal_places": _("Hourly cost must have no more than 2 figures after the point"),
+            "max_whole_digits": _("Hourly cost must be less than £100,000"),
+            "min_value": _("Hourly cost must be £0 or more"),
         },
     )
 
@@ -118,17 +123,19 @@ class ReportSettingsForm(forms.ModelForm):
 
 class ShareWithForm(forms.Form):
     consultancy = forms.ModelChoiceField(
-        label="Which consultancy supports you?",
+        label=_("Which consultancy supports you?"),
         queryset=Organisation.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the consultancy to share your figures with"},
+        error_messages={"required": _("Choose the consultancy to share your figures with")},
     )
     agree = forms.BooleanField(
-        label="We agree that this consultancy may see our reports' figures",
-        help_text="Only counts, rates and averages, with small numbers hidden. Never a "
-        "record, a name or a case. You can withdraw at any time.",
-        error_messages={"required": "Confirm that you agree to share your figures"},
+        label=_("We agree that this consultancy may see our reports' figures"),
+        help_text=_(
+            "Only counts, rates and averages, with small numbers hidden. Never a "
+            "record, a name or a case. You can withdraw at any time."
+        ),
+        error_messages={"required": _("Confirm that you agree to share your figures")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import Organisation
 
@@ -20,12 +21,12 @@ class ReportSettings(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="report_settings"
     )
     hourly_rate = models.DecimalField(
-        "Hourly cost of a facilitator (£)",
+        _("Hourly cost of a facilitator (£)"),
         max_digits=7,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Salary, on-costs and overheads for one hour of a facilitator's time.",
+        help_text=_("Salary, on-costs and overheads for one hour of a facilitator's time."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

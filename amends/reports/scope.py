@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext, ngettext
 
 from amends.core.models import Membership, Organisation, OrganisationKind
 from amends.reports.models import AggregateSharing
@@ -38,7 +39,7 @@ def scope_for(member: Membership, requested: str | None) -> Scope:
             raise Http404
         return Scope([own.pk], own.name, [], str(own.pk))
     choices = [
-        (ALL, f"All organisations sharing with {own.name}, in total"),
+        (ALL, gettext("All organisations sharing with %(name)s, in total") % {"name": own.name}),
         (str(own.pk), own.name),
         *[(str(o.pk), o.name) for o in sharing],
     ]
@@ -46,8 +47,12 @@ def scope_for(member: Membership, requested: str | None) -> Scope:
     if chosen == ALL:
         return Scope(
             [own.pk, *[o.pk for o in sharing]],
-            f"{own.name} and the {len(sharing)} organisation{'s' if len(sharing) != 1 else ''} "
-            "sharing with it, in total",
+            ngettext(
+                "%(name)s and the %(n)s organisation sharing with it, in total",
+                "%(name)s and the %(n)s organisations sharing with it, in total",
+                len(sharing),
+            )
+            % {"name": own.name, "n": len(sharing)},
             choices,
             ALL,
         )

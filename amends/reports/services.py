@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.accounts.models import User
 from amends.core.audit import audit_record
@@ -46,9 +47,9 @@ def sharing_agree(
 ) -> AggregateSharing:
     """Let `consultancy` see this organisation's aggregate reports, from now on."""
     if consultancy.kind != OrganisationKind.CONSULTANCY:
-        raise ValidationError({"consultancy": "Choose a consultancy from the list"})
+        raise ValidationError({"consultancy": _("Choose a consultancy from the list")})
     if consultancy.pk == organisation.pk:
-        raise ValidationError({"consultancy": "An organisation already sees its own reports"})
+        raise ValidationError({"consultancy": _("An organisation already sees its own reports")})
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         if (
@@ -57,7 +58,10 @@ def sharing_agree(
             .exists()
         ):
             raise ValidationError(
-                {"consultancy": f"You already share your figures with {consultancy.name}"}
+                {
+                    "consultancy": _("You already share your figures with %(name)s")
+                    % {"name": consultancy.name}
+                }
             )
         sharing = AggregateSharing.objects.create(
             organisation=organisation, consultancy=consultancy, agreed_by=by

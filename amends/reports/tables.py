@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 SMALL = range(1, 5)  # counts of 1 to 4 are never shown
-FEWER_THAN_5 = "fewer than 5"
-HIDDEN = "hidden"
-NO_DATA = "no data"
+FEWER_THAN_5 = gettext_lazy("fewer than 5")
+HIDDEN = gettext_lazy("hidden")
+NO_DATA = gettext_lazy("no data")
 
 COUNT, PERCENT, DAYS, HOURS, MONEY, RATING, TEXT = (
     "count",
@@ -43,11 +45,11 @@ class Cell:
 
     def display(self) -> str:
         if self.suppressed == "primary":
-            return FEWER_THAN_5
+            return str(FEWER_THAN_5)
         if self.suppressed:
-            return HIDDEN
+            return str(HIDDEN)
         if self.value is None:
-            return NO_DATA
+            return str(NO_DATA)
         value = self.value
         if self.unit == TEXT:
             return str(value)

@@ -10,7 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amends.core.access import MemberRequest, member_required
@@ -124,17 +126,17 @@ def dictionary(request: MemberRequest) -> HttpResponse:
 
 
 def _download_name(table: Table, f: ReportFilter, extension: str) -> str:
-    return f"{slugify(table.title)}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.{extension}"
+    return f"{slugify(str(table.title))}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.{extension}"
 
 
 def table_csv(table: Table, f: ReportFilter, scope: Scope) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.headings())
+    writer.writerow([str(heading) for heading in table.headings()])
     for row in table.all_rows():
         writer.writerow([cell.export_value() for cell in row])
     for name, cell in table.summary:
-        writer.writerow([name, cell.export_value()])
+        writer.writerow([str(name), cell.export_value()])
     return out.getvalue()
 
 
@@ -144,34 +146,48 @@ def tables_xlsx(tables: list[Table], f: ReportFilter, scope: Scope) -> bytes:
 
     book = Workbook()
     about = book.active
-    about.title = "About"
-    about.append(["Amends report"])
+    about.title = str(_("About"))
+    about.append([str(_("Amends report"))])
     about["A1"].font = Font(bold=True, size=14)
-    about.append(["Organisations", scope.label])
+    about.append([str(_("Organisations")), str(scope.label)])
     for name, value in f.describe():
-        about.append([name, value])
-    about.append(["Made on", f"{timezone.localdate():%-d %B %Y}"])
+        about.append([str(name), str(value)])
+    about.append([str(_("Made on")), date_format(timezone.localdate(), "j F Y")])
     about.append([])
     about.append(
         [
-            "Counts from 1 to 4 show as “fewer than 5”; “hidden” marks a figure left out so that a small number cannot be worked out from the others."
+            str(
+                _(
+                    "Counts from 1 to 4 show as “fewer than 5”; “hidden” marks a figure left out "
+                    "so that a small number cannot be worked out from the others."
+                )
+            )
         ]
     )
     about.append([])
-    about.append(["Figure", "Definition", "Counted per", "Placed in the period"])
+    about.append(
+        [
+            str(_("Figure")),
+            str(_("Definition")),
+            str(_("Counted per")),
+            str(_("Placed in the period")),
+        ]
+    )
     for figure in _definitions(tables):
-        about.append([figure.name, figure.definition, figure.counted, figure.dated_by])
+        about.append(
+            [str(figure.name), str(figure.definition), str(figure.counted), str(figure.dated_by)]
+        )
     about.column_dimensions["A"].width = 40
     about.column_dimensions["B"].width = 100
     for table in tables:
-        sheet = book.create_sheet(table.title[:31].replace("’", "'"))
-        sheet.append(table.headings())
+        sheet = book.create_sheet(str(table.title)[:31].replace("’", "'"))
+        sheet.append([str(heading) for heading in table.headings()])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.all_rows():
             sheet.append([cell.export_value() for cell in row])
         for name, cell in table.summary:
-            sheet.append([name, cell.export_value()])
+            sheet.append([str(name), cell.export_value()])
         sheet.column_dimensions["A"].width = 45
     out = io.BytesIO()
     book.save(out)
@@ -194,7 +210,7 @@ def download(request: MemberRequest) -> HttpResponse:
         if report is None or report not in offered or kind != "xlsx":
             raise Http404
         tables = build(report, scope.org_ids, f)
-        name = f"{slugify(report.title)}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
+        name = f"{slugify(str(report.title))}-{f.start:%Y-%m-%d}-to-{f.end:%Y-%m-%d}.xlsx"
     elif "table" not in request.GET:
         if kind != "xlsx":
             raise Http404
@@ -264,7 +280,7 @@ def report_settings(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The hourly cost is saved.")
+            messages.success(request, _("The hourly cost is saved."))
             return redirect("reports:settings")
     return _settings_page(request, form, share_form)
 
@@ -303,7 +319,8 @@ def sharing_agree(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{share_form.cleaned_data['consultancy'].name} can now see your reports' figures.",
+                _("%(consultancy)s can now see your reports' figures.")
+                % {"consultancy": share_form.cleaned_data["consultancy"].name},
             )
             return redirect("reports:settings")
     form = ReportSettingsForm(instance=services.report_settings_of(organisation), prefix="rate")
@@ -322,6 +339,8 @@ def sharing_withdraw(request: MemberRequest) -> HttpResponse:
     )
     services.sharing_withdraw(sharing=sharing, by=request.user)
     messages.success(
-        request, f"{sharing.consultancy.name} can no longer see your reports' figures."
+        request,
+        _("%(consultancy)s can no longer see your reports' figures.")
+        % {"consultancy": sharing.consultancy.name},
     )
     return redirect(reverse("reports:settings"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from amends.cases.models import Party, PartyRole
 from amends.meetings.models import MeetingStatus
@@ -48,8 +49,10 @@ class QuestionRow:
             return ""
         difference = answered[-1] - answered[0]
         if difference == 0:
-            return "No change"
-        return f"{'Up' if difference > 0 else 'Down'} {abs(difference)}"
+            return gettext("No change")
+        if difference > 0:
+            return gettext("Up %(n)s") % {"n": difference}
+        return gettext("Down %(n)s") % {"n": -difference}
 
 
 @dataclass
@@ -142,7 +145,7 @@ def case_outcomes(context: template.Context, case: Any) -> dict[str, Any]:
                 continue
             if stage == Stage.AFTER_MEETING and not meeting_held:
                 continue
-            outcome.stage_links.append(StageLink(stage, Stage(stage).label, stage in recorded))
+            outcome.stage_links.append(StageLink(stage, str(Stage(stage).label), stage in recorded))
         people.append(outcome)
     return {
         "people": people,
