@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases.models import (
     EXTRA_CARE_CONCERNS,
@@ -141,8 +142,12 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
             raise ValidationError(paused)
         if to not in TRANSITIONS[case.status]:
             raise ValidationError(
-                f"{case.reference} cannot move from “{case.get_status_display()}” to "
-                f"“{CaseStatus(to).label}”."
+                _("%(reference)s cannot move from “%(from)s” to “%(to)s”.")
+                % {
+                    "reference": case.reference,
+                    "from": case.get_status_display(),
+                    "to": CaseStatus(to).label,
+                }
             )
         old = case.get_status_display()
         case.status = to
@@ -824,13 +829,13 @@ def case_reopen(*, case: Case, reason: str, by: User) -> Case:
     with transaction.atomic():
         case_lock(case)
         if case.status != CaseStatus.CLOSED:
-            raise ValidationError(f"{case.reference} is not closed.")
+            raise ValidationError(_("%(reference)s is not closed.") % {"reference": case.reference})
         if (
             not Membership.objects.active()
             .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can reopen a case.")
+            raise ValidationError(_("Only a coordinator can reopen a case."))
         reason = reason.strip()
         if not reason:
             raise ValidationError({"reason": "Enter why the case is being reopened"})

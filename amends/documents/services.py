@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party
 from amends.cases.services import case_lock_open, event_record
@@ -94,7 +95,9 @@ def document_remove(*, document: Document, by: User) -> None:
         case = case_lock_open(document.case)
         locked = Document.objects.select_for_update().filter(pk=document.pk).first()
         if locked is None:
-            raise ValidationError(f"“{document.title}” has already been removed.")
+            raise ValidationError(
+                _("“%(title)s” has already been removed.") % {"title": document.title}
+            )
         event_record(
             case=case,
             by=by,
