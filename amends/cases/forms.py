@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amends.accounts.models import User
 from amends.cases.models import (
@@ -146,9 +147,12 @@ def caseload_label(user: Any) -> str:
     """ "Bob Barraclough (3 open cases: 2 as lead, 1 as co-facilitator)"."""
     lead, co = user.open_as_lead, user.open_as_co
     if not lead + co:
-        return f"{user.get_full_name()} (no open cases)"
-    total = f"{lead + co} open case{'' if lead + co == 1 else 's'}"
-    return f"{user.get_full_name()} ({total}: {lead} as lead, {co} as co-facilitator)"
+        return _("%(name)s (no open cases)") % {"name": user.get_full_name()}
+    return ngettext(
+        "%(name)s (%(total)s open case: %(lead)s as lead, %(co)s as co-facilitator)",
+        "%(name)s (%(total)s open cases: %(lead)s as lead, %(co)s as co-facilitator)",
+        lead + co,
+    ) % {"name": user.get_full_name(), "total": lead + co, "lead": lead, "co": co}
 
 
 class _SharedChoices(forms.models.ModelChoiceIterator):
@@ -174,8 +178,8 @@ class AllocateForm(forms.Form):
         queryset=User.objects.none(),
         empty_label=_("Choose a facilitator"),
         error_messages={
-            "required": "Choose the lead facilitator",
-            "invalid_choice": "Choose a facilitator from the list",
+            "required": _("Choose the lead facilitator"),
+            "invalid_choice": _("Choose a facilitator from the list"),
         },
     )
     co_facilitator = forms.ModelChoiceField(
@@ -183,7 +187,7 @@ class AllocateForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("No co-facilitator"),
-        error_messages={"invalid_choice": "Choose a facilitator from the list"},
+        error_messages={"invalid_choice": _("Choose a facilitator from the list")},
     )
     override_reason = forms.CharField(
         label=_("Reason to allocate anyway"),
@@ -255,7 +259,7 @@ class CaseDetailsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         harm_type: Any = self.fields["harm_type"]
         harm_type.queryset = HarmType.objects.for_organisation(self.instance.organisation)
-        harm_type.empty_label = "Not given"
+        harm_type.empty_label = _("Not given")
         planned_process: Any = self.fields["planned_process"]
         planned_process.choices = words_for(
             self.instance.organisation, self.instance.sector
@@ -269,8 +273,8 @@ class PartyAddForm(forms.Form):
         choices=lambda: current_words().role_choices(PartyRole.values),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose their part in the case",
-            "invalid_choice": "Choose a part from the list",
+            "required": _("Choose their part in the case"),
+            "invalid_choice": _("Choose a part from the list"),
         },
     )
     supports = forms.ModelChoiceField(
@@ -297,7 +301,10 @@ class PartyAddForm(forms.Form):
         person: Any = self.fields["person"]
         person.queryset = matches
         person.label_from_instance = lambda p: (
-            p.display_name + (f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else "")
+            _("%(name)s, born %(born)s")
+            % {"name": p.display_name, "born": f"{p.date_of_birth:%-d %B %Y}"}
+            if p.date_of_birth
+            else p.display_name
         )
 
     def clean(self) -> dict[str, Any]:
@@ -319,8 +326,8 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose whose taking part this is about",
-            "invalid_choice": "Choose someone in this case",
+            "required": _("Choose whose taking part this is about"),
+            "invalid_choice": _("Choose someone in this case"),
         },
     )
     given_by = forms.ModelChoiceField(
@@ -330,8 +337,8 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose who gave or refused consent",
-            "invalid_choice": "Choose someone in this case",
+            "required": _("Choose who gave or refused consent"),
+            "invalid_choice": _("Choose someone in this case"),
         },
     )
     scope = forms.ChoiceField(
@@ -343,8 +350,8 @@ class ConsentForm(forms.Form):
         choices=ConsentScope.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what the consent is for",
-            "invalid_choice": "Choose what the consent is for from the list",
+            "required": _("Choose what the consent is for"),
+            "invalid_choice": _("Choose what the consent is for from the list"),
         },
     )
     decision = forms.ChoiceField(
@@ -352,8 +359,8 @@ class ConsentForm(forms.Form):
         choices=ConsentDecision.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the decision",
-            "invalid_choice": "Choose a decision from the list",
+            "required": _("Choose the decision"),
+            "invalid_choice": _("Choose a decision from the list"),
         },
     )
     method = forms.ChoiceField(
@@ -361,8 +368,8 @@ class ConsentForm(forms.Form):
         choices=ConsentMethod.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how consent was obtained",
-            "invalid_choice": "Choose a way from the list",
+            "required": _("Choose how consent was obtained"),
+            "invalid_choice": _("Choose a way from the list"),
         },
     )
     decided_on = DateField(label=_("Date"), past_only=True)
@@ -390,7 +397,7 @@ class RiskAssessmentForm(forms.Form):
         help_text=_("What you found, and why you reached your decision."),
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write the assessment"},
+        error_messages={"required": _("Write the assessment")},
     )
     mitigations = forms.CharField(
         label=_("Mitigations"),
@@ -406,8 +413,8 @@ class RiskAssessmentForm(forms.Form):
         choices=RiskDecision.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the decision",
-            "invalid_choice": "Choose a decision from the list",
+            "required": _("Choose the decision"),
+            "invalid_choice": _("Choose a decision from the list"),
         },
     )
     assessed_on = DateField(label=_("Date of the assessment"), past_only=True)
@@ -416,10 +423,12 @@ class RiskAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         responsible = current_words().responsible
         acknowledgement = self.fields["acknowledgement"]
-        acknowledgement.label = f"Does the {responsible} acknowledge responsibility?"
-        acknowledgement.error_messages["required"] = (
-            f"Choose how far the {responsible} acknowledges responsibility"
-        )
+        acknowledgement.label = _("Does the %(responsible)s acknowledge responsibility?") % {
+            "responsible": responsible
+        }
+        acknowledgement.error_messages["required"] = _(
+            "Choose how far the %(responsible)s acknowledges responsibility"
+        ) % {"responsible": responsible}
         for name, question in RISK_CONCERNS:
             self.fields[name] = forms.BooleanField(label=question, required=False)
         self.fields["assessed_on"].initial = timezone.localdate()
@@ -434,8 +443,8 @@ class ContactForm(forms.Form):
         choices=ContactKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the kind of contact",
-            "invalid_choice": "Choose a kind from the list",
+            "required": _("Choose the kind of contact"),
+            "invalid_choice": _("Choose a kind from the list"),
         },
     )
     party = forms.ModelChoiceField(
@@ -450,8 +459,8 @@ class ContactForm(forms.Form):
         choices=ContactOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what happened",
-            "invalid_choice": "Choose what happened from the list",
+            "required": _("Choose what happened"),
+            "invalid_choice": _("Choose what happened from the list"),
         },
     )
     next_contact_on = DateField(
@@ -468,10 +477,10 @@ class ContactForm(forms.Form):
         min_value=1,
         max_value=1440,
         error_messages={
-            "required": "Enter the minutes spent",
-            "invalid": "Minutes spent must be a whole number, like 30",
-            "min_value": "Minutes spent must be between 1 and 1440",
-            "max_value": "Minutes spent must be between 1 and 1440",
+            "required": _("Enter the minutes spent"),
+            "invalid": _("Minutes spent must be a whole number, like 30"),
+            "min_value": _("Minutes spent must be between 1 and 1440"),
+            "max_value": _("Minutes spent must be between 1 and 1440"),
         },
     )
     note = forms.CharField(
@@ -501,8 +510,8 @@ class CloseForm(forms.Form):
         choices=closure_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how the case ended",
-            "invalid_choice": "Choose an outcome from the list",
+            "required": _("Choose how the case ended"),
+            "invalid_choice": _("Choose an outcome from the list"),
         },
     )
     note = forms.CharField(
@@ -520,7 +529,7 @@ class ReopenForm(forms.Form):
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter why the case is being reopened",
-            "max_length": "The reason for reopening the case must be 200 characters or fewer",
+            "required": _("Enter why the case is being reopened"),
+            "max_length": _("The reason for reopening the case must be 200 characters or fewer"),
         },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
 from amends.core.vocabulary import current_words
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ProcessType(models.TextChoices):
@@ -329,17 +332,17 @@ class RiskDecision(models.TextChoices):
 
 
 # Concerns recorded in every risk assessment: field name and question.
-RISK_CONCERNS: list[tuple[str, str]] = [
-    ("power_imbalance", "Is there a power imbalance between the parties?"),
-    ("threats_or_intimidation", "Have there been threats or intimidation?"),
-    ("domestic_abuse", "Is there domestic abuse?"),
-    ("sexual_harm", "Is there sexual harm?"),
-    ("stalking", "Is there stalking?"),
-    ("hate", "Was the harm motivated by hate?"),
-    ("mental_health", "Are there mental health concerns?"),
-    ("substance_use", "Is substance use a concern?"),
-    ("safeguarding", "Are there safeguarding concerns?"),
-    ("venue_safety", "Are there concerns about the venue's safety?"),
+RISK_CONCERNS: list[tuple[str, StrOrPromise]] = [
+    ("power_imbalance", _("Is there a power imbalance between the parties?")),
+    ("threats_or_intimidation", _("Have there been threats or intimidation?")),
+    ("domestic_abuse", _("Is there domestic abuse?")),
+    ("sexual_harm", _("Is there sexual harm?")),
+    ("stalking", _("Is there stalking?")),
+    ("hate", _("Was the harm motivated by hate?")),
+    ("mental_health", _("Are there mental health concerns?")),
+    ("substance_use", _("Is substance use a concern?")),
+    ("safeguarding", _("Are there safeguarding concerns?")),
+    ("venue_safety", _("Are there concerns about the venue's safety?")),
 ]
 # These need extra care: a mitigation must be recorded before a meeting.
 EXTRA_CARE_CONCERNS = {"domestic_abuse", "sexual_harm", "stalking", "hate"}
@@ -386,7 +389,7 @@ class RiskAssessment(OrganisationOwned):
             RiskDecision.SUITABLE_WITH_MITIGATIONS,
         }
 
-    def concerns(self) -> list[str]:
+    def concerns(self) -> list[StrOrPromise]:
         return [question for name, question in RISK_CONCERNS if getattr(self, name)]
 
 

@@ -273,7 +273,7 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
     ask_reason = form.is_bound and (
         bool(form.data.get("override_reason"))
         or any(
-            str(m).endswith(services.ALLOCATE_ANYWAY)
+            str(m).endswith(str(services.ALLOCATE_ANYWAY))
             for m in form.errors.get("lead_facilitator", [])
         )
     )

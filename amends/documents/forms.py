@@ -18,13 +18,13 @@ class DocumentForm(forms.Form):
         label=_("Title"),
         max_length=120,
         help_text=_("For example, “Signed agreement” or “Receipt for the repair”."),
-        error_messages={"required": "Enter a title"},
+        error_messages={"required": _("Enter a title")},
     )
     kind = forms.ChoiceField(
         label=_("What kind of document is it?"),
         choices=DocumentKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of document it is"},
+        error_messages={"required": _("Select what kind of document it is")},
     )
     party = forms.ModelChoiceField(
         label=_("Who is it about? (optional)"),
@@ -35,7 +35,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a file"),
         help_text=_("A PDF, PNG or JPEG, smaller than 10MB."),
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

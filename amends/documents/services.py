@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party
-from amends.cases.services import case_lock_open, event_record
+from amends.cases.services import case_lock_open, display_in_english, event_record
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction
 from amends.documents.models import Document, DocumentKind
@@ -45,17 +45,17 @@ def document_add(
     party: Party | None = None,
 ) -> Document:
     if upload.size is None or upload.size == 0:
-        raise ValidationError({"file": "The selected file is empty"})
+        raise ValidationError({"file": _("The selected file is empty")})
     if upload.size > MAX_BYTES:
-        raise ValidationError({"file": "The selected file must be smaller than 10MB"})
+        raise ValidationError({"file": _("The selected file must be smaller than 10MB")})
     upload.seek(0)
     content_type = content_type_of(upload.read(8))
     if content_type is None:
-        raise ValidationError({"file": "The selected file must be a PDF, PNG or JPEG"})
+        raise ValidationError({"file": _("The selected file must be a PDF, PNG or JPEG")})
     if kind not in DocumentKind.values:
-        raise ValidationError({"kind": "Select what kind of document it is"})
+        raise ValidationError({"kind": _("Select what kind of document it is")})
     if party is not None and party.case_id != case.pk:
-        raise ValidationError({"party": "Choose someone in this case"})
+        raise ValidationError({"party": _("Choose someone in this case")})
     document = Document(
         organisation_id=case.organisation_id,
         case=case,
@@ -82,7 +82,7 @@ def document_add(
                 case=case,
                 by=by,
                 code="document_added",
-                summary=f"Document added: {document.get_kind_display().lower()}",
+                summary=f"Document added: {display_in_english(document, 'kind').lower()}",
             )
     except BaseException:
         document.path.unlink(missing_ok=True)  # no row, so no file either
@@ -102,7 +102,7 @@ def document_remove(*, document: Document, by: User) -> None:
             case=case,
             by=by,
             code="document_removed",
-            summary=f"Document removed: {locked.get_kind_display().lower()}",
+            summary=f"Document removed: {display_in_english(locked, 'kind').lower()}",
         )
         locked.delete()
 

@@ -11,7 +11,7 @@ class ErasureForm(forms.Form):
         label=_("Why are you erasing their data?"),
         choices=[c for c in AnonymisationReason.choices if c[0] != AnonymisationReason.RETENTION],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select why their data is being erased"},
+        error_messages={"required": _("Select why their data is being erased")},
     )
     note = forms.CharField(
         label=_("Anything else to record (optional)"),
@@ -24,5 +24,5 @@ class ErasureForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_("I understand their details will be replaced and cannot be got back"),
-        error_messages={"required": "Confirm that you understand the data cannot be got back"},
+        error_messages={"required": _("Confirm that you understand the data cannot be got back")},
     )

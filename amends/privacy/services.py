@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.agreements.models import AgreementAction
 from amends.cases.models import (
@@ -29,6 +30,7 @@ from amends.cases.models import (
     Party,
     RiskAssessment,
 )
+from amends.cases.services import in_english
 from amends.core.audit import audit_record, audit_summaries_rewrite
 from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
@@ -211,7 +213,7 @@ def case_anonymise(*, case: Case, reason: str, by: User | None = None) -> Counte
             action=AuditAction.DELETE,
             organisation=case.organisation,
             record=case,
-            summary=f"Anonymised: {AnonymisationReason(reason).label.lower()}",
+            summary=f"Anonymised: {in_english(AnonymisationReason(reason).label).lower()}",
         )
         counts["cases anonymised"] += 1
         for party in parties:
@@ -291,7 +293,7 @@ def erasure_refusals(person: Person) -> list[str]:
 def person_erase(*, person: Person, by: User, reason: str, note: str = "") -> Counter[str]:
     """Anonymise a person at their request, where the law allows, and say why it was done."""
     if reason not in AnonymisationReason.values or reason == AnonymisationReason.RETENTION:
-        raise ValidationError({"reason": "Select why their data is being erased"})
+        raise ValidationError({"reason": _("Select why their data is being erased")})
     refusals = erasure_refusals(person)
     if refusals:
         raise ValidationError(refusals)
@@ -312,7 +314,7 @@ def person_erase(*, person: Person, by: User, reason: str, note: str = "") -> Co
             action=AuditAction.DELETE,
             organisation=person.organisation,
             record=person,
-            summary=f"Erased on request: {AnonymisationReason(reason).label.lower()}",
+            summary=f"Erased on request: {in_english(AnonymisationReason(reason).label).lower()}",
         )
     return counts
 

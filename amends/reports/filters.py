@@ -30,7 +30,7 @@ class ReportFilter:
         if self.sector:
             rows.append(("Sector", Sector(self.sector).label))
         if self.process:
-            rows.append(("Process", ProcessType(self.process).label))
+            rows.append(("Process", str(ProcessType(self.process).label)))
         if self.source_agency:
             rows.append(("Referring agency", self.source_agency))
         return rows
