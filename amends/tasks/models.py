@@ -36,16 +36,16 @@ class DeliveryKind(models.TextChoices):
 
 # What each event is called on the coordinator's page.
 EVENT_LABELS = {
-    "referral.accepted": "Referral accepted",
-    "referral.declined": "Referral declined",
-    "message.invitation": "Meeting invitation",
-    "message.change": "Meeting changed",
-    "message.cancellation": "Meeting cancelled",
-    "message.reminder": "Meeting reminder",
-    "message.thank_you": "Thank you",
-    "message.feedback_link": "Feedback link",
-    "staff.meeting": "Meeting in a facilitator's calendar",
-    "staff.digest": "Facilitator's daily digest",
+    "referral.accepted": _("Referral accepted"),
+    "referral.declined": _("Referral declined"),
+    "message.invitation": _("Meeting invitation"),
+    "message.change": _("Meeting changed"),
+    "message.cancellation": _("Meeting cancelled"),
+    "message.reminder": _("Meeting reminder"),
+    "message.thank_you": _("Thank you"),
+    "message.feedback_link": _("Feedback link"),
+    "staff.meeting": _("Meeting in a facilitator's calendar"),
+    "staff.digest": _("Facilitator's daily digest"),
 }
 
 
@@ -109,4 +109,4 @@ class Delivery(models.Model):
 
     @property
     def event_label(self) -> str:
-        return EVENT_LABELS.get(self.event, self.event)
+        return str(EVENT_LABELS.get(self.event, self.event))
