@@ -84,7 +84,7 @@ class CaseFilterForm(forms.Form):
     process = forms.ChoiceField(
         label=_("Planned process"),
         required=False,
-        choices=lambda: [("", "Any process"), *process_choices()],
+        choices=lambda: [("", _("Any process")), *process_choices()],
     )
     facilitator = forms.ModelChoiceField(
         label=_("Facilitator"),
@@ -246,13 +246,13 @@ class CaseDetailsForm(forms.ModelForm):
             "next_step",
             "next_step_due",
         ]
-        labels = {"harm_type": "Kind of harm", "next_step": "Next step"}
+        labels = {"harm_type": _("Kind of harm"), "next_step": _("Next step")}
         widgets = {
             "harm_summary": forms.Textarea(attrs={"rows": 5}),
             "planned_process": forms.RadioSelect,
         }
         error_messages = {
-            "harm_summary": {"required": "Enter a summary of the harm"},
+            "harm_summary": {"required": _("Enter a summary of the harm")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

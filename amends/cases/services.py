@@ -573,7 +573,7 @@ def risk_current(case: Case) -> RiskAssessment | None:
     return case.risk_assessments.order_by("-assessed_on", "-pk").first()
 
 
-RISK_OUT_OF_DATE = (
+RISK_OUT_OF_DATE = gettext_lazy(
     "Someone else recorded a risk assessment after you opened this page, so yours has not "
     "been saved. The page now shows the current assessment: check it, then record yours again."
 )
@@ -599,7 +599,7 @@ def risk_assess(
         if not loaded_version:
             raise EditConflict([], current or case, MISSING_VERSION_MESSAGE)
         if loaded_version != risk_version(case):
-            raise EditConflict([], current or case, RISK_OUT_OF_DATE)
+            raise EditConflict([], current or case, str(RISK_OUT_OF_DATE))
         return _risk_record(case=case, by=by, **fields)
 
 
