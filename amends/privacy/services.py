@@ -273,8 +273,11 @@ def erasure_refusals(person: Person) -> list[str]:
     )
     if open_refs:
         reasons.append(
-            f"{person.full_name} is in an open case ({', '.join(open_refs)}). Their records are "
-            "needed while the case runs: close the case or take them out of it first."
+            _(
+                "%(name)s is in an open case (%(references)s). Their records are needed while the "
+                "case runs: close the case or take them out of it first."
+            )
+            % {"name": person.full_name, "references": ", ".join(open_refs)}
         )
     guarded = sorted(
         Case.objects.filter(parties__person=person, risk_assessments__safeguarding=True)
@@ -284,8 +287,11 @@ def erasure_refusals(person: Person) -> list[str]:
     )
     if guarded:
         reasons.append(
-            f"A safeguarding concern was recorded in {', '.join(guarded)}. The service must keep "
-            "safeguarding records until the retention period ends, so they cannot be erased now."
+            _(
+                "A safeguarding concern was recorded in %(references)s. The service must keep "
+                "safeguarding records until the retention period ends, so they cannot be erased now."
+            )
+            % {"references": ", ".join(guarded)}
         )
     return reasons
 
