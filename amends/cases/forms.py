@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amends.accounts.models import User
 from amends.cases.models import (
@@ -72,33 +74,40 @@ class FacilitatorChoiceField(forms.ModelChoiceField):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="Reference or name", required=False, max_length=100)
+    q = forms.CharField(label=_("Reference or name"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *CaseStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("Any status")), *CaseStatus.choices]
     )
     sector = forms.ChoiceField(
-        label="Sector", required=False, choices=[("", "Any sector"), *Sector.choices]
+        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
     )
     process = forms.ChoiceField(
-        label="Planned process",
+        label=_("Planned process"),
         required=False,
-        choices=lambda: [("", "Any process"), *process_choices()],
+        choices=lambda: [("", _("Any process")), *process_choices()],
     )
     facilitator = forms.ModelChoiceField(
-        label="Facilitator", required=False, queryset=User.objects.none(), empty_label="Anyone"
+        label=_("Facilitator"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
     )
     part = forms.ChoiceField(
-        label="As",
+        label=_("As"),
         required=False,
-        choices=[("", "Lead or co-facilitator"), ("lead", "Lead"), ("co", "Co-facilitator")],
+        choices=[
+            ("", _("Lead or co-facilitator")),
+            ("lead", _("Lead")),
+            ("co", _("Co-facilitator")),
+        ],
     )
     overdue = forms.BooleanField(
-        label="Only open cases whose next step is overdue",
-        help_text="The next step was due before today.",
+        label=_("Only open cases whose next step is overdue"),
+        help_text=_("The next step was due before today."),
         required=False,
     )
-    unallocated = forms.BooleanField(label="Only cases without a facilitator", required=False)
-    open = forms.BooleanField(label="Only open cases", required=False)
+    unallocated = forms.BooleanField(label=_("Only cases without a facilitator"), required=False)
+    open = forms.BooleanField(label=_("Only open cases"), required=False)
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,9 +147,12 @@ def caseload_label(user: Any) -> str:
     """ "Bob Barraclough (3 open cases: 2 as lead, 1 as co-facilitator)"."""
     lead, co = user.open_as_lead, user.open_as_co
     if not lead + co:
-        return f"{user.get_full_name()} (no open cases)"
-    total = f"{lead + co} open case{'' if lead + co == 1 else 's'}"
-    return f"{user.get_full_name()} ({total}: {lead} as lead, {co} as co-facilitator)"
+        return _("%(name)s (no open cases)") % {"name": user.get_full_name()}
+    return ngettext(
+        "%(name)s (%(total)s open case: %(lead)s as lead, %(co)s as co-facilitator)",
+        "%(name)s (%(total)s open cases: %(lead)s as lead, %(co)s as co-facilitator)",
+        lead + co,
+    ) % {"name": user.get_full_name(), "total": lead + co, "lead": lead, "co": co}
 
 
 class _SharedChoices(forms.models.ModelChoiceIterator):
@@ -162,25 +174,27 @@ class _SharedChoices(forms.models.ModelChoiceIterator):
 
 class AllocateForm(forms.Form):
     lead_facilitator = forms.ModelChoiceField(
-        label="Lead facilitator",
+        label=_("Lead facilitator"),
         queryset=User.objects.none(),
-        empty_label="Choose a facilitator",
+        empty_label=_("Choose a facilitator"),
         error_messages={
-            "required": "Choose the lead facilitator",
-            "invalid_choice": "Choose a facilitator from the list",
+            "required": _("Choose the lead facilitator"),
+            "invalid_choice": _("Choose a facilitator from the list"),
         },
     )
     co_facilitator = forms.ModelChoiceField(
-        label="Co-facilitator",
+        label=_("Co-facilitator"),
         queryset=User.objects.none(),
         required=False,
-        empty_label="No co-facilitator",
-        error_messages={"invalid_choice": "Choose a facilitator from the list"},
+        empty_label=_("No co-facilitator"),
+        error_messages={"invalid_choice": _("Choose a facilitator from the list")},
     )
     override_reason = forms.CharField(
-        label="Reason to allocate anyway",
-        help_text="Only if the lead facilitator does not hold the training this case needs. "
-        "It shows on the case and in the audit log: do not name the people in the case.",
+        label=_("Reason to allocate anyway"),
+        help_text=_(
+            "Only if the lead facilitator does not hold the training this case needs. "
+            "It shows on the case and in the audit log: do not name the people in the case."
+        ),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -218,8 +232,8 @@ class AllocateForm(forms.Form):
 
 
 class CaseDetailsForm(forms.ModelForm):
-    incident_date = DateField(label="Date of the incident", required=False, past_only=True)
-    next_step_due = DateField(label="Next step due by", required=False)
+    incident_date = DateField(label=_("Date of the incident"), required=False, past_only=True)
+    next_step_due = DateField(label=_("Next step due by"), required=False)
     version = VersionField()
 
     class Meta:
@@ -232,20 +246,20 @@ class CaseDetailsForm(forms.ModelForm):
             "next_step",
             "next_step_due",
         ]
-        labels = {"harm_type": "Kind of harm", "next_step": "Next step"}
+        labels = {"harm_type": _("Kind of harm"), "next_step": _("Next step")}
         widgets = {
             "harm_summary": forms.Textarea(attrs={"rows": 5}),
             "planned_process": forms.RadioSelect,
         }
         error_messages = {
-            "harm_summary": {"required": "Enter a summary of the harm"},
+            "harm_summary": {"required": _("Enter a summary of the harm")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         harm_type: Any = self.fields["harm_type"]
         harm_type.queryset = HarmType.objects.for_organisation(self.instance.organisation)
-        harm_type.empty_label = "Not given"
+        harm_type.empty_label = _("Not given")
         planned_process: Any = self.fields["planned_process"]
         planned_process.choices = words_for(
             self.instance.organisation, self.instance.sector
@@ -255,31 +269,31 @@ class CaseDetailsForm(forms.ModelForm):
 
 class PartyAddForm(forms.Form):
     role = forms.ChoiceField(
-        label="Their part in the case",
+        label=_("Their part in the case"),
         choices=lambda: current_words().role_choices(PartyRole.values),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose their part in the case",
-            "invalid_choice": "Choose a part from the list",
+            "required": _("Choose their part in the case"),
+            "invalid_choice": _("Choose a part from the list"),
         },
     )
     supports = forms.ModelChoiceField(
-        label="Who do they support?",
-        help_text="Only for a supporter or a parent or carer.",
+        label=_("Who do they support?"),
+        help_text=_("Only for a supporter or a parent or carer."),
         queryset=Party.objects.none(),
         required=False,
-        empty_label="Nobody",
+        empty_label=_("Nobody"),
     )
     person: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Choose someone already recorded",
+        label=_("Choose someone already recorded"),
         queryset=Person.objects.none(),
         required=False,
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    given_name = forms.CharField(label="First name", max_length=100, required=False)
-    family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    date_of_birth = DateField(label="Date of birth", required=False, past_only=True)
+    given_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = DateField(label=_("Date of birth"), required=False, past_only=True)
 
     def __init__(self, *args: Any, case: Case, matches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -287,7 +301,10 @@ class PartyAddForm(forms.Form):
         person: Any = self.fields["person"]
         person.queryset = matches
         person.label_from_instance = lambda p: (
-            p.display_name + (f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else "")
+            _("%(name)s, born %(born)s")
+            % {"name": p.display_name, "born": f"{p.date_of_birth:%-d %B %Y}"}
+            if p.date_of_birth
+            else p.display_name
         )
 
     def clean(self) -> dict[str, Any]:
@@ -295,65 +312,69 @@ class PartyAddForm(forms.Form):
         if not data.get("person") and not (data.get("given_name") and data.get("family_name")):
             self.add_error(
                 "given_name",
-                "Choose someone already recorded, or enter the first and last name of someone new",
+                _(
+                    "Choose someone already recorded, or enter the first and last name of someone new"
+                ),
             )
         return data
 
 
 class ConsentForm(forms.Form):
     party = forms.ModelChoiceField(
-        label="Whose taking part is this about?",
+        label=_("Whose taking part is this about?"),
         queryset=Party.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose whose taking part this is about",
-            "invalid_choice": "Choose someone in this case",
+            "required": _("Choose whose taking part this is about"),
+            "invalid_choice": _("Choose someone in this case"),
         },
     )
     given_by = forms.ModelChoiceField(
-        label="Who gave or refused consent?",
-        help_text="The person themself, or for a child, their parent or carer.",
+        label=_("Who gave or refused consent?"),
+        help_text=_("The person themself, or for a child, their parent or carer."),
         queryset=Party.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose who gave or refused consent",
-            "invalid_choice": "Choose someone in this case",
+            "required": _("Choose who gave or refused consent"),
+            "invalid_choice": _("Choose someone in this case"),
         },
     )
     scope = forms.ChoiceField(
-        label="What is the consent for?",
-        help_text="Record each on its own. A direct meeting needs consent to a direct meeting "
-        "as well as to taking part.",
+        label=_("What is the consent for?"),
+        help_text=_(
+            "Record each on its own. A direct meeting needs consent to a direct meeting "
+            "as well as to taking part."
+        ),
         choices=ConsentScope.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what the consent is for",
-            "invalid_choice": "Choose what the consent is for from the list",
+            "required": _("Choose what the consent is for"),
+            "invalid_choice": _("Choose what the consent is for from the list"),
         },
     )
     decision = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         choices=ConsentDecision.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the decision",
-            "invalid_choice": "Choose a decision from the list",
+            "required": _("Choose the decision"),
+            "invalid_choice": _("Choose a decision from the list"),
         },
     )
     method = forms.ChoiceField(
-        label="How was it obtained?",
+        label=_("How was it obtained?"),
         choices=ConsentMethod.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how consent was obtained",
-            "invalid_choice": "Choose a way from the list",
+            "required": _("Choose how consent was obtained"),
+            "invalid_choice": _("Choose a way from the list"),
         },
     )
-    decided_on = DateField(label="Date", past_only=True)
+    decided_on = DateField(label=_("Date"), past_only=True)
     note = forms.CharField(
-        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -367,43 +388,47 @@ class RiskAssessmentForm(forms.Form):
     # The version of the case's current assessment when the page was loaded.
     version = VersionField()
     acknowledgement = forms.ChoiceField(
-        label="Does the person responsible acknowledge responsibility?",
+        label=_("Does the person responsible acknowledge responsibility?"),
         choices=Acknowledgement.choices,
         widget=forms.RadioSelect,
     )
     narrative = forms.CharField(
-        label="Assessment",
-        help_text="What you found, and why you reached your decision.",
+        label=_("Assessment"),
+        help_text=_("What you found, and why you reached your decision."),
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write the assessment"},
+        error_messages={"required": _("Write the assessment")},
     )
     mitigations = forms.CharField(
-        label="Mitigations",
-        help_text="What will keep everyone safe: separate waiting rooms, a supporter, a shorter meeting.",
+        label=_("Mitigations"),
+        help_text=_(
+            "What will keep everyone safe: separate waiting rooms, a supporter, a shorter meeting."
+        ),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     decision = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         choices=RiskDecision.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the decision",
-            "invalid_choice": "Choose a decision from the list",
+            "required": _("Choose the decision"),
+            "invalid_choice": _("Choose a decision from the list"),
         },
     )
-    assessed_on = DateField(label="Date of the assessment", past_only=True)
+    assessed_on = DateField(label=_("Date of the assessment"), past_only=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         responsible = current_words().responsible
         acknowledgement = self.fields["acknowledgement"]
-        acknowledgement.label = f"Does the {responsible} acknowledge responsibility?"
-        acknowledgement.error_messages["required"] = (
-            f"Choose how far the {responsible} acknowledges responsibility"
-        )
+        acknowledgement.label = _("Does the %(responsible)s acknowledge responsibility?") % {
+            "responsible": responsible
+        }
+        acknowledgement.error_messages["required"] = _(
+            "Choose how far the %(responsible)s acknowledges responsibility"
+        ) % {"responsible": responsible}
         for name, question in RISK_CONCERNS:
             self.fields[name] = forms.BooleanField(label=question, required=False)
         self.fields["assessed_on"].initial = timezone.localdate()
@@ -414,50 +439,52 @@ class RiskAssessmentForm(forms.Form):
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of contact",
+        label=_("Kind of contact"),
         choices=ContactKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the kind of contact",
-            "invalid_choice": "Choose a kind from the list",
+            "required": _("Choose the kind of contact"),
+            "invalid_choice": _("Choose a kind from the list"),
         },
     )
     party = forms.ModelChoiceField(
-        label="With",
+        label=_("With"),
         queryset=Party.objects.none(),
         required=False,
-        empty_label="Nobody in particular",
+        empty_label=_("Nobody in particular"),
     )
-    contact_on = DateField(label="Date", past_only=True)
+    contact_on = DateField(label=_("Date"), past_only=True)
     outcome = forms.ChoiceField(
-        label="What happened?",
+        label=_("What happened?"),
         choices=ContactOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what happened",
-            "invalid_choice": "Choose what happened from the list",
+            "required": _("Choose what happened"),
+            "invalid_choice": _("Choose what happened from the list"),
         },
     )
     next_contact_on = DateField(
-        label="Next contact",
-        help_text="If you plan to try again or get back in touch. It becomes the case's next "
-        "step unless a meeting or agreement step comes first. For example, 14 3 2027",
+        label=_("Next contact"),
+        help_text=_(
+            "If you plan to try again or get back in touch. It becomes the case's next "
+            "step unless a meeting or agreement step comes first. For example, 14 3 2027"
+        ),
         required=False,
         future_only=True,
     )
     minutes = forms.IntegerField(
-        label="Minutes spent",
+        label=_("Minutes spent"),
         min_value=1,
         max_value=1440,
         error_messages={
-            "required": "Enter the minutes spent",
-            "invalid": "Minutes spent must be a whole number, like 30",
-            "min_value": "Minutes spent must be between 1 and 1440",
-            "max_value": "Minutes spent must be between 1 and 1440",
+            "required": _("Enter the minutes spent"),
+            "invalid": _("Minutes spent must be a whole number, like 30"),
+            "min_value": _("Minutes spent must be between 1 and 1440"),
+            "max_value": _("Minutes spent must be between 1 and 1440"),
         },
     )
     note = forms.CharField(
-        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -469,8 +496,8 @@ class ContactForm(forms.Form):
 class PartyNotesForm(forms.Form):
     version = VersionField()
     private_notes = forms.CharField(
-        label="Private notes",
-        help_text="Never shown in anything meant for the other side.",
+        label=_("Private notes"),
+        help_text=_("Never shown in anything meant for the other side."),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -479,16 +506,16 @@ class PartyNotesForm(forms.Form):
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="How did the case end?",
+        label=_("How did the case end?"),
         choices=closure_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how the case ended",
-            "invalid_choice": "Choose an outcome from the list",
+            "required": _("Choose how the case ended"),
+            "invalid_choice": _("Choose an outcome from the list"),
         },
     )
     note = forms.CharField(
-        label="Closing note",
+        label=_("Closing note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -497,12 +524,12 @@ class CloseForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you reopening the case?",
-        help_text="This goes on the case's timeline. Do not include sensitive details.",
+        label=_("Why are you reopening the case?"),
+        help_text=_("This goes on the case's timeline. Do not include sensitive details."),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter why the case is being reopened",
-            "max_length": "The reason for reopening the case must be 200 characters or fewer",
+            "required": _("Enter why the case is being reopened"),
+            "max_length": _("The reason for reopening the case must be 200 characters or fewer"),
         },
     )

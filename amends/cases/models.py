@@ -3,59 +3,63 @@
 from __future__ import annotations
 
 import datetime
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
 from amends.core.vocabulary import current_words
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ProcessType(models.TextChoices):
-    MEDIATION_DIRECT = "mediation_direct", "Direct mediation (face to face)"
-    SHUTTLE = "shuttle", "Shuttle mediation"
-    LETTER_EXCHANGE = "letter_exchange", "Letter exchange"
-    CONFERENCE = "conference", "Restorative conference"
-    FAMILY_GROUP_CONFERENCE = "family_group_conference", "Family group conference"
-    COMMUNITY_CONFERENCE = "community_conference", "Community conference"
-    PEACEMAKING_CIRCLE = "peacemaking_circle", "Peacemaking circle"
-    SENTENCING_CIRCLE = "sentencing_circle", "Sentencing circle"
-    RESPONSIVE_CIRCLE = "responsive_circle", "Responsive circle"
-    CONVERSATION = "conversation", "Restorative conversation"
+    MEDIATION_DIRECT = "mediation_direct", _("Direct mediation (face to face)")
+    SHUTTLE = "shuttle", _("Shuttle mediation")
+    LETTER_EXCHANGE = "letter_exchange", _("Letter exchange")
+    CONFERENCE = "conference", _("Restorative conference")
+    FAMILY_GROUP_CONFERENCE = "family_group_conference", _("Family group conference")
+    COMMUNITY_CONFERENCE = "community_conference", _("Community conference")
+    PEACEMAKING_CIRCLE = "peacemaking_circle", _("Peacemaking circle")
+    SENTENCING_CIRCLE = "sentencing_circle", _("Sentencing circle")
+    RESPONSIVE_CIRCLE = "responsive_circle", _("Responsive circle")
+    CONVERSATION = "conversation", _("Restorative conversation")
 
 
 INDIRECT_PROCESSES = {ProcessType.SHUTTLE, ProcessType.LETTER_EXCHANGE}
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    PREPARING = "preparing", "Preparing"
-    MEETING_ARRANGED = "meeting_arranged", "Meeting arranged"
-    MONITORING = "monitoring", "Agreement monitoring"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    PREPARING = "preparing", _("Preparing")
+    MEETING_ARRANGED = "meeting_arranged", _("Meeting arranged")
+    MONITORING = "monitoring", _("Agreement monitoring")
+    CLOSED = "closed", _("Closed")
 
 
 class ClosureOutcome(models.TextChoices):
-    AGREEMENT_COMPLETED = "agreement_completed", "Agreement completed"
+    AGREEMENT_COMPLETED = "agreement_completed", _("Agreement completed")
     # An agreement was made, but not every action in it was carried out.
-    AGREEMENT_NOT_COMPLETED = "agreement_not_completed", "Agreement made but not completed"
+    AGREEMENT_NOT_COMPLETED = "agreement_not_completed", _("Agreement made but not completed")
     COMPLETED_WITHOUT_AGREEMENT = (
         "completed_without_agreement",
-        "Process completed without an agreement",
+        _("Process completed without an agreement"),
     )
-    HARMED_DECLINED = "harmed_declined", "Not proceeded: person harmed declined"
-    RESPONSIBLE_DECLINED = "responsible_declined", "Not proceeded: person responsible declined"
-    NOT_SUITABLE = "not_suitable", "Not proceeded: not suitable after risk assessment"
-    NO_CONTACT = "no_contact", "Not proceeded: could not be contacted"
+    HARMED_DECLINED = "harmed_declined", _("Not proceeded: person harmed declined")
+    RESPONSIBLE_DECLINED = "responsible_declined", _("Not proceeded: person responsible declined")
+    NOT_SUITABLE = "not_suitable", _("Not proceeded: not suitable after risk assessment")
+    NO_CONTACT = "no_contact", _("Not proceeded: could not be contacted")
     # Each sector says these in its own words (core.vocabulary): a pupil left the school,
     # a household moved away, a prisoner was transferred or released.
-    MOVED_ON = "moved_on", "Not proceeded: someone moved away"
-    HANDLED_OTHERWISE = "handled_otherwise", "Not proceeded: dealt with another way"
-    WITHDRAWN = "withdrawn", "Not proceeded: withdrawn"
+    MOVED_ON = "moved_on", _("Not proceeded: someone moved away")
+    HANDLED_OTHERWISE = "handled_otherwise", _("Not proceeded: dealt with another way")
+    WITHDRAWN = "withdrawn", _("Not proceeded: withdrawn")
 
 
 NOT_PROCEEDED = {
@@ -92,7 +96,7 @@ class Case(OrganisationOwned):
     harm_type = models.ForeignKey(
         "referrals.HarmType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    harm_summary = EncryptedTextField("Summary of the harm", max_length=4000)
+    harm_summary = EncryptedTextField(_("Summary of the harm"), max_length=4000)
     incident_date = models.DateField(null=True, blank=True)
     justice_stage = models.CharField(max_length=30, blank=True)
     planned_process = models.CharField(
@@ -178,18 +182,18 @@ class CaseReferenceCounter(models.Model):
 
 
 class PartyRole(models.TextChoices):
-    HARMED = "harmed", "Person harmed"
-    RESPONSIBLE = "responsible", "Person responsible"
-    SUPPORTER = "supporter", "Supporter"
-    PARENT_CARER = "parent_carer", "Parent or carer"
-    COMMUNITY = "community", "Community member"
-    PROFESSIONAL = "professional", "Professional"
+    HARMED = "harmed", _("Person harmed")
+    RESPONSIBLE = "responsible", _("Person responsible")
+    SUPPORTER = "supporter", _("Supporter")
+    PARENT_CARER = "parent_carer", _("Parent or carer")
+    COMMUNITY = "community", _("Community member")
+    PROFESSIONAL = "professional", _("Professional")
 
 
 class Side(models.TextChoices):
-    HARMED = "harmed", "Side of the person harmed"
-    RESPONSIBLE = "responsible", "Side of the person responsible"
-    COMMUNITY = "community", "Community and professionals"
+    HARMED = "harmed", _("Side of the person harmed")
+    RESPONSIBLE = "responsible", _("Side of the person responsible")
+    COMMUNITY = "community", _("Community and professionals")
 
 
 ROLES_NEEDING_SUBJECT = {PartyRole.SUPPORTER, PartyRole.PARENT_CARER}
@@ -223,7 +227,7 @@ class Party(OrganisationOwned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="supporters",
-        help_text="For a supporter or parent/carer: the party they support.",
+        help_text=_("For a supporter or parent/carer: the party they support."),
     )
     private_notes = EncryptedTextField(max_length=4000, blank=True)
 
@@ -254,26 +258,26 @@ class Party(OrganisationOwned):
 
 
 class ConsentDecision(models.TextChoices):
-    GIVEN = "given", "Given"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    GIVEN = "given", _("Given")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ConsentMethod(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "By phone"
-    LETTER = "letter", "By letter"
-    EMAIL = "email", "By e-mail"
-    VIDEO = "video", "By video call"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    LETTER = "letter", _("By letter")
+    EMAIL = "email", _("By e-mail")
+    VIDEO = "video", _("By video call")
 
 
 class ConsentScope(models.TextChoices):
     """What a consent is for. Taking part is the consent every step needs."""
 
-    TAKE_PART = "take_part", "Taking part in the restorative process"
-    SHARE_INFORMATION = "share_information", "Sharing information with the other parties"
-    DIRECT_MEETING = "direct_meeting", "A direct (face-to-face) meeting"
-    INDIRECT_ONLY = "indirect_only", "Indirect contact only (shuttle mediation or letters)"
+    TAKE_PART = "take_part", _("Taking part in the restorative process")
+    SHARE_INFORMATION = "share_information", _("Sharing information with the other parties")
+    DIRECT_MEETING = "direct_meeting", _("A direct (face-to-face) meeting")
+    INDIRECT_ONLY = "indirect_only", _("Indirect contact only (shuttle mediation or letters)")
 
 
 # How the parties may meet: the latest decision on either of these says which way.
@@ -292,7 +296,7 @@ class ConsentRecord(OrganisationOwned):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents")
     given_by = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consents_given")
     scope = models.CharField(
-        "What it is for",
+        _("What it is for"),
         max_length=20,
         choices=ConsentScope.choices,
         default=ConsentScope.TAKE_PART,
@@ -313,29 +317,32 @@ class ConsentRecord(OrganisationOwned):
 
 
 class Acknowledgement(models.TextChoices):
-    FULL = "full", "Accepts full responsibility"
-    PARTIAL = "partial", "Accepts some responsibility"
-    NONE = "none", "Does not accept responsibility"
+    FULL = "full", _("Accepts full responsibility")
+    PARTIAL = "partial", _("Accepts some responsibility")
+    NONE = "none", _("Does not accept responsibility")
 
 
 class RiskDecision(models.TextChoices):
-    SUITABLE = "suitable", "Suitable"
-    SUITABLE_WITH_MITIGATIONS = "suitable_with_mitigations", "Suitable with the listed mitigations"
-    NOT_SUITABLE = "not_suitable", "Not suitable"
+    SUITABLE = "suitable", _("Suitable")
+    SUITABLE_WITH_MITIGATIONS = (
+        "suitable_with_mitigations",
+        _("Suitable with the listed mitigations"),
+    )
+    NOT_SUITABLE = "not_suitable", _("Not suitable")
 
 
 # Concerns recorded in every risk assessment: field name and question.
-RISK_CONCERNS: list[tuple[str, str]] = [
-    ("power_imbalance", "Is there a power imbalance between the parties?"),
-    ("threats_or_intimidation", "Have there been threats or intimidation?"),
-    ("domestic_abuse", "Is there domestic abuse?"),
-    ("sexual_harm", "Is there sexual harm?"),
-    ("stalking", "Is there stalking?"),
-    ("hate", "Was the harm motivated by hate?"),
-    ("mental_health", "Are there mental health concerns?"),
-    ("substance_use", "Is substance use a concern?"),
-    ("safeguarding", "Are there safeguarding concerns?"),
-    ("venue_safety", "Are there concerns about the venue's safety?"),
+RISK_CONCERNS: list[tuple[str, StrOrPromise]] = [
+    ("power_imbalance", _("Is there a power imbalance between the parties?")),
+    ("threats_or_intimidation", _("Have there been threats or intimidation?")),
+    ("domestic_abuse", _("Is there domestic abuse?")),
+    ("sexual_harm", _("Is there sexual harm?")),
+    ("stalking", _("Is there stalking?")),
+    ("hate", _("Was the harm motivated by hate?")),
+    ("mental_health", _("Are there mental health concerns?")),
+    ("substance_use", _("Is substance use a concern?")),
+    ("safeguarding", _("Are there safeguarding concerns?")),
+    ("venue_safety", _("Are there concerns about the venue's safety?")),
 ]
 # These need extra care: a mitigation must be recorded before a meeting.
 EXTRA_CARE_CONCERNS = {"domestic_abuse", "sexual_harm", "stalking", "hate"}
@@ -346,7 +353,7 @@ class RiskAssessment(OrganisationOwned):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
     acknowledgement = models.CharField(
-        "Does the person responsible acknowledge responsibility?",
+        _("Does the person responsible acknowledge responsibility?"),
         max_length=20,
         choices=Acknowledgement.choices,
     )
@@ -360,7 +367,7 @@ class RiskAssessment(OrganisationOwned):
     substance_use = models.BooleanField(default=False)
     safeguarding = models.BooleanField(default=False)
     venue_safety = models.BooleanField(default=False)
-    narrative = EncryptedTextField("Assessment", max_length=6000)
+    narrative = EncryptedTextField(_("Assessment"), max_length=6000)
     mitigations = EncryptedTextField(max_length=4000, blank=True)
     decision = models.CharField(max_length=30, choices=RiskDecision.choices)
     assessed_on = models.DateField()
@@ -382,28 +389,28 @@ class RiskAssessment(OrganisationOwned):
             RiskDecision.SUITABLE_WITH_MITIGATIONS,
         }
 
-    def concerns(self) -> list[str]:
+    def concerns(self) -> list[StrOrPromise]:
         return [question for name, question in RISK_CONCERNS if getattr(self, name)]
 
 
 class ContactKind(models.TextChoices):
-    CALL = "call", "Phone call"
-    VISIT = "visit", "Visit"
-    LETTER = "letter", "Letter"
-    EMAIL = "email", "E-mail"
-    TEXT = "text", "Text message"
-    PREPARATION = "preparation", "Preparation meeting"
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    TEXT = "text", _("Text message")
+    PREPARATION = "preparation", _("Preparation meeting")
 
 
 class ContactOutcome(models.TextChoices):
     """What came of a contact or an attempt at one."""
 
-    REACHED = "reached", "Spoke to them or met them"
-    LEFT_MESSAGE = "left_message", "Left a message"
-    NO_ANSWER = "no_answer", "No answer"
-    WRONG_DETAILS = "wrong_details", "Wrong number or address"
-    SENT = "sent", "Letter, e-mail or text sent"
-    DECLINED_TO_TALK = "declined_to_talk", "They did not want to talk"
+    REACHED = "reached", _("Spoke to them or met them")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_DETAILS = "wrong_details", _("Wrong number or address")
+    SENT = "sent", _("Letter, e-mail or text sent")
+    DECLINED_TO_TALK = "declined_to_talk", _("They did not want to talk")
 
 
 class ContactLogEntry(OrganisationOwned):
@@ -412,11 +419,11 @@ class ContactLogEntry(OrganisationOwned):
         Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
-    contact_on = models.DateField("Date")
-    minutes = models.PositiveIntegerField("Minutes spent")
+    contact_on = models.DateField(_("Date"))
+    minutes = models.PositiveIntegerField(_("Minutes spent"))
     # Blank on entries logged before outcomes were recorded.
     outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
-    next_contact_on = models.DateField("Next contact", null=True, blank=True)
+    next_contact_on = models.DateField(_("Next contact"), null=True, blank=True)
     note = EncryptedTextField(max_length=4000, blank=True)
 
     objects = CaseChildQuerySet.as_manager()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from amends.accounts.models import User
 from amends.cases.models import Case
@@ -21,7 +22,8 @@ def allocation_notify(*, case: Case, newly_allocated: dict[int, str]) -> None:
     for user in User.objects.filter(pk__in=newly_allocated, is_active=True):
         part = newly_allocated[user.pk]
         send_mail(
-            subject=f"Amends: case {case.reference} is allocated to you",
+            subject=_("Amends: case %(reference)s is allocated to you")
+            % {"reference": case.reference},
             message=render_to_string(
                 "cases/email/allocated.txt",
                 {

@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.accounts.models import User
 from amends.agreements.models import ActionStatus, AgreementAction
@@ -51,7 +52,8 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         overdue = [a for a in mine if a.due_on < today]
         due_soon = [a for a in mine if a.due_on >= today]
         send_mail(
-            subject=f"Amends: {len(overdue)} overdue and {len(due_soon)} due soon",
+            subject=_("Amends: %(overdue)s overdue and %(soon)s due soon")
+            % {"overdue": len(overdue), "soon": len(due_soon)},
             message=render_to_string(
                 "cases/email/reminders.txt",
                 {"user": user, "overdue": overdue, "due_soon": due_soon, "today": today},

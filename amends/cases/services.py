@@ -11,9 +11,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from amends.cases.models import (
     EXTRA_CARE_CONCERNS,
@@ -87,6 +90,19 @@ def event_record(*, case: Case, by: User | None, code: str, summary: str) -> Cas
     return event
 
 
+def display_in_english(record: Any, field: str) -> str:
+    """A choice's label as the timeline and the audit log keep it: in English, whatever language
+    the person making the change reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(record, f"get_{field}_display")())
+
+
+def in_english(label: Any) -> str:
+    """A lazily translated label, in English, for the timeline and the audit log."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
 # Reasons restorative work on a case is paused, asked before it moves on or a meeting is held.
 # An app that can pause a case (a school's safeguarding hand-off) appends a function that
 # returns why the case is paused, or "" when it is not.
@@ -103,7 +119,9 @@ def case_paused(case: Case) -> str:
 
 
 def closed_message(case: Case) -> str:
-    return f"{case.reference} is closed, so it cannot be changed. A coordinator can reopen it."
+    return _("%(reference)s is closed, so it cannot be changed. A coordinator can reopen it.") % {
+        "reference": case.reference
+    }
 
 
 def _refuse_if_closed(case: Case) -> None:
@@ -141,10 +159,14 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
             raise ValidationError(paused)
         if to not in TRANSITIONS[case.status]:
             raise ValidationError(
-                f"{case.reference} cannot move from “{case.get_status_display()}” to "
-                f"“{CaseStatus(to).label}”."
+                _("%(reference)s cannot move from “%(from)s” to “%(to)s”.")
+                % {
+                    "reference": case.reference,
+                    "from": case.get_status_display(),
+                    "to": CaseStatus(to).label,
+                }
             )
-        old = case.get_status_display()
+        old = display_in_english(case, "status")
         case.status = to
         if to in NEXT_STEPS:
             case.next_step, days = NEXT_STEPS[to]
@@ -154,7 +176,7 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
             case=case,
             by=by,
             code="status_changed",
-            summary=f"Status changed from {old} to {case.get_status_display()}"
+            summary=f"Status changed from {old} to {display_in_english(case, 'status')}"
             + (f": {reason}" if reason else ""),
         )
     return case
@@ -221,7 +243,7 @@ def _facilitator_membership(organisation: Organisation, user: User | None) -> Me
     )
 
 
-ALLOCATE_ANYWAY = "Record their training, or give a reason to allocate anyway."
+ALLOCATE_ANYWAY = gettext_lazy("Record their training, or give a reason to allocate anyway.")
 
 
 def case_allocate(
@@ -235,14 +257,16 @@ def case_allocate(
         errors: dict[str, str] = {}
         gap = None
         if _facilitator_membership(case.organisation, lead) is None:
-            errors["lead_facilitator"] = "Choose a facilitator or coordinator of this service"
+            errors["lead_facilitator"] = _("Choose a facilitator or coordinator of this service")
         elif (gap := allocation_gap(lead, case)) and not override_reason:
             errors["lead_facilitator"] = f"{gap} {ALLOCATE_ANYWAY}"
         if co is not None:
             if co == lead:
-                errors["co_facilitator"] = "The co-facilitator must be someone other than the lead"
+                errors["co_facilitator"] = _(
+                    "The co-facilitator must be someone other than the lead"
+                )
             elif _facilitator_membership(case.organisation, co) is None:
-                errors["co_facilitator"] = "Choose a facilitator or coordinator of this service"
+                errors["co_facilitator"] = _("Choose a facilitator or coordinator of this service")
         if errors:
             raise ValidationError(errors)
         # Told by e-mail once the allocation is saved: anyone new to the case, unless they
@@ -307,7 +331,7 @@ def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: A
     with transaction.atomic():
         saved = Case.objects.select_for_update().get(pk=case.pk)
         _refuse_if_closed(saved)
-        old_process = saved.get_planned_process_display()
+        old_process = display_in_english(saved, "planned_process")
         for name, value in fields.items():
             setattr(case, name, value)
         lock_and_check(case, loaded_version, list(fields))
@@ -318,13 +342,13 @@ def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: A
         event_record(
             case=case, by=by, code="details_changed", summary="Changed " + ", ".join(changed)
         )
-        if case.get_planned_process_display() != old_process:
+        if display_in_english(case, "planned_process") != old_process:
             event_record(
                 case=case,
                 by=by,
                 code="process_changed",
                 summary=f"Planned process changed from {old_process} to "
-                f"{case.get_planned_process_display()}",
+                f"{display_in_english(case, 'planned_process')}",
             )
     return case
 
@@ -345,20 +369,22 @@ def party_add(
     with transaction.atomic():
         case_lock_open(case)
         if person.organisation_id != case.organisation_id:
-            raise ValidationError({"person": "Choose someone from this service's records"})
+            raise ValidationError({"person": _("Choose someone from this service's records")})
         if role in ROLES_NEEDING_SUBJECT and supports is None:
-            raise ValidationError({"supports": "Choose who they support"})
+            raise ValidationError({"supports": _("Choose who they support")})
         if supports is not None and supports.case_id != case.pk:
-            raise ValidationError({"supports": "Choose someone in this case"})
+            raise ValidationError({"supports": _("Choose someone in this case")})
         if role == PartyRole.PARENT_CARER and supports is not None and not supports.person.is_child:
             raise ValidationError(
                 {
-                    "supports": f"{supports.person.full_name} is not a child, "
-                    "so needs no parent or carer"
+                    "supports": _("%(name)s is not a child, so needs no parent or carer")
+                    % {"name": supports.person.full_name}
                 }
             )
         if case.parties.filter(person=person).exists():
-            raise ValidationError({"person": f"{person.full_name} is already in this case"})
+            raise ValidationError(
+                {"person": _("%(name)s is already in this case") % {"name": person.full_name}}
+            )
         party = Party(
             organisation_id=case.organisation_id,
             case=case,
@@ -375,7 +401,7 @@ def party_add(
             case=case,
             by=by,
             code="party_added",
-            summary=f"{person.full_name} joined as {party.get_role_display().lower()}",
+            summary=f"{person.full_name} joined as {display_in_english(party, 'role').lower()}",
         )
     return party
 
@@ -429,12 +455,10 @@ def consent_state(case: Case, *, process: str | None = None) -> dict[int, list[s
         own = latest.get((party.pk, party.pk, ConsentScope.TAKE_PART))
         if own != ConsentDecision.GIVEN:
             missing.append(
-                f"{name}: "
-                + (
-                    "has not given consent"
-                    if own is None
-                    else f"consent is {ConsentDecision(own).label.lower()}"
-                )
+                _("%(name)s: has not given consent") % {"name": name}
+                if own is None
+                else _("%(name)s: consent is %(decision)s")
+                % {"name": name, "decision": ConsentDecision(own).label.lower()}
             )
         if direct:
             meeting = meeting_format.get((party.pk, party.pk))
@@ -450,12 +474,16 @@ def consent_state(case: Case, *, process: str | None = None) -> dict[int, list[s
                 latest.get((party.pk, c, ConsentScope.TAKE_PART)) == ConsentDecision.GIVEN
                 for c in carers
             ):
-                missing.append(f"{name} is a child: a parent or carer has not given consent")
+                missing.append(
+                    _("%(name)s is a child: a parent or carer has not given consent")
+                    % {"name": name}
+                )
             elif direct and not any(
                 meeting_format.get((party.pk, c)) == direct_given for c in carers
             ):
                 missing.append(
-                    f"{name} is a child: a parent or carer has not agreed to a direct meeting"
+                    _("%(name)s is a child: a parent or carer has not agreed to a direct meeting")
+                    % {"name": name}
                 )
         state[party.pk] = missing
     return state
@@ -463,13 +491,15 @@ def consent_state(case: Case, *, process: str | None = None) -> dict[int, list[s
 
 def _no_direct_meeting(latest: tuple[str, str] | None) -> str:
     if latest is None:
-        return "has not agreed to a direct meeting"
+        return _("has not agreed to a direct meeting")
     scope, decision = latest
     if scope == ConsentScope.INDIRECT_ONLY and decision == ConsentDecision.GIVEN:
-        return "has agreed to indirect contact only, not a direct meeting"
+        return _("has agreed to indirect contact only, not a direct meeting")
     if scope == ConsentScope.DIRECT_MEETING:
-        return f"consent to a direct meeting is {ConsentDecision(decision).label.lower()}"
-    return "has not agreed to a direct meeting"
+        return _("consent to a direct meeting is %(decision)s") % {
+            "decision": ConsentDecision(decision).label.lower()
+        }
+    return _("has not agreed to a direct meeting")
 
 
 def consent_missing(party: Party, *, process: str | None = None) -> list[str]:
@@ -496,12 +526,14 @@ def consent_record(
         ):
             raise ValidationError(
                 {
-                    "given_by": "Consent is given by the person themself or, "
-                    "for a child, their parent or carer"
+                    "given_by": _(
+                        "Consent is given by the person themself or, "
+                        "for a child, their parent or carer"
+                    )
                 }
             )
         if decided_on > timezone.localdate():
-            raise ValidationError({"decided_on": "The date must be today or in the past"})
+            raise ValidationError({"decided_on": _("The date must be today or in the past")})
         record = ConsentRecord(
             organisation_id=case.organisation_id,
             case=case,
@@ -526,8 +558,8 @@ def consent_record(
             case=case,
             by=by,
             code="consent",
-            summary=f"Consent {record.get_decision_display().lower()}: {who} "
-            f"({record.get_scope_display().lower()})",
+            summary=f"Consent {display_in_english(record, 'decision').lower()}: {who} "
+            f"({display_in_english(record, 'scope').lower()})",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -541,7 +573,7 @@ def risk_current(case: Case) -> RiskAssessment | None:
     return case.risk_assessments.order_by("-assessed_on", "-pk").first()
 
 
-RISK_OUT_OF_DATE = (
+RISK_OUT_OF_DATE = gettext_lazy(
     "Someone else recorded a risk assessment after you opened this page, so yours has not "
     "been saved. The page now shows the current assessment: check it, then record yours again."
 )
@@ -567,7 +599,7 @@ def risk_assess(
         if not loaded_version:
             raise EditConflict([], current or case, MISSING_VERSION_MESSAGE)
         if loaded_version != risk_version(case):
-            raise EditConflict([], current or case, RISK_OUT_OF_DATE)
+            raise EditConflict([], current or case, str(RISK_OUT_OF_DATE))
         return _risk_record(case=case, by=by, **fields)
 
 
@@ -575,18 +607,20 @@ def _risk_record(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
     decision = fields.get("decision")
     flagged = [name for name, _question in RISK_CONCERNS if fields.get(name)]
     if fields.get("assessed_on") and fields["assessed_on"] > timezone.localdate():
-        raise ValidationError({"assessed_on": "The date must be today or in the past"})
+        raise ValidationError({"assessed_on": _("The date must be today or in the past")})
     if (
         decision == RiskDecision.SUITABLE_WITH_MITIGATIONS
         and not fields.get("mitigations", "").strip()
     ):
-        raise ValidationError({"mitigations": "List the mitigations that make it suitable"})
+        raise ValidationError({"mitigations": _("List the mitigations that make it suitable")})
     extra = sorted(set(flagged) & EXTRA_CARE_CONCERNS)
     if extra and decision == RiskDecision.SUITABLE:
         raise ValidationError(
             {
-                "decision": "Domestic abuse, sexual harm, stalking and hate need extra care: "
-                "choose “suitable with the listed mitigations” and list them, or “not suitable”"
+                "decision": _(
+                    "Domestic abuse, sexual harm, stalking and hate need extra care: "
+                    "choose “suitable with the listed mitigations” and list them, or “not suitable”"
+                )
             }
         )
     assessment = RiskAssessment(
@@ -598,7 +632,7 @@ def _risk_record(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
         case=case,
         by=by,
         code="risk_assessed",
-        summary=f"Risk assessed: {assessment.get_decision_display().lower()}",
+        summary=f"Risk assessed: {display_in_english(assessment, 'decision').lower()}",
     )
     if case.status == CaseStatus.OPEN:
         case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -654,13 +688,15 @@ def contact_log(
         case_lock_open(case)
         errors = {}
         if contact_on > timezone.localdate():
-            errors["contact_on"] = "The date must be today or in the past"
+            errors["contact_on"] = _("The date must be today or in the past")
         if not 1 <= minutes <= 24 * 60:
-            errors["minutes"] = "Minutes spent must be between 1 and 1440"
+            errors["minutes"] = _("Minutes spent must be between 1 and 1440")
         if party is not None and party.case_id != case.pk:
-            errors["party"] = "Choose someone in this case"
+            errors["party"] = _("Choose someone in this case")
         if next_contact_on is not None and next_contact_on < contact_on:
-            errors["next_contact_on"] = "Next contact must be on or after the date of this contact"
+            errors["next_contact_on"] = _(
+                "Next contact must be on or after the date of this contact"
+            )
         if errors:
             raise ValidationError(errors)
         entry = ContactLogEntry(
@@ -679,12 +715,12 @@ def contact_log(
         entry.full_clean()
         entry.save()
         with_whom = f" with {party.person.full_name}" if party else ""
-        result = f": {entry.get_outcome_display().lower()}" if outcome else ""
+        result = f": {display_in_english(entry, 'outcome').lower()}" if outcome else ""
         event_record(
             case=case,
             by=by,
             code="contact",
-            summary=f"{entry.get_kind_display()}{with_whom} ({minutes} minutes){result}",
+            summary=f"{display_in_english(entry, 'kind')}{with_whom} ({minutes} minutes){result}",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -717,23 +753,28 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
         case_lock_open(case)
         previous_status = case.status
         if outcome not in ClosureOutcome.values:
-            raise ValidationError({"outcome": "Choose an outcome from the list"})
+            raise ValidationError({"outcome": _("Choose an outcome from the list")})
         actions = list(case.actions.select_for_update().order_by("due_on", "pk"))
         open_actions = [a for a in actions if a.status == "open"]
         if open_actions:
             listed = "; ".join(
-                f"{a.get_kind_display()} due {a.due_on:%-d %B %Y}" for a in open_actions
+                _("%(kind)s due %(due)s")
+                % {"kind": a.get_kind_display(), "due": f"{a.due_on:%-d %B %Y}"}
+                for a in open_actions
             )
             raise ValidationError(
                 {
-                    "outcome": f"{case.reference} has actions still open: {listed}. "
-                    "Record how each ended first."
+                    "outcome": _(
+                        "%(reference)s has actions still open: %(listed)s. "
+                        "Record how each ended first."
+                    )
+                    % {"reference": case.reference, "listed": listed}
                 }
             )
         has_agreement = hasattr(case, "agreement") and case.agreement.is_agreed
         if outcome == ClosureOutcome.AGREEMENT_COMPLETED:
             if not has_agreement:
-                raise ValidationError({"outcome": "There is no agreement to complete"})
+                raise ValidationError({"outcome": _("There is no agreement to complete")})
             unfinished = [a for a in actions if a.status not in CARRIED_OUT]
             if unfinished:
                 listed = "; ".join(
@@ -741,25 +782,30 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
                 )
                 raise ValidationError(
                     {
-                        "outcome": "The agreement is completed only when every action is done "
-                        f"or varied. Not yet: {listed}. A coordinator can record a variation."
+                        "outcome": _(
+                            "The agreement is completed only when every action is done "
+                            "or varied. Not yet: %(listed)s. A coordinator can record a variation."
+                        )
+                        % {"listed": listed}
                     }
                 )
         if outcome == ClosureOutcome.AGREEMENT_NOT_COMPLETED:
             if not has_agreement:
                 raise ValidationError(
-                    {"outcome": "There is no agreement to close as not completed"}
+                    {"outcome": _("There is no agreement to close as not completed")}
                 )
             if all(a.status in CARRIED_OUT for a in actions):
                 raise ValidationError(
                     {
-                        "outcome": "Every action in the agreement is done or varied: "
-                        "choose “Agreement completed”"
+                        "outcome": _(
+                            "Every action in the agreement is done or varied: "
+                            "choose “Agreement completed”"
+                        )
                     }
                 )
         if outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT and has_agreement:
             raise ValidationError(
-                {"outcome": "This case has an agreement: choose “Agreement completed”"}
+                {"outcome": _("This case has an agreement: choose “Agreement completed”")}
             )
         if (
             outcome == ClosureOutcome.COMPLETED_WITHOUT_AGREEMENT
@@ -769,14 +815,17 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
         ):
             raise ValidationError(
                 {
-                    "outcome": "No meeting or exchange has been held, so the process was not completed"
+                    "outcome": _(
+                        "No meeting or exchange has been held, so the process was not completed"
+                    )
                 }
             )
         if outcome in NOT_PROCEEDED and case.status == CaseStatus.MONITORING:
             raise ValidationError(
                 {
-                    "outcome": "An agreement has been made, so the case did proceed: "
-                    "choose how it ended"
+                    "outcome": _(
+                        "An agreement has been made, so the case did proceed: choose how it ended"
+                    )
                 }
             )
         case.status = CaseStatus.CLOSED
@@ -792,7 +841,7 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
             by=by,
             # The status it closed from travels with the event, so reopening can return to it.
             code=f"{CLOSED_FROM}{previous_status}",
-            summary=f"Case closed: {case.get_closure_outcome_display()}",
+            summary=f"Case closed: {display_in_english(case, 'closure_outcome')}",
         )
         # Outcomes builds on cases, so it is imported here rather than at the top.
         from amends.outcomes.services import reoffending_check_on_close
@@ -824,19 +873,22 @@ def case_reopen(*, case: Case, reason: str, by: User) -> Case:
     with transaction.atomic():
         case_lock(case)
         if case.status != CaseStatus.CLOSED:
-            raise ValidationError(f"{case.reference} is not closed.")
+            raise ValidationError(_("%(reference)s is not closed.") % {"reference": case.reference})
         if (
             not Membership.objects.active()
             .filter(organisation_id=case.organisation_id, user=by, role=Role.COORDINATOR)
             .exists()
         ):
-            raise ValidationError("Only a coordinator can reopen a case.")
+            raise ValidationError(_("Only a coordinator can reopen a case."))
         reason = reason.strip()
         if not reason:
-            raise ValidationError({"reason": "Enter why the case is being reopened"})
+            raise ValidationError({"reason": _("Enter why the case is being reopened")})
         if len(reason) > REOPEN_REASON_MAX:
             raise ValidationError(
-                {"reason": f"The reason must be {REOPEN_REASON_MAX} characters or fewer"}
+                {
+                    "reason": _("The reason must be %(max)s characters or fewer")
+                    % {"max": REOPEN_REASON_MAX}
+                }
             )
         case.status = status_before_closing(case)
         case.closure_outcome = ""
@@ -850,7 +902,7 @@ def case_reopen(*, case: Case, reason: str, by: User) -> Case:
             case=case,
             by=by,
             code="case_reopened",
-            summary=f"Case reopened, back to {case.get_status_display().lower()}: {reason}",
+            summary=f"Case reopened, back to {display_in_english(case, 'status').lower()}: {reason}",
         )
         from amends.outcomes.services import reoffending_check_on_reopen
 

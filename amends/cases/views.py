@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.cases import services
 from amends.cases.forms import (
@@ -234,7 +235,7 @@ def case_edit(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{case.reference} is saved.")
+            messages.success(request, _("%(reference)s is saved.") % {"reference": case.reference})
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict}
@@ -264,13 +265,15 @@ def case_allocate(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{case.reference} is allocated.")
+            messages.success(
+                request, _("%(reference)s is allocated.") % {"reference": case.reference}
+            )
             return redirect("cases:detail", case_pk=case.pk)
     # The reason is asked for once a lead is refused for want of training, or was given.
     ask_reason = form.is_bound and (
         bool(form.data.get("override_reason"))
         or any(
-            str(m).endswith(services.ALLOCATE_ANYWAY)
+            str(m).endswith(str(services.ALLOCATE_ANYWAY))
             for m in form.errors.get("lead_facilitator", [])
         )
     )
@@ -313,7 +316,11 @@ def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{case.reference} is closed: {case.get_closure_outcome_display().lower()}.",
+                _("%(reference)s is closed: %(outcome)s.")
+                % {
+                    "reference": case.reference,
+                    "outcome": case.get_closure_outcome_display().lower(),
+                },
             )
             return redirect("cases:detail", case_pk=case.pk)
     return render(request, "cases/case_close.html", {"case": case, "form": form})
@@ -323,7 +330,7 @@ def case_close(request: MemberRequest, case_pk: int) -> HttpResponse:
 def case_reopen(request: MemberRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     if not case.is_closed:
-        messages.info(request, f"{case.reference} is open.")
+        messages.info(request, _("%(reference)s is open.") % {"reference": case.reference})
         return redirect("cases:detail", case_pk=case.pk)
     form = ReopenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -334,7 +341,8 @@ def case_reopen(request: MemberRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{case.reference} is reopened: {case.get_status_display().lower()}.",
+                _("%(reference)s is reopened: %(status)s.")
+                % {"reference": case.reference, "status": case.get_status_display().lower()},
             )
             return redirect("cases:detail", case_pk=case.pk)
     return render(request, "cases/case_reopen.html", {"case": case, "form": form})
@@ -380,7 +388,11 @@ def party_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person.full_name} is added to {case.reference}.")
+            messages.success(
+                request,
+                _("%(name)s is added to %(reference)s.")
+                % {"name": person.full_name, "reference": case.reference},
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request,
@@ -448,7 +460,7 @@ def party_notes(request: MemberRequest, case_pk: int, party_pk: int) -> HttpResp
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The private notes are saved.")
+            messages.success(request, _("The private notes are saved."))
             return redirect("cases:party", case_pk=case.pk, party_pk=party.pk)
     return render(
         request,
@@ -500,7 +512,7 @@ def consent_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Consent is recorded.")
+            messages.success(request, _("Consent is recorded."))
             return redirect("cases:detail", case_pk=case.pk)
     ledger = ConsentRecord.objects.filter(case=case).select_related(
         "party__person", "given_by__person", "created_by"
@@ -529,7 +541,7 @@ def risk_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The risk assessment is recorded.")
+            messages.success(request, _("The risk assessment is recorded."))
             return redirect("cases:detail", case_pk=case.pk)
     return render(
         request,
@@ -567,7 +579,7 @@ def contact_list(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The contact is logged.")
+            messages.success(request, _("The contact is logged."))
             return redirect("cases:contacts", case_pk=case.pk)
     entries = case.contacts.filter(organisation_id=case.organisation_id).select_related(
         "party__person", "created_by"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.forms import party_choices
 from amends.cases.models import Case, Party
@@ -14,27 +15,27 @@ PREFIX = "document"
 
 class DocumentForm(forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=120,
-        help_text="For example, “Signed agreement” or “Receipt for the repair”.",
-        error_messages={"required": "Enter a title"},
+        help_text=_("For example, “Signed agreement” or “Receipt for the repair”."),
+        error_messages={"required": _("Enter a title")},
     )
     kind = forms.ChoiceField(
-        label="What kind of document is it?",
+        label=_("What kind of document is it?"),
         choices=DocumentKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of document it is"},
+        error_messages={"required": _("Select what kind of document it is")},
     )
     party = forms.ModelChoiceField(
-        label="Who is it about? (optional)",
+        label=_("Who is it about? (optional)"),
         queryset=Party.objects.none(),
         required=False,
-        empty_label="The whole case",
+        empty_label=_("The whole case"),
     )
     file = forms.FileField(
-        label="Upload a file",
-        help_text="A PDF, PNG or JPEG, smaller than 10MB.",
-        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+        label=_("Upload a file"),
+        help_text=_("A PDF, PNG or JPEG, smaller than 10MB."),
+        error_messages={"required": _("Select a file"), "empty": _("The selected file is empty")},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

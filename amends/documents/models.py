@@ -11,16 +11,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, CaseChildQuerySet, Party
 from amends.core.models import OrganisationOwned
 
 
 class DocumentKind(models.TextChoices):
-    SIGNED_AGREEMENT = "signed_agreement", "Signed agreement"
-    EVIDENCE = "evidence", "Evidence that an action was done"
-    LETTER = "letter", "Letter"
-    OTHER = "other", "Other"
+    SIGNED_AGREEMENT = "signed_agreement", _("Signed agreement")
+    EVIDENCE = "evidence", _("Evidence that an action was done")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other")
 
 
 class Document(OrganisationOwned):

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party
-from amends.cases.services import case_lock_open, event_record
+from amends.cases.services import case_lock_open, display_in_english, event_record
 from amends.core.audit import audit_record
 from amends.core.models import AuditAction
 from amends.documents.models import Document, DocumentKind
@@ -44,17 +45,17 @@ def document_add(
     party: Party | None = None,
 ) -> Document:
     if upload.size is None or upload.size == 0:
-        raise ValidationError({"file": "The selected file is empty"})
+        raise ValidationError({"file": _("The selected file is empty")})
     if upload.size > MAX_BYTES:
-        raise ValidationError({"file": "The selected file must be smaller than 10MB"})
+        raise ValidationError({"file": _("The selected file must be smaller than 10MB")})
     upload.seek(0)
     content_type = content_type_of(upload.read(8))
     if content_type is None:
-        raise ValidationError({"file": "The selected file must be a PDF, PNG or JPEG"})
+        raise ValidationError({"file": _("The selected file must be a PDF, PNG or JPEG")})
     if kind not in DocumentKind.values:
-        raise ValidationError({"kind": "Select what kind of document it is"})
+        raise ValidationError({"kind": _("Select what kind of document it is")})
     if party is not None and party.case_id != case.pk:
-        raise ValidationError({"party": "Choose someone in this case"})
+        raise ValidationError({"party": _("Choose someone in this case")})
     document = Document(
         organisation_id=case.organisation_id,
         case=case,
@@ -81,7 +82,7 @@ def document_add(
                 case=case,
                 by=by,
                 code="document_added",
-                summary=f"Document added: {document.get_kind_display().lower()}",
+                summary=f"Document added: {display_in_english(document, 'kind').lower()}",
             )
     except BaseException:
         document.path.unlink(missing_ok=True)  # no row, so no file either
@@ -94,12 +95,14 @@ def document_remove(*, document: Document, by: User) -> None:
         case = case_lock_open(document.case)
         locked = Document.objects.select_for_update().filter(pk=document.pk).first()
         if locked is None:
-            raise ValidationError(f"“{document.title}” has already been removed.")
+            raise ValidationError(
+                _("“%(title)s” has already been removed.") % {"title": document.title}
+            )
         event_record(
             case=case,
             by=by,
             code="document_removed",
-            summary=f"Document removed: {locked.get_kind_display().lower()}",
+            summary=f"Document removed: {display_in_english(locked, 'kind').lower()}",
         )
         locked.delete()
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from amends.cases.views import CASE_ROLES, _case, closed_case_page
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
@@ -45,7 +46,9 @@ def document_add(request: MemberRequest, case_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"“{form.cleaned_data['title']}” is added.")
+            messages.success(
+                request, _("“%(title)s” is added.") % {"title": form.cleaned_data["title"]}
+            )
             return redirect("cases:detail", case_pk=case.pk)
     return render(request, "documents/document_add.html", {"case": case, "form": form})
 
@@ -81,7 +84,7 @@ def document_remove(request: MemberRequest, case_pk: int, document_pk: int) -> H
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"“{document.title}” is removed.")
+            messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
             return redirect("cases:detail", case_pk=case_pk)
     return render(
         request,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.agreements.models import AgreementAction
 from amends.cases.models import ConsentRecord, ContactLogEntry, Party
@@ -21,7 +22,7 @@ from amends.meetings.models import MeetingAttendee
 from amends.people.models import Person
 from amends.referrals.models import ReferralPerson
 
-SHARED_RECORDS_NOTE = (
+SHARED_RECORDS_NOTE = _(
     "Records about several people (the case summary, risk assessments, meeting notes and "
     "messages) are not included here. The coordinator reviews them by hand and removes other "
     "people's details before they are shared."
@@ -175,7 +176,7 @@ def subject_access_data(person: Person) -> dict[str, Any]:
         "cases": cases,
         "referrals": referrals,
         "who_viewed_or_changed_their_record": audit,
-        "not_included": SHARED_RECORDS_NOTE,
+        "not_included": str(SHARED_RECORDS_NOTE),
     }
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import Organisation
 
 
 class AnonymisationReason(models.TextChoices):
-    RETENTION = "retention", "The retention period ended"
-    ERASURE_REQUEST = "erasure_request", "The person asked for their data to be erased"
-    CONSENT_WITHDRAWN = "consent_withdrawn", "The person withdrew consent and asked for erasure"
-    NO_LONGER_NEEDED = "no_longer_needed", "It is no longer needed for the reason it was collected"
-    OBJECTION = "objection", "The person objected, and there is no overriding reason to keep it"
+    RETENTION = "retention", _("The retention period ended")
+    ERASURE_REQUEST = "erasure_request", _("The person asked for their data to be erased")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The person withdrew consent and asked for erasure")
+    NO_LONGER_NEEDED = (
+        "no_longer_needed",
+        _("It is no longer needed for the reason it was collected"),
+    )
+    OBJECTION = "objection", _("The person objected, and there is no overriding reason to keep it")
 
 
 class Anonymisation(models.Model):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amends.agreements.models import AgreementAction
 from amends.cases.models import (
@@ -29,6 +30,7 @@ from amends.cases.models import (
     Party,
     RiskAssessment,
 )
+from amends.cases.services import in_english
 from amends.core.audit import audit_record, audit_summaries_rewrite
 from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
@@ -212,7 +214,7 @@ def case_anonymise(*, case: Case, reason: str, by: User | None = None) -> Counte
             action=AuditAction.DELETE,
             organisation=case.organisation,
             record=case,
-            summary=f"Anonymised: {AnonymisationReason(reason).label.lower()}",
+            summary=f"Anonymised: {in_english(AnonymisationReason(reason).label).lower()}",
         )
         counts["cases anonymised"] += 1
         for party in parties:
@@ -276,8 +278,11 @@ def erasure_refusals(person: Person) -> list[str]:
     )
     if open_refs:
         reasons.append(
-            f"{person.full_name} is in an open case ({', '.join(open_refs)}). Their records are "
-            "needed while the case runs: close the case or take them out of it first."
+            _(
+                "%(name)s is in an open case (%(references)s). Their records are needed while the "
+                "case runs: close the case or take them out of it first."
+            )
+            % {"name": person.full_name, "references": ", ".join(open_refs)}
         )
     guarded = sorted(
         Case.objects.filter(parties__person=person, risk_assessments__safeguarding=True)
@@ -287,8 +292,11 @@ def erasure_refusals(person: Person) -> list[str]:
     )
     if guarded:
         reasons.append(
-            f"A safeguarding concern was recorded in {', '.join(guarded)}. The service must keep "
-            "safeguarding records until the retention period ends, so they cannot be erased now."
+            _(
+                "A safeguarding concern was recorded in %(references)s. The service must keep "
+                "safeguarding records until the retention period ends, so they cannot be erased now."
+            )
+            % {"references": ", ".join(guarded)}
         )
     return reasons
 
@@ -296,7 +304,7 @@ def erasure_refusals(person: Person) -> list[str]:
 def person_erase(*, person: Person, by: User, reason: str, note: str = "") -> Counter[str]:
     """Anonymise a person at their request, where the law allows, and say why it was done."""
     if reason not in AnonymisationReason.values or reason == AnonymisationReason.RETENTION:
-        raise ValidationError({"reason": "Select why their data is being erased"})
+        raise ValidationError({"reason": _("Select why their data is being erased")})
     refusals = erasure_refusals(person)
     if refusals:
         raise ValidationError(refusals)
@@ -317,7 +325,7 @@ def person_erase(*, person: Person, by: User, reason: str, note: str = "") -> Co
             action=AuditAction.DELETE,
             organisation=person.organisation,
             record=person,
-            summary=f"Erased on request: {AnonymisationReason(reason).label.lower()}",
+            summary=f"Erased on request: {in_english(AnonymisationReason(reason).label).lower()}",
         )
     return counts
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.audit import audit_record, client_ip
@@ -73,7 +74,7 @@ def subject_access(request: MemberRequest, person_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Their data is erased: the record is anonymised.")
+            messages.success(request, _("Their data is erased: the record is anonymised."))
             return redirect("people:detail", person_pk=person.pk)
     return render(
         request,

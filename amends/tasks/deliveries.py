@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from amends.core.audit import audit_record
@@ -235,7 +236,7 @@ def delivery_retry(*, delivery: Delivery, by: User) -> Delivery:
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if locked.status != DeliveryStatus.FAILED:
-            raise ValidationError("Only a delivery that failed can be tried again")
+            raise ValidationError(_("Only a delivery that failed can be tried again"))
         locked.status = DeliveryStatus.PENDING
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()

@@ -15,36 +15,37 @@ from typing import Self
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import Membership, Organisation, Role
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
     # Not sent, and never will be: the person's safe-contact answers rule it out.
-    WITHHELD = "withheld", "Withheld"
+    WITHHELD = "withheld", _("Withheld")
 
 
 class DeliveryKind(models.TextChoices):
-    WEBHOOK = "webhook", "Webhook"
-    EMAIL = "email", "E-mail"
-    TEXT = "text", "Text message"
+    WEBHOOK = "webhook", _("Webhook")
+    EMAIL = "email", _("E-mail")
+    TEXT = "text", _("Text message")
 
 
 # What each event is called on the coordinator's page.
 EVENT_LABELS = {
-    "referral.accepted": "Referral accepted",
-    "referral.declined": "Referral declined",
-    "message.invitation": "Meeting invitation",
-    "message.change": "Meeting changed",
-    "message.cancellation": "Meeting cancelled",
-    "message.reminder": "Meeting reminder",
-    "message.thank_you": "Thank you",
-    "message.feedback_link": "Feedback link",
-    "staff.meeting": "Meeting in a facilitator's calendar",
-    "staff.digest": "Facilitator's daily digest",
+    "referral.accepted": _("Referral accepted"),
+    "referral.declined": _("Referral declined"),
+    "message.invitation": _("Meeting invitation"),
+    "message.change": _("Meeting changed"),
+    "message.cancellation": _("Meeting cancelled"),
+    "message.reminder": _("Meeting reminder"),
+    "message.thank_you": _("Thank you"),
+    "message.feedback_link": _("Feedback link"),
+    "staff.meeting": _("Meeting in a facilitator's calendar"),
+    "staff.digest": _("Facilitator's daily digest"),
 }
 
 
@@ -77,7 +78,7 @@ class Delivery(models.Model):
     sender_id = models.CharField(max_length=40)
     subject_type = models.CharField(max_length=40, blank=True)
     subject_id = models.CharField(max_length=40, blank=True)
-    destination = models.CharField(max_length=500, help_text="Where it goes, as shown.")
+    destination = models.CharField(max_length=500, help_text=_("Where it goes, as shown."))
     payload = models.JSONField(default=dict)
     status = models.CharField(
         max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -108,4 +109,4 @@ class Delivery(models.Model):
 
     @property
     def event_label(self) -> str:
-        return EVENT_LABELS.get(self.event, self.event)
+        return str(EVENT_LABELS.get(self.event, self.event))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.models import Role
@@ -46,5 +47,5 @@ def delivery_try_again(request: MemberRequest, delivery_pk: str) -> HttpResponse
         except ValidationError as exc:
             messages.warning(request, exc.messages[0])
         else:
-            messages.success(request, "The delivery will be tried again in a moment.")
+            messages.success(request, _("The delivery will be tried again in a moment."))
     return redirect("deliveries:list")
