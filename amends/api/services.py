@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.api.models import ApiKey, Scope
 from amends.core.audit import audit_record
@@ -81,7 +82,7 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked_at is not None:
-            raise ValidationError("This key is already revoked")
+            raise ValidationError(_("This key is already revoked"))
         locked.revoked_at = timezone.now()
         locked.revoked_by = by
         locked.updated_by = by

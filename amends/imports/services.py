@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.audit import audit_record
 from amends.core.fields import fernet
@@ -106,7 +107,7 @@ def import_map(*, upload: Import, by: User, mapping: dict[str, str]) -> Import:
     with transaction.atomic():
         locked = Import.objects.select_for_update().get(pk=upload.pk)
         if locked.status not in (ImportStatus.MAPPING, ImportStatus.READY, ImportStatus.REFUSED):
-            raise ValidationError("This import is being worked on: wait until it has finished")
+            raise ValidationError(_("This import is being worked on: wait until it has finished"))
         locked.mapping = mapping
         locked.status = ImportStatus.CHECKING
         locked.rows_done = 0
@@ -129,7 +130,7 @@ def import_start_save(*, upload: Import, by: User, leave_out_duplicates: bool) -
         if locked.status != ImportStatus.READY and not (
             locked.stalled and locked.problem_count == 0
         ):
-            raise ValidationError("Only a checked import with no problems can be saved")
+            raise ValidationError(_("Only a checked import with no problems can be saved"))
         locked.status = ImportStatus.SAVING
         locked.leave_out_duplicates = leave_out_duplicates
         locked.rows_done = 0
@@ -239,7 +240,7 @@ def import_continue(*, upload: Import, by: User | None) -> Import:
 def import_restart(*, upload: Import, by: User) -> Import:
     """Start again a background run that was stopped part-way (nothing of it was saved)."""
     if not upload.stalled:
-        raise ValidationError("This import is not stopped")
+        raise ValidationError(_("This import is not stopped"))
     Import.objects.filter(pk=upload.pk).update(rows_done=0, heartbeat_at=timezone.now())
     upload.refresh_from_db()
     return import_continue(upload=upload, by=by)

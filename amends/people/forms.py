@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField, TimeField
@@ -23,18 +24,22 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 class PersonForm(forms.ModelForm):
     date_of_birth = DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         required=False,
         past_only=True,
-        help_text="For example, 27 3 2009. Leave blank if not known and choose an age band.",
+        help_text=_("For example, 27 3 2009. Leave blank if not known and choose an age band."),
     )
     marked_child = forms.BooleanField(
-        label="This person is under 18",
+        label=_("This person is under 18"),
         required=False,
-        help_text="Only needed when the date of birth is not known.",
+        help_text=_("Only needed when the date of birth is not known."),
     )
-    contact_from = TimeField(label="From", required=False, help_text="For example, 9am or 09:00.")
-    contact_until = TimeField(label="Until", required=False, help_text="For example, 6pm or 18:00.")
+    contact_from = TimeField(
+        label=_("From"), required=False, help_text=_("For example, 9am or 09:00.")
+    )
+    contact_until = TimeField(
+        label=_("Until"), required=False, help_text=_("For example, 6pm or 18:00.")
+    )
     version = VersionField()
 
     class Meta:
@@ -122,7 +127,7 @@ class PersonForm(forms.ModelForm):
                 forms.EmailField().clean(email)
             except forms.ValidationError as exc:
                 raise forms.ValidationError(
-                    "Enter an e-mail address in the correct format, like name@example.org"
+                    _("Enter an e-mail address in the correct format, like name@example.org")
                 ) from exc
         return email
 
@@ -135,7 +140,9 @@ class PersonForm(forms.ModelForm):
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+            raise forms.ValidationError(
+                _("Enter a phone number, like 01632 960 001 or 07700 900 982")
+            )
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -145,10 +152,10 @@ class PersonForm(forms.ModelForm):
         if dob and band:
             age = Person(date_of_birth=dob).age_on(datetime.date.today())
             if age is not None and not _age_in_band(age, band):
-                self.add_error("age_band", "The age band does not match the date of birth")
+                self.add_error("age_band", _("The age band does not match the date of birth"))
         start, end = data.get("contact_from"), data.get("contact_until")
         if start and end and end <= start:
-            self.add_error("contact_until", "The time until must be later than the time from")
+            self.add_error("contact_until", _("The time until must be later than the time from"))
         return data
 
 
@@ -193,7 +200,7 @@ class IdentifierKindField(forms.ChoiceField):
 
 class IdentifierForm(forms.Form):
     kind = IdentifierKindField(
-        label="Kind of identifier",
+        label=_("Kind of identifier"),
         choices=identifier_choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -202,7 +209,7 @@ class IdentifierForm(forms.Form):
         },
     )
     value = forms.CharField(
-        label="Identifier",
+        label=_("Identifier"),
         max_length=30,
         error_messages={
             "required": "Enter the identifier",
@@ -216,4 +223,4 @@ class IdentifierForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or reference", required=False, max_length=100)
+    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=100)

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
@@ -92,7 +94,7 @@ def referral_create(
     Refusals name their field: the referral's own, or `person<n>-<field>` for the n-th person.
     """
     if not people:
-        raise ValidationError("Add at least one person: who was harmed, or who was responsible")
+        raise ValidationError(_("Add at least one person: who was harmed, or who was responsible"))
     if fields.get("incident_date") and fields["incident_date"] > timezone.localdate():
         raise ValidationError({"incident_date": "The date of the incident must be in the past"})
     if fields.get("received_on") and fields["received_on"] > timezone.localdate():
@@ -105,7 +107,7 @@ def referral_create(
     unknown = set(risks) - set(Risk.values)
     unknown |= {need for p in people for need in p.get("needs", [])} - set(Need.values)
     if unknown:
-        raise ValidationError("Choose risks and needs from the lists")
+        raise ValidationError(_("Choose risks and needs from the lists"))
     problems = referral_problems(
         sector=fields.get("sector"),
         justice_stage=fields.get("justice_stage", ""),
@@ -283,9 +285,12 @@ def _lock_undecided(referral: Referral) -> Referral:
     Call inside the transaction that decides it, so accept and decline cannot both win."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.status != ReferralStatus.NEW:
+        if locked.status == ReferralStatus.ACCEPTED:
+            raise ValidationError(
+                _("This referral has already been accepted: someone else triaged it first.")
+            )
         raise ValidationError(
-            f"This referral has already been {locked.get_status_display().lower()}: "
-            "someone else triaged it first."
+            _("This referral has already been declined: someone else triaged it first.")
         )
     return locked
 
@@ -471,16 +476,16 @@ def harm_type_set_needs_advanced(*, harm_type: HarmType, needed: bool, by: User)
 def referral_progress(referral: Referral) -> str:
     """What a referrer may know of a referral's progress: a stage, never the content of the work."""
     if referral.status == ReferralStatus.DECLINED:
-        return "Declined"
+        return gettext("Declined")
     if referral.status == ReferralStatus.NEW:
-        return "Waiting for triage"
+        return gettext("Waiting for triage")
     case = getattr(referral, "case", None)
     if case is None:
-        return "Accepted"
+        return gettext("Accepted")
     return {
-        "open": "Accepted: a facilitator is being allocated",
-        "preparing": "In progress: preparing the people involved",
-        "meeting_arranged": "In progress: a meeting is arranged",
-        "monitoring": "In progress: an agreement is being followed up",
-        "closed": "Finished",
+        "open": gettext("Accepted: a facilitator is being allocated"),
+        "preparing": gettext("In progress: preparing the people involved"),
+        "meeting_arranged": gettext("In progress: a meeting is arranged"),
+        "monitoring": gettext("In progress: an agreement is being followed up"),
+        "closed": gettext("Finished"),
     }[case.status]
