@@ -14,6 +14,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
@@ -87,10 +88,10 @@ class ApiKey(OrganisationOwned):
 
     def status_label(self) -> str:
         if self.is_revoked:
-            return "Revoked"
+            return gettext("Revoked")
         if self.is_expired:
-            return "Expired"
-        return "Active"
+            return gettext("Expired")
+        return gettext("Active")
 
     def scope_labels(self) -> list[str]:
         labels = dict(Scope.choices)
