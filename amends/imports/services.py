@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from amends.core.audit import audit_record
@@ -77,14 +77,15 @@ def import_upload(
 def suggested_mapping(upload: Import) -> dict[str, str]:
     """The columns to offer: those last matched for this kind (where the file has them), then
     headings that name a column."""
-    with speaking(upload.organisation):
+    # Headings are matched to the columns' English names, whatever the page's language.
+    with speaking(upload.organisation), translation.override(settings.LANGUAGE_CODE):
         columns = KINDS[upload.kind].columns_for(upload.organisation, _words())
+        guessed = guess_mapping(columns, upload.headers)
     remembered = (
         ColumnMapping.objects.filter(organisation=upload.organisation, kind=upload.kind)
         .values_list("mapping", flat=True)
         .first()
     ) or {}
-    guessed = guess_mapping(columns, upload.headers)
     offered: dict[str, str] = {}
     for column in columns:
         heading = remembered.get(column.field)

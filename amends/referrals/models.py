@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedCharField, EncryptedTextField
@@ -396,14 +397,13 @@ class ReferralPerson(OrganisationOwned):
 
     def person_details(self) -> dict[str, Any]:
         """What a person's record keeps of these details, for a new record at acceptance."""
-        needs = "; ".join(
-            [
-                label
+        with translation.override(settings.LANGUAGE_CODE):  # stored: in English
+            labels = [
+                str(label)
                 for code, label in Need.choices
                 if code in self.need_codes and code != Need.INTERPRETER
             ]
-            + ([self.needs_note] if self.needs_note else [])
-        )
+        needs = "; ".join(labels + ([self.needs_note] if self.needs_note else []))
         return {
             "given_name": self.given_name,
             "family_name": self.family_name,

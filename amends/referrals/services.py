@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -165,11 +166,11 @@ class PossibleMatch:
 
 def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | None:
     if person.pk == proposed.person_id:
-        return 6, "Named in the referral"
+        return 6, gettext("Named in the referral")
     given_reference = identifier_search_form(proposed.identifier_value)
     for identifier in person.identifiers.all():
         if given_reference and identifier.value == given_reference:
-            return 5, f"Same {identifier.get_kind_display().lower()}"
+            return 5, gettext("Same %(kind)s") % {"kind": identifier.get_kind_display().lower()}
     key = person.search_key
     given = fold(proposed.given_name).split()
     family = fold(proposed.family_name).split()
@@ -179,14 +180,14 @@ def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | No
     same_birthday = born is not None and person.date_of_birth == born
     if given_alike and family_alike:
         if same_birthday:
-            return 4, "Same name and date of birth"
+            return 4, gettext("Same name and date of birth")
         if born is None or person.date_of_birth is None:
-            return 3, "Same name; no date of birth to compare"
-        return 1, "Same name, but a different date of birth"
+            return 3, gettext("Same name; no date of birth to compare")
+        return 1, gettext("Same name, but a different date of birth")
     if same_birthday and family_alike:
-        return 2, "Same last name and date of birth"
+        return 2, gettext("Same last name and date of birth")
     if same_birthday and given_alike:
-        return 2, "Same first name and date of birth"
+        return 2, gettext("Same first name and date of birth")
     return None
 
 
@@ -406,12 +407,14 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
         locked.full_clean()
         locked.save()
         referral_decided.send(sender=Referral, referral=locked)
+        with translation.override(settings.LANGUAGE_CODE):  # the audit log is kept in English
+            reason_label = str(locked.get_decline_reason_display()).lower()
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
             organisation=locked.organisation,
             record=locked,
-            summary=f"Declined the referral: {locked.get_decline_reason_display().lower()}",
+            summary=f"Declined the referral: {reason_label}",
         )
     referral.refresh_from_db()
     return referral
