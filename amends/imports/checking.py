@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ def date_parts(text: str, label: str) -> tuple[str, str, str]:
     )
 
 
-def choice_code(text: str, choices: list[tuple[str, str]], label: str) -> str:
+def choice_code(text: str, choices: Sequence[tuple[str, object]], label: str) -> str:
     """The code of a choice written as its code or its label, in any case: the label in
     English, as files are usually written, or in the language of the page."""
     wanted = " ".join(text.split()).lower()

@@ -448,7 +448,7 @@ class ReferralImport(ImportOf):
                     )
                 elif name == "risks":
                     data[name] = [
-                        choice_code(part, list(Risk.choices), "Each risk")
+                        choice_code(part, list(Risk.choices), gettext("Each risk"))
                         for part in text.replace(",", ";").split(";")
                         if part.strip()
                     ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -175,7 +175,9 @@ def _age_in_band(age: int, band: str) -> bool:
 
 def identifier_choices() -> list[tuple[str, str]]:
     """The kinds of identifier the current sector knows people by."""
-    return current_words().identifier_choices(dict(IdentifierKind.choices))
+    # The labels are lazy: they read in the language of the page when shown.
+    labels = cast("dict[str, str]", dict(IdentifierKind.choices))
+    return current_words().identifier_choices(labels)
 
 
 def identifier_hint() -> str:
