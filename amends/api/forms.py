@@ -16,8 +16,8 @@ class ApiKeyForm(forms.Form):
         max_length=100,
         help_text=_("Which system uses it, for example, Northbridge Police records system."),
         error_messages={
-            "required": "Enter a name for the key",
-            "max_length": "The name must be 100 characters or fewer",
+            "required": _("Enter a name for the key"),
+            "max_length": _("The name must be 100 characters or fewer"),
         },
     )
     scopes = forms.MultipleChoiceField(
@@ -26,15 +26,15 @@ class ApiKeyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Select all that apply. Give a key only what its system needs."),
         error_messages={
-            "required": "Choose what the key may do",
-            "invalid_choice": "Choose what the key may do from the list",
+            "required": _("Choose what the key may do"),
+            "invalid_choice": _("Choose what the key may do from the list"),
         },
     )
     expires_on = DateField(
         label=_("Expiry date"),
         future_only=True,
         help_text=_("At most 2 years from today. For example, 27 11 2027."),
-        error_messages={"required": "Enter the expiry date"},
+        error_messages={"required": _("Enter the expiry date")},
     )
     webhook_url = forms.URLField(
         label=_("Webhook address (optional)"),
@@ -46,8 +46,10 @@ class ApiKeyForm(forms.Form):
             "or declined. It must start with https://."
         ),
         error_messages={
-            "invalid": "Enter the webhook address as a web address, like https://example.org/amends",
-            "max_length": "The webhook address must be 500 characters or fewer",
+            "invalid": _(
+                "Enter the webhook address as a web address, like https://example.org/amends"
+            ),
+            "max_length": _("The webhook address must be 500 characters or fewer"),
         },
     )
 

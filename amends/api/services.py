@@ -42,13 +42,13 @@ def api_key_create(
 ) -> NewKey:
     name = " ".join(name.split())
     if not scopes or set(scopes) - set(Scope.values):
-        raise ValidationError({"scopes": "Choose what the key may do"})
+        raise ValidationError({"scopes": _("Choose what the key may do")})
     today = timezone.localdate()
     if expires_on <= today:
-        raise ValidationError({"expires_on": "The expiry date must be in the future"})
+        raise ValidationError({"expires_on": _("The expiry date must be in the future")})
     if expires_on > today + LONGEST_LIFE:
         raise ValidationError(
-            {"expires_on": "A key can last at most 2 years: choose an earlier expiry date"}
+            {"expires_on": _("A key can last at most 2 years: choose an earlier expiry date")}
         )
     key, prefix = ApiKey.new_key()
     secret = f"whsec_{secrets.token_urlsafe(32)}" if webhook_url else ""

@@ -17,9 +17,9 @@ class UploadForm(forms.Form):
             "A CSV or Excel (.xlsx) file, smaller than 50 MB, with a row of column headings first."
         ),
         error_messages={
-            "required": "Select a CSV or Excel file",
-            "empty": "The selected file is empty",
-            "invalid": "Select a CSV or Excel file",
+            "required": _("Select a CSV or Excel file"),
+            "empty": _("The selected file is empty"),
+            "invalid": _("Select a CSV or Excel file"),
         },
     )
 
@@ -74,5 +74,7 @@ class SaveForm(forms.Form):
             ("add", _("Add them as new records anyway")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what should happen to the rows that may be duplicates"},
+        error_messages={
+            "required": _("Choose what should happen to the rows that may be duplicates")
+        },
     )

@@ -39,20 +39,20 @@ def import_upload(
 ) -> Import:
     """Keep an uploaded file (encrypted) and read its column headings."""
     if kind not in KINDS:
-        raise ValidationError({"kind": "Choose what the file holds"})
+        raise ValidationError({"kind": _("Choose what the file holds")})
     if not content:
-        raise ValidationError({"file": "The selected file is empty"})
+        raise ValidationError({"file": _("The selected file is empty")})
     if len(content) > MAX_BYTES:
-        raise ValidationError({"file": "The selected file must be smaller than 50 MB"})
+        raise ValidationError({"file": _("The selected file must be smaller than 50 MB")})
     if not file_name.lower().endswith((".csv", ".xlsx", ".txt")):
-        raise ValidationError({"file": "The selected file must be a CSV or an XLSX file"})
+        raise ValidationError({"file": _("The selected file must be a CSV or an XLSX file")})
     try:
         headers = headers_of(content)
         row_count = sum(1 for _ in rows_of(content)) - 1
     except UnreadableFile as exc:
         raise ValidationError({"file": str(exc)}) from exc
     if row_count < 1:
-        raise ValidationError({"file": "The file has column headings but no rows under them"})
+        raise ValidationError({"file": _("The file has column headings but no rows under them")})
     with transaction.atomic():
         upload = Import.objects.create(
             organisation=organisation,

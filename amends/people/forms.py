@@ -206,16 +206,16 @@ class IdentifierForm(forms.Form):
         choices=identifier_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the kind of identifier",
-            "invalid_choice": "Select a kind of identifier from the list",
+            "required": _("Select the kind of identifier"),
+            "invalid_choice": _("Select a kind of identifier from the list"),
         },
     )
     value = forms.CharField(
         label=_("Identifier"),
         max_length=30,
         error_messages={
-            "required": "Enter the identifier",
-            "max_length": "The identifier must be 30 characters or fewer",
+            "required": _("Enter the identifier"),
+            "max_length": _("The identifier must be 30 characters or fewer"),
         },
     )
 

@@ -73,14 +73,17 @@ def normalise_identifier(kind: str, value: str) -> str:
     """Upper-case and check an identifier, or raise a plain-English ValidationError."""
     value = "".join(value.split()).upper()
     if kind not in IdentifierKind.values:
-        raise ValidationError({"kind": "Select a kind of identifier from the list"})
+        raise ValidationError({"kind": _("Select a kind of identifier from the list")})
     pattern, example = IDENTIFIER_FORMATS[kind]
     label = IdentifierKind(kind).label
     if not value:
-        raise ValidationError({"value": f"Enter the {label.lower()}"})
+        raise ValidationError({"value": _("Enter the %(kind)s") % {"kind": label.lower()}})
     if not pattern.match(value):
         raise ValidationError(
-            {"value": f"Enter a {label.lower()} in the correct format, like {example}"}
+            {
+                "value": _("Enter a %(kind)s in the correct format, like %(example)s")
+                % {"kind": label.lower(), "example": example}
+            }
         )
     if kind == IdentifierKind.PUPIL_NUMBER and not upn_is_valid(value):
         raise ValidationError(
@@ -126,7 +129,7 @@ def person_identifier_add(*, person: Person, kind: str, value: str, by: User) ->
                 summary=f"Added a {_english_kind(identifier)}",
             )
     except IntegrityError as exc:  # a simultaneous save of the same identifier
-        raise ValidationError({"value": "This identifier was recorded a moment ago"}) from exc
+        raise ValidationError({"value": _("This identifier was recorded a moment ago")}) from exc
     return identifier
 
 

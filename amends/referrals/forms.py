@@ -56,8 +56,8 @@ class ReferralForm(ErrorsInPageOrder):
         choices=Sector.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the kind of service the referral is for",
-            "invalid_choice": "Choose a kind of service from the list",
+            "required": _("Choose the kind of service the referral is for"),
+            "invalid_choice": _("Choose a kind of service from the list"),
         },
     )
     source_agency = forms.CharField(
@@ -65,23 +65,23 @@ class ReferralForm(ErrorsInPageOrder):
         max_length=120,
         help_text=_("For example, Northbridge Police, Kingsmead Academy, Riverside Homes."),
         error_messages={
-            "required": "Enter the referring agency",
-            "max_length": "The referring agency must be 120 characters or fewer",
+            "required": _("Enter the referring agency"),
+            "max_length": _("The referring agency must be 120 characters or fewer"),
         },
     )
     referrer_name = forms.CharField(
         label=_("Referrer's name"),
         max_length=120,
         error_messages={
-            "required": "Enter the referrer's name",
-            "max_length": "The referrer's name must be 120 characters or fewer",
+            "required": _("Enter the referrer's name"),
+            "max_length": _("The referrer's name must be 120 characters or fewer"),
         },
     )
     referrer_contact = forms.CharField(
         label=_("Referrer's phone or e-mail"),
         max_length=254,
         required=False,
-        error_messages={"max_length": "The phone or e-mail must be 254 characters or fewer"},
+        error_messages={"max_length": _("The phone or e-mail must be 254 characters or fewer")},
     )
     received_on = DateField(
         label=_("Date received"), past_only=True, help_text=_("For example, 24 11 2026.")
@@ -91,7 +91,7 @@ class ReferralForm(ErrorsInPageOrder):
         label=_("Crime or incident reference"),
         max_length=30,
         required=False,
-        error_messages={"max_length": "The reference must be 30 characters or fewer"},
+        error_messages={"max_length": _("The reference must be 30 characters or fewer")},
     )
     incident_summary = forms.CharField(
         label=_("What happened"),
@@ -99,8 +99,8 @@ class ReferralForm(ErrorsInPageOrder):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Facts only: what happened, where, and who was affected."),
         error_messages={
-            "required": "Enter what happened",
-            "max_length": "What happened must be 4,000 characters or fewer",
+            "required": _("Enter what happened"),
+            "max_length": _("What happened must be 4,000 characters or fewer"),
         },
     )
     harm_type = forms.ModelChoiceField(
@@ -109,8 +109,8 @@ class ReferralForm(ErrorsInPageOrder):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose the kind of harm",
-            "invalid_choice": "Choose a kind of harm from the list",
+            "required": _("Choose the kind of harm"),
+            "invalid_choice": _("Choose a kind of harm from the list"),
         },
     )
     justice_stage = forms.ChoiceField(
@@ -118,7 +118,7 @@ class ReferralForm(ErrorsInPageOrder):
         choices=JusticeStage.choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose a stage from the list"},
+        error_messages={"invalid_choice": _("Choose a stage from the list")},
     )
     risks = forms.MultipleChoiceField(
         label=_("Known risks and safety concerns"),
@@ -126,8 +126,8 @@ class ReferralForm(ErrorsInPageOrder):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("About anyone involved. Select all that apply."),
         error_messages={
-            "required": "Choose the known risks and safety concerns, or “None known”",
-            "invalid_choice": "Choose risks from the list",
+            "required": _("Choose the known risks and safety concerns, or “None known”"),
+            "invalid_choice": _("Choose risks from the list"),
         },
     )
     risk_note = forms.CharField(
@@ -136,7 +136,7 @@ class ReferralForm(ErrorsInPageOrder):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who the risk is from or to, and anything that keeps people safe."),
-        error_messages={"max_length": "About the risks must be 1,000 characters or fewer"},
+        error_messages={"max_length": _("About the risks must be 1,000 characters or fewer")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -393,8 +393,8 @@ class AcceptForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("You can change this later as preparation goes on."),
         error_messages={
-            "required": "Choose the planned process",
-            "invalid_choice": "Choose a process from the list",
+            "required": _("Choose the planned process"),
+            "invalid_choice": _("Choose a process from the list"),
         },
     )
 
@@ -443,8 +443,8 @@ class DeclineForm(forms.Form):
         choices=decline_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose why the referral is declined",
-            "invalid_choice": "Choose a reason from the list",
+            "required": _("Choose why the referral is declined"),
+            "invalid_choice": _("Choose a reason from the list"),
         },
     )
     note = forms.CharField(
@@ -461,6 +461,6 @@ class HarmTypeForm(forms.Form):
         label=_("New kind of harm"),
         max_length=80,
         error_messages={
-            "required": "Enter the name of the kind of harm",
+            "required": _("Enter the name of the kind of harm"),
         },
     )

@@ -71,19 +71,19 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
         label = current_words().role_label(SUPPORTS[role]).lower()
         name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()
         if not beside:
-            problems[f"person{n}-role"] = (
-                f"Add the {label} that {name} supports, or choose another part for {name}"
-            )
+            problems[f"person{n}-role"] = gettext(
+                "Add the %(label)s that %(name)s supports, or choose another part for %(name)s"
+            ) % {"label": label, "name": name}
         elif role in PARENT_ROLES and not any(
             ReferralPerson(
                 date_of_birth=p.get("date_of_birth"), age_band=p.get("age_band", "")
             ).is_child()
             for p in beside
         ):
-            problems[f"person{n}-role"] = (
-                f"A parent or carer is only for someone under 18: give the date of birth or "
-                f"age band of the {label}, or choose another part for {name}"
-            )
+            problems[f"person{n}-role"] = gettext(
+                "A parent or carer is only for someone under 18: give the date of birth or "
+                "age band of the %(label)s, or choose another part for %(name)s"
+            ) % {"label": label, "name": name}
     return problems
 
 
@@ -97,13 +97,13 @@ def referral_create(
     if not people:
         raise ValidationError(_("Add at least one person: who was harmed, or who was responsible"))
     if fields.get("incident_date") and fields["incident_date"] > timezone.localdate():
-        raise ValidationError({"incident_date": "The date of the incident must be in the past"})
+        raise ValidationError({"incident_date": _("The date of the incident must be in the past")})
     if fields.get("received_on") and fields["received_on"] > timezone.localdate():
-        raise ValidationError({"received_on": "The date received must be today or in the past"})
+        raise ValidationError({"received_on": _("The date received must be today or in the past")})
     if fields.get("harm_type") and fields["harm_type"].organisation_id != organisation.pk:
-        raise ValidationError({"harm_type": "Choose a kind of harm from the list"})
+        raise ValidationError({"harm_type": _("Choose a kind of harm from the list")})
     if organisation.sectors and fields.get("sector") not in organisation.sectors:
-        raise ValidationError({"sector": "Choose a kind of service from the list"})
+        raise ValidationError({"sector": _("Choose a kind of service from the list")})
     risks = list(fields.pop("risks", []))
     unknown = set(risks) - set(Risk.values)
     unknown |= {need for p in people for need in p.get("needs", [])} - set(Need.values)
@@ -423,7 +423,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
 def harm_type_add(*, organisation: Organisation, name: str, by: User) -> HarmType:
     name = " ".join(name.split())
     if HarmType.objects.filter(organisation=organisation, name__iexact=name).exists():
-        raise ValidationError({"name": f"“{name}” is already in the list"})
+        raise ValidationError({"name": _("“%(name)s” is already in the list") % {"name": name}})
     with transaction.atomic():
         last = HarmType.objects.filter(organisation=organisation).order_by("-position").first()
         harm_type = HarmType.objects.create(
