@@ -70,18 +70,22 @@ class PersonForm(forms.ModelForm):
             "form_group",
         ]
         help_texts = {
-            "known_as": "The name they like to be called, if different.",
-            "pronouns": "For example, she/her, he/him, they/them.",
-            "address": "The address it is safe to write to or visit.",
-            "safe_contact_notes": "For example, only call after 6pm; do not mention the case "
-            "to anyone who answers.",
-            "accessibility_needs": "Anything that helps them take part: large print, step-free "
-            "access, breaks.",
-            "message_language": "Letters, e-mails and texts to them are written in this language.",
-            "year_group": "For example, Year 8.",
-            "form_group": "For example, 8B.",
+            "known_as": _("The name they like to be called, if different."),
+            "pronouns": _("For example, she/her, he/him, they/them."),
+            "address": _("The address it is safe to write to or visit."),
+            "safe_contact_notes": _(
+                "For example, only call after 6pm; do not mention the case to anyone who answers."
+            ),
+            "accessibility_needs": _(
+                "Anything that helps them take part: large print, step-free access, breaks."
+            ),
+            "message_language": _(
+                "Letters, e-mails and texts to them are written in this language."
+            ),
+            "year_group": _("For example, Year 8."),
+            "form_group": _("For example, 8B."),
         }
-        labels = {"accessibility_needs": "Accessibility needs", "address": "Address"}
+        labels = {"accessibility_needs": _("Accessibility needs"), "address": _("Address")}
         widgets = {
             "voicemail_safe": forms.RadioSelect,
             "text_safe": forms.RadioSelect,
@@ -93,19 +97,19 @@ class PersonForm(forms.ModelForm):
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "given_name": {"required": "Enter their first name"},
-            "family_name": {"required": "Enter their last name"},
-            "email": {"max_length": "E-mail address must be 254 characters or fewer"},
-            "address": {"max_length": "Address must be 500 characters or fewer"},
-            "year_group": {"max_length": "Year group must be 20 characters or fewer"},
-            "form_group": {"max_length": "Form or class must be 20 characters or fewer"},
+            "given_name": {"required": _("Enter their first name")},
+            "family_name": {"required": _("Enter their last name")},
+            "email": {"max_length": _("E-mail address must be 254 characters or fewer")},
+            "address": {"max_length": _("Address must be 500 characters or fewer")},
+            "year_group": {"max_length": _("Year group must be 20 characters or fewer")},
+            "form_group": {"max_length": _("Form or class must be 20 characters or fewer")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["age_band"].choices = [("", "Not known"), *AgeBand.choices]
-        fields["preferred_contact"].choices = [("", "Not known")] + [
+        fields["age_band"].choices = [("", _("Not known")), *AgeBand.choices]
+        fields["preferred_contact"].choices = [("", _("Not known"))] + [
             c for c in fields["preferred_contact"].choices if c[0]
         ]
         for name in ("voicemail_safe", "text_safe", "letter_safe", "email_safe"):
