@@ -32,7 +32,7 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
-        choices = [(NOT_IN_FILE, "Not in the file"), *[(h, h) for h in headers if h]]
+        choices = [(NOT_IN_FILE, _("Not in the file")), *[(h, h) for h in headers if h]]
         for column in columns:
             field = forms.ChoiceField(
                 label=column.label,

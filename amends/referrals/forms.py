@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.core.forms_govuk import DateField
@@ -173,9 +174,9 @@ class ReferralForm(ErrorsInPageOrder):
             stage: Any = self.fields["justice_stage"]
             stage.choices = [
                 *JusticeStage.choices,
-                (NO_STAGE, "Does not apply: not a justice referral"),
+                (NO_STAGE, _("Does not apply: not a justice referral")),
             ]
-            stage.help_text = "Only for a criminal and civil justice referral."
+            stage.help_text = _("Only for a criminal and civil justice referral.")
         self.fields["received_on"].initial = timezone.localdate()
 
     @property
@@ -273,37 +274,50 @@ class ProposedPersonForm(ErrorsInPageOrder):
             data, prefix=f"person{number}", empty_permitted=True, use_required_attribute=False
         )
         self.number = number
-        who = f"person {number}"
+        who = {"who": _("person %(number)s") % {"number": number}}
         required = {
-            "role": f"Choose the part of {who}: harmed, responsible, supporter or another part",
-            "given_name": f"Enter the first name of {who}",
-            "family_name": f"Enter the last name of {who}",
-            "agreed_to_referral": f"Choose whether {who} agreed to be referred, or “Not asked”",
-            "agreed_to_contact": f"Choose whether {who} agreed to be contacted, or “Not asked”",
+            "role": _("Choose the part of %(who)s: harmed, responsible, supporter or another part"),
+            "given_name": _("Enter the first name of %(who)s"),
+            "family_name": _("Enter the last name of %(who)s"),
+            "agreed_to_referral": _("Choose whether %(who)s agreed to be referred, or “Not asked”"),
+            "agreed_to_contact": _("Choose whether %(who)s agreed to be contacted, or “Not asked”"),
         }
         for name, message in required.items():
-            self.fields[name].error_messages["required"] = message
+            self.fields[name].error_messages["required"] = message % who
         messages = {
-            "role": f"Choose the part of {who} from the list",
-            "agreed_to_referral": f"Choose whether {who} agreed to be referred",
-            "agreed_to_contact": f"Choose whether {who} agreed to be contacted",
-            "needs": f"Choose the needs of {who} from the list",
-            "age_band": f"Choose the age band of {who} from the list",
+            "role": _("Choose the part of %(who)s from the list"),
+            "agreed_to_referral": _("Choose whether %(who)s agreed to be referred"),
+            "agreed_to_contact": _("Choose whether %(who)s agreed to be contacted"),
+            "needs": _("Choose the needs of %(who)s from the list"),
+            "age_band": _("Choose the age band of %(who)s from the list"),
         }
         for name, message in messages.items():
-            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_choice"] = message % who
         lengths = {
-            "given_name": ("The first name", 100),
-            "family_name": ("The last name", 100),
-            "language": ("The language", 60),
-            "needs_note": ("About their needs", 500),
-            "phone": ("The phone number", 30),
-            "safe_contact": ("The safe way to contact them", 500),
+            "given_name": (
+                _("The first name of %(who)s must be %(limit)s characters or fewer"),
+                100,
+            ),
+            "family_name": (
+                _("The last name of %(who)s must be %(limit)s characters or fewer"),
+                100,
+            ),
+            "language": (_("The language of %(who)s must be %(limit)s characters or fewer"), 60),
+            "needs_note": (
+                _("About their needs of %(who)s must be %(limit)s characters or fewer"),
+                500,
+            ),
+            "phone": (_("The phone number of %(who)s must be %(limit)s characters or fewer"), 30),
+            "safe_contact": (
+                _("The safe way to contact them of %(who)s must be %(limit)s characters or fewer"),
+                500,
+            ),
         }
-        for name, (label, limit) in lengths.items():
-            self.fields[name].error_messages["max_length"] = (
-                f"{label} of {who} must be {limit:,} characters or fewer"
-            )
+        for name, (message, limit) in lengths.items():
+            self.fields[name].error_messages["max_length"] = message % {
+                **who,
+                "limit": f"{limit:,}",
+            }
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -312,7 +326,11 @@ class ProposedPersonForm(ErrorsInPageOrder):
             # "Date of birth must include a year": whose, among several people.
             self.errors["date_of_birth"] = self.error_class(
                 [
-                    str(m).replace("Date of birth", f"Date of birth of person {self.number}", 1)
+                    str(m).replace(
+                        gettext("Date of birth"),
+                        gettext("Date of birth of person %(number)s") % {"number": self.number},
+                        1,
+                    )
                     for m in born
                 ]
             )
