@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
@@ -263,11 +263,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def require(request: HttpRequest, scope: Scope) -> ApiKey:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     if not key.has_scope(scope):
+        with translation.override(settings.LANGUAGE_CODE):  # the API speaks English
+            label = str(scope.label)
         raise ApiProblem(
             403,
             "scope",
             "Not allowed for this key",
-            f"This key may not do this: it needs the scope “{scope.value}” ({scope.label}). "
+            f"This key may not do this: it needs the scope “{scope.value}” ({label}). "
             "A coordinator can make a key that may.",
         )
     return key

@@ -14,6 +14,8 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField
 from amends.core.models import (
@@ -28,9 +30,9 @@ KEY_PREFIX = "amends"
 
 
 class Scope(models.TextChoices):
-    SUBMIT_REFERRALS = "referrals:submit", "Submit referrals"
-    READ_REFERRALS = "referrals:read", "Read the status of the referrals it submitted"
-    READ_REPORTS = "reports:read", "Read aggregate report figures"
+    SUBMIT_REFERRALS = "referrals:submit", _("Submit referrals")
+    READ_REFERRALS = "referrals:read", _("Read the status of the referrals it submitted")
+    READ_REPORTS = "reports:read", _("Read aggregate report figures")
 
 
 class ApiKeyQuerySet(OrganisationQuerySet):
@@ -49,7 +51,7 @@ class ApiKey(OrganisationOwned):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    webhook_url = models.URLField("Webhook address", max_length=500, blank=True)
+    webhook_url = models.URLField(_("Webhook address"), max_length=500, blank=True)
     # Kept (encrypted), not hashed: Amends signs each webhook with it.
     webhook_secret = EncryptedTextField(max_length=100, blank=True)
 
@@ -86,10 +88,10 @@ class ApiKey(OrganisationOwned):
 
     def status_label(self) -> str:
         if self.is_revoked:
-            return "Revoked"
+            return gettext("Revoked")
         if self.is_expired:
-            return "Expired"
-        return "Active"
+            return gettext("Expired")
+        return gettext("Active")
 
     def scope_labels(self) -> list[str]:
         labels = dict(Scope.choices)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.api.models import ApiKey, Scope
 from amends.core.audit import audit_record
@@ -41,13 +42,13 @@ def api_key_create(
 ) -> NewKey:
     name = " ".join(name.split())
     if not scopes or set(scopes) - set(Scope.values):
-        raise ValidationError({"scopes": "Choose what the key may do"})
+        raise ValidationError({"scopes": _("Choose what the key may do")})
     today = timezone.localdate()
     if expires_on <= today:
-        raise ValidationError({"expires_on": "The expiry date must be in the future"})
+        raise ValidationError({"expires_on": _("The expiry date must be in the future")})
     if expires_on > today + LONGEST_LIFE:
         raise ValidationError(
-            {"expires_on": "A key can last at most 2 years: choose an earlier expiry date"}
+            {"expires_on": _("A key can last at most 2 years: choose an earlier expiry date")}
         )
     key, prefix = ApiKey.new_key()
     secret = f"whsec_{secrets.token_urlsafe(32)}" if webhook_url else ""
@@ -81,7 +82,7 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked_at is not None:
-            raise ValidationError("This key is already revoked")
+            raise ValidationError(_("This key is already revoked"))
         locked.revoked_at = timezone.now()
         locked.revoked_by = by
         locked.updated_by = by

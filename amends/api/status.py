@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from amends.referrals.models import Referral
 from amends.referrals.services import referral_progress
@@ -16,14 +17,19 @@ from amends.referrals.services import referral_progress
 
 def referral_status(referral: Referral, *, idempotency_key: str) -> dict[str, Any]:
     decided = referral.decided_at
+    # The API speaks English, whatever language the caller's browser or a page asked for.
+    with translation.override(settings.LANGUAGE_CODE):
+        status_label = str(referral.get_status_display())
+        decline_reason_label = str(referral.get_decline_reason_display()) or None
+        progress = str(referral_progress(referral))
     return {
         "id": referral.pk,
         "idempotency_key": idempotency_key,
         "received_on": referral.received_on.isoformat(),
         "status": referral.status,
-        "status_label": referral.get_status_display(),
-        "progress": referral_progress(referral),
+        "status_label": status_label,
+        "progress": progress,
         "decided_on": timezone.localdate(decided).isoformat() if decided else None,
         "decline_reason": referral.decline_reason or None,
-        "decline_reason_label": referral.get_decline_reason_display() or None,
+        "decline_reason_label": decline_reason_label,
     }

@@ -13,9 +13,11 @@ import json
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import QueryDict
+from django.utils import translation
 
 from amends.api.models import ApiKey, ApiSubmission
 from amends.api.problems import ApiProblem, invalid
@@ -158,7 +160,9 @@ def referral_submit(
                     ],
                 )
             return earlier.referral, False
-        referral = _make(api_key, body)
+        # The form's and the service's messages go back in English, as the rest of the API.
+        with translation.override(settings.LANGUAGE_CODE):
+            referral = _make(api_key, body)
         ApiSubmission.objects.create(
             organisation=organisation,
             api_key=api_key,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from amends.api import services
 from amends.api.forms import ApiKeyForm
@@ -50,6 +51,9 @@ def api_key_revoke(request: MemberRequest, apikey_pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"The key “{api_key.name}” is revoked: it works no more.")
+            messages.success(
+                request,
+                _("The key “%(name)s” is revoked: it works no more.") % {"name": api_key.name},
+            )
             return redirect("api_keys:list")
     return render(request, "api/api_key_revoke.html", {"api_key": api_key, "error": error})

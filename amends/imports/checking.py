@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Model
+from django.utils import translation
+from django.utils.translation import gettext
 
 from amends.people.models import Person, PersonIdentifier
 from amends.people.names import fold
@@ -53,17 +57,24 @@ def date_parts(text: str, label: str) -> tuple[str, str, str]:
         match = pattern.match(text.strip())
         if match:
             return match["day"], match["month"], match["year"]
-    raise CellProblem(f"Write the {label.lower()} as a date, like 27/03/2009")
+    raise CellProblem(
+        gettext("Write the %(label)s as a date, like 27/03/2009") % {"label": label.lower()}
+    )
 
 
-def choice_code(text: str, choices: list[tuple[str, str]], label: str) -> str:
-    """The code of a choice written as its code or its label, in any case."""
+def choice_code(text: str, choices: Sequence[tuple[str, object]], label: str) -> str:
+    """The code of a choice written as its code or its label, in any case: the label in
+    English, as files are usually written, or in the language of the page."""
     wanted = " ".join(text.split()).lower()
-    for code, name in choices:
-        if wanted in (str(code).lower(), str(name).lower()):
+    with translation.override(settings.LANGUAGE_CODE):
+        english = [str(name).lower() for _, name in choices]
+    for (code, name), in_english in zip(choices, english, strict=True):
+        if wanted in (str(code).lower(), in_english, str(name).lower()):
             return str(code)
     offered = ", ".join(str(name) for _, name in choices)
-    raise CellProblem(f"{label} must be one of: {offered}")
+    raise CellProblem(
+        gettext("%(label)s must be one of: %(offered)s") % {"label": label, "offered": offered}
+    )
 
 
 def yes_no(text: str, label: str) -> bool:
@@ -72,7 +83,7 @@ def yes_no(text: str, label: str) -> bool:
         return True
     if answer in NO:
         return False
-    raise CellProblem(f"{label} must be Yes or No")
+    raise CellProblem(gettext("%(label)s must be Yes or No") % {"label": label})
 
 
 def guess_mapping(columns: list[Column], headers: list[str]) -> dict[str, str]:

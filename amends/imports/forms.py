@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.imports.checking import Column
 
@@ -11,13 +12,14 @@ NOT_IN_FILE = ""
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Upload a file",
-        help_text="A CSV or Excel (.xlsx) file, smaller than 50 MB, with a row of column "
-        "headings first.",
+        label=_("Upload a file"),
+        help_text=_(
+            "A CSV or Excel (.xlsx) file, smaller than 50 MB, with a row of column headings first."
+        ),
         error_messages={
-            "required": "Select a CSV or Excel file",
-            "empty": "The selected file is empty",
-            "invalid": "Select a CSV or Excel file",
+            "required": _("Select a CSV or Excel file"),
+            "empty": _("The selected file is empty"),
+            "invalid": _("Select a CSV or Excel file"),
         },
     )
 
@@ -30,7 +32,7 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
-        choices = [(NOT_IN_FILE, "Not in the file"), *[(h, h) for h in headers if h]]
+        choices = [(NOT_IN_FILE, _("Not in the file")), *[(h, h) for h in headers if h]]
         for column in columns:
             field = forms.ChoiceField(
                 label=column.label,
@@ -38,8 +40,10 @@ class MappingForm(forms.Form):
                 required=column.required,
                 help_text=column.hint,
                 error_messages={
-                    "required": f"Choose the column that holds the {column.label.lower()}",
-                    "invalid_choice": f"Choose a column of the file for the {column.label.lower()}",
+                    "required": _("Choose the column that holds the %(column)s")
+                    % {"column": column.label.lower()},
+                    "invalid_choice": _("Choose a column of the file for the %(column)s")
+                    % {"column": column.label.lower()},
                 },
             )
             self.fields[column.field] = field
@@ -54,7 +58,8 @@ class MappingForm(forms.Form):
             if heading in used:
                 self.add_error(
                     column.field,
-                    f"The column “{heading}” is already chosen for the {used[heading].lower()}",
+                    _("The column “%(heading)s” is already chosen for the %(column)s")
+                    % {"heading": heading, "column": used[heading].lower()},
                 )
             else:
                 used[heading] = column.label
@@ -63,11 +68,13 @@ class MappingForm(forms.Form):
 
 class SaveForm(forms.Form):
     duplicates = forms.ChoiceField(
-        label="What should happen to the rows that may be someone already recorded?",
+        label=_("What should happen to the rows that may be someone already recorded?"),
         choices=[
-            ("leave_out", "Leave them out: I will check them and add them myself"),
-            ("add", "Add them as new records anyway"),
+            ("leave_out", _("Leave them out: I will check them and add them myself")),
+            ("add", _("Add them as new records anyway")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what should happen to the rows that may be duplicates"},
+        error_messages={
+            "required": _("Choose what should happen to the rows that may be duplicates")
+        },
     )

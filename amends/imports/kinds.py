@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from amends.core.models import Organisation, Sector
 from amends.core.vocabulary import Words, current_words
@@ -135,34 +136,40 @@ class PeopleImport(ImportOf):
         form = PersonForm(data={})
         label = {name: str(f.label) for name, f in form.fields.items()}
         columns = [
-            Column("given_name", "First name", True, aliases=NAME_ALIASES["given_name"]),
-            Column("family_name", "Last name", True, aliases=NAME_ALIASES["family_name"]),
-            Column("known_as", "Known as", aliases=NAME_ALIASES["known_as"]),
-            Column("pronouns", "Pronouns"),
+            Column("given_name", gettext("First name"), True, aliases=NAME_ALIASES["given_name"]),
+            Column("family_name", gettext("Last name"), True, aliases=NAME_ALIASES["family_name"]),
+            Column("known_as", gettext("Known as"), aliases=NAME_ALIASES["known_as"]),
+            Column("pronouns", gettext("Pronouns")),
             Column(
                 "date_of_birth",
-                "Date of birth",
-                hint="Like 27/03/2009 or 2009-03-27.",
+                gettext("Date of birth"),
+                hint=gettext("Like 27/03/2009 or 2009-03-27."),
                 aliases=NAME_ALIASES["date_of_birth"],
             ),
-            Column("age_band", "Age band", hint="Like 14 to 17."),
+            Column("age_band", gettext("Age band"), hint=gettext("Like 14 to 17.")),
             Column("email", label["email"], aliases=("email", "e-mail")),
             Column("phone", label["phone"], aliases=("phone", "telephone", "mobile")),
-            Column("address", "Address"),
-            Column("preferred_contact", label["preferred_contact"], hint="Like Phone call."),
+            Column("address", gettext("Address")),
+            Column(
+                "preferred_contact", label["preferred_contact"], hint=gettext("Like Phone call.")
+            ),
             Column("language", label["language"], aliases=("language",)),
-            Column("interpreter_needed", label["interpreter_needed"], hint="Yes or No."),
+            Column("interpreter_needed", label["interpreter_needed"], hint=gettext("Yes or No.")),
         ]
         if "year_group" in form.fields:
             columns += [
-                Column("year_group", "Year group", aliases=("year", "nc year", "year group")),
-                Column("form_group", "Form or class", aliases=("form", "class", "reg group")),
+                Column(
+                    "year_group", gettext("Year group"), aliases=("year", "nc year", "year group")
+                ),
+                Column(
+                    "form_group", gettext("Form or class"), aliases=("form", "class", "reg group")
+                ),
             ]
         kind = cls.identifier_kind_for(words)
         columns.append(
             Column(
                 "identifier",
-                IdentifierKind(kind).label,
+                str(IdentifierKind(kind).label),
                 aliases=("upn", "reference", words.person_identifier),
             )
         )
@@ -205,14 +212,13 @@ class PeopleImport(ImportOf):
             else:
                 earlier = self.seen.get(reference)
                 if earlier is not None:
-                    problems["identifier"] = (
-                        f"The same {self.identifier_label} is on row {earlier}: "
-                        "each is one person's"
-                    )
+                    problems["identifier"] = gettext(
+                        "The same %(kind)s is on row %(row)s: each is one person's"
+                    ) % {"kind": self.identifier_label, "row": earlier}
                 elif reference in self.holders and not self.updates_by_identifier:
-                    problems["identifier"] = (
-                        f"This {self.identifier_label} is already recorded for someone else"
-                    )
+                    problems["identifier"] = gettext(
+                        "This %(kind)s is already recorded for someone else"
+                    ) % {"kind": self.identifier_label}
                 self.seen.setdefault(reference, row)
         if problems:
             return problems
@@ -301,26 +307,31 @@ class RollImport(PeopleImport):
     @classmethod
     def columns_for(cls, organisation: Organisation, words: Words) -> list[Column]:
         return [
-            Column("given_name", "First name", True, aliases=NAME_ALIASES["given_name"]),
-            Column("family_name", "Last name", True, aliases=NAME_ALIASES["family_name"]),
-            Column("known_as", "Known as", aliases=NAME_ALIASES["known_as"]),
+            Column("given_name", gettext("First name"), True, aliases=NAME_ALIASES["given_name"]),
+            Column("family_name", gettext("Last name"), True, aliases=NAME_ALIASES["family_name"]),
+            Column("known_as", gettext("Known as"), aliases=NAME_ALIASES["known_as"]),
             Column(
                 "date_of_birth",
-                "Date of birth",
-                hint="Like 27/03/2013 or 2013-03-27.",
+                gettext("Date of birth"),
+                hint=gettext("Like 27/03/2013 or 2013-03-27."),
                 aliases=NAME_ALIASES["date_of_birth"],
             ),
             Column(
-                "year_group", "Year group", True, aliases=("year", "nc year", "curriculum year")
+                "year_group",
+                gettext("Year group"),
+                True,
+                aliases=("year", "nc year", "curriculum year"),
             ),
             Column(
-                "form_group", "Form or class", aliases=("form", "class", "reg group", "tutor group")
+                "form_group",
+                gettext("Form or class"),
+                aliases=("form", "class", "reg group", "tutor group"),
             ),
             Column(
                 "identifier",
-                "Unique pupil number (UPN)",
+                gettext("Unique pupil number (UPN)"),
                 True,
-                hint="13 characters, like A123456789012.",
+                hint=gettext("13 characters, like A123456789012."),
                 aliases=("upn", "unique pupil number"),
             ),
         ]
@@ -360,35 +371,47 @@ class ReferralImport(ImportOf):
     def columns_for(cls, organisation: Organisation, words: Words) -> list[Column]:
         form = ReferralForm(data={}, organisation=organisation)
         columns = [
-            Column("received_on", "Date received", True, hint="Like 24/11/2026."),
-            Column("source_agency", "Referring agency", True, aliases=("agency",)),
-            Column("referrer_name", "Referrer's name", True, aliases=("referrer",)),
-            Column("referrer_contact", "Referrer's phone or e-mail"),
-            Column("incident_date", f"Date of the {words.incident}", aliases=("incident date",)),
+            Column("received_on", gettext("Date received"), True, hint=gettext("Like 24/11/2026.")),
+            Column("source_agency", gettext("Referring agency"), True, aliases=("agency",)),
+            Column("referrer_name", gettext("Referrer's name"), True, aliases=("referrer",)),
+            Column("referrer_contact", gettext("Referrer's phone or e-mail")),
+            Column(
+                "incident_date",
+                gettext("Date of the %(incident)s") % {"incident": words.incident},
+                aliases=("incident date",),
+            ),
             Column("incident_reference", str(form.fields["incident_reference"].label)),
-            Column("incident_summary", "What happened", True, aliases=("summary",)),
-            Column("harm_type", "Kind of harm", True, aliases=("harm type", "harm")),
+            Column("incident_summary", gettext("What happened"), True, aliases=("summary",)),
+            Column("harm_type", gettext("Kind of harm"), True, aliases=("harm type", "harm")),
             Column(
                 "risks",
-                "Known risks",
+                gettext("Known risks"),
                 True,
-                hint="Separated by semicolons, or None known.",
+                hint=gettext("Separated by semicolons, or None known."),
                 aliases=("risks",),
             ),
-            Column("risk_note", "About the risks"),
+            Column("risk_note", gettext("About the risks")),
         ]
         if len(organisation.sectors) > 1:
-            columns.insert(0, Column("sector", "Kind of service", True, aliases=("sector",)))
+            columns.insert(
+                0, Column("sector", gettext("Kind of service"), True, aliases=("sector",))
+            )
         if "justice_stage" in form.fields:
-            columns.append(Column("justice_stage", "Criminal justice stage", aliases=("stage",)))
+            columns.append(
+                Column("justice_stage", gettext("Criminal justice stage"), aliases=("stage",))
+            )
         identifier = IdentifierKind(PeopleImport.identifier_kind_for(words)).label
         for _, _, side in SIDES:
             who = words.cap(getattr(words, side))
             columns += [
-                Column(f"{side}_given_name", f"{who}: first name"),
-                Column(f"{side}_family_name", f"{who}: last name"),
-                Column(f"{side}_date_of_birth", f"{who}: date of birth"),
-                Column(f"{side}_identifier_value", f"{who}: {identifier.lower()}"),
+                Column(f"{side}_given_name", gettext("%(who)s: first name") % {"who": who}),
+                Column(f"{side}_family_name", gettext("%(who)s: last name") % {"who": who}),
+                Column(f"{side}_date_of_birth", gettext("%(who)s: date of birth") % {"who": who}),
+                Column(
+                    f"{side}_identifier_value",
+                    gettext("%(who)s: %(identifier)s")
+                    % {"who": who, "identifier": identifier.lower()},
+                ),
             ]
         return columns
 
@@ -414,7 +437,9 @@ class ReferralImport(ImportOf):
                     pk = self.harm_types.get(" ".join(text.split()).lower())
                     if pk is None:
                         names = ", ".join(h.name for h in self.harm_names)
-                        raise CellProblem(f"Kind of harm must be one of: {names}")
+                        raise CellProblem(
+                            gettext("Kind of harm must be one of: %(names)s") % {"names": names}
+                        )
                     data[name] = str(pk)
                 elif name == "justice_stage":
                     choices = self.rebound.form.fields[name].choices  # type: ignore[attr-defined]
@@ -423,7 +448,7 @@ class ReferralImport(ImportOf):
                     )
                 elif name == "risks":
                     data[name] = [
-                        choice_code(part, list(Risk.choices), "Each risk")
+                        choice_code(part, list(Risk.choices), gettext("Each risk"))
                         for part in text.replace(",", ";").split(";")
                         if part.strip()
                     ]
@@ -461,7 +486,10 @@ class ReferralImport(ImportOf):
 
     def _name_person(self, message: str, n: int, side: str) -> str:
         # The referral form numbers people ("person 1"); a file's columns name their side.
-        return message.replace(f"person {n}", f"the {getattr(self.words, side)}")
+        return message.replace(
+            gettext("person %(number)s") % {"number": n},
+            gettext("the %(who)s") % {"who": getattr(self.words, side)},
+        )
 
     def check_row(self, row: int, values: dict[str, str]) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -486,9 +514,12 @@ class ReferralImport(ImportOf):
             if person_form.is_valid():
                 people.append(person_form.details())  # type: ignore[attr-defined]
         if not people and not problems:
-            problems[""] = (
-                f"Name at least one person: the {self.words.harmed} or the {self.words.responsible}"
-            )
+            problems[""] = gettext(
+                "Name at least one person: the %(harmed)s or the %(responsible)s"
+            ) % {
+                "harmed": self.words.harmed,
+                "responsible": self.words.responsible,
+            }
         if problems:
             return problems
         checked = RowChecked(row=row, referral=dict(form.cleaned_data), people=people)

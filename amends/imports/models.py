@@ -13,24 +13,25 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedTextField, encrypt
 from amends.core.models import OrganisationOwned, OrganisationQuerySet, Role
 
 
 class ImportKind(models.TextChoices):
-    PEOPLE = "people", "People"
-    REFERRALS = "referrals", "Referrals"
-    ROLL = "roll", "School roll"
+    PEOPLE = "people", _("People")
+    REFERRALS = "referrals", _("Referrals")
+    ROLL = "roll", _("School roll")
 
 
 class ImportStatus(models.TextChoices):
-    MAPPING = "mapping", "Columns to match"
-    CHECKING = "checking", "Being checked"
-    READY = "ready", "Checked: ready to save"
-    REFUSED = "refused", "Has problems: nothing saved"
-    SAVING = "saving", "Being saved"
-    SAVED = "saved", "Saved"
+    MAPPING = "mapping", _("Columns to match")
+    CHECKING = "checking", _("Being checked")
+    READY = "ready", _("Checked: ready to save")
+    REFUSED = "refused", _("Has problems: nothing saved")
+    SAVING = "saving", _("Being saved")
+    SAVED = "saved", _("Saved")
 
 
 # A background run that has not reported for this long was stopped (a worker killed).

@@ -8,6 +8,8 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from django.utils.translation import gettext
+
 MAX_BYTES = 50 * 1024 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
 
@@ -27,7 +29,9 @@ def _text(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("The file could not be read as text: save it as CSV (UTF-8) and try again")
+    raise UnreadableFile(
+        gettext("The file could not be read as text: save it as CSV (UTF-8) and try again")
+    )
 
 
 def _cell(value: object) -> str:
@@ -53,7 +57,9 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
             yield [cell.strip() for cell in row]
     except csv.Error as exc:
-        raise UnreadableFile(f"The file is not a CSV file we can read ({exc})") from exc
+        raise UnreadableFile(
+            gettext("The file is not a CSV file we can read (%(error)s)") % {"error": exc}
+        ) from exc
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
@@ -62,7 +68,9 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFile("The file is not an Excel workbook (.xlsx) we can read") from exc
+        raise UnreadableFile(
+            gettext("The file is not an Excel workbook (.xlsx) we can read")
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
@@ -89,4 +97,6 @@ def headers_of(content: bytes) -> list[str]:
         if not headers:
             break
         return headers
-    raise UnreadableFile("The file is empty: it needs a row of column headings, then the rows")
+    raise UnreadableFile(
+        gettext("The file is empty: it needs a row of column headings, then the rows")
+    )

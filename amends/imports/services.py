@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.audit import audit_record
 from amends.core.fields import fernet
@@ -38,20 +39,20 @@ def import_upload(
 ) -> Import:
     """Keep an uploaded file (encrypted) and read its column headings."""
     if kind not in KINDS:
-        raise ValidationError({"kind": "Choose what the file holds"})
+        raise ValidationError({"kind": _("Choose what the file holds")})
     if not content:
-        raise ValidationError({"file": "The selected file is empty"})
+        raise ValidationError({"file": _("The selected file is empty")})
     if len(content) > MAX_BYTES:
-        raise ValidationError({"file": "The selected file must be smaller than 50 MB"})
+        raise ValidationError({"file": _("The selected file must be smaller than 50 MB")})
     if not file_name.lower().endswith((".csv", ".xlsx", ".txt")):
-        raise ValidationError({"file": "The selected file must be a CSV or an XLSX file"})
+        raise ValidationError({"file": _("The selected file must be a CSV or an XLSX file")})
     try:
         headers = headers_of(content)
         row_count = sum(1 for _ in rows_of(content)) - 1
     except UnreadableFile as exc:
         raise ValidationError({"file": str(exc)}) from exc
     if row_count < 1:
-        raise ValidationError({"file": "The file has column headings but no rows under them"})
+        raise ValidationError({"file": _("The file has column headings but no rows under them")})
     with transaction.atomic():
         upload = Import.objects.create(
             organisation=organisation,
@@ -76,14 +77,15 @@ def import_upload(
 def suggested_mapping(upload: Import) -> dict[str, str]:
     """The columns to offer: those last matched for this kind (where the file has them), then
     headings that name a column."""
-    with speaking(upload.organisation):
+    # Headings are matched to the columns' English names, whatever the page's language.
+    with speaking(upload.organisation), translation.override(settings.LANGUAGE_CODE):
         columns = KINDS[upload.kind].columns_for(upload.organisation, _words())
+        guessed = guess_mapping(columns, upload.headers)
     remembered = (
         ColumnMapping.objects.filter(organisation=upload.organisation, kind=upload.kind)
         .values_list("mapping", flat=True)
         .first()
     ) or {}
-    guessed = guess_mapping(columns, upload.headers)
     offered: dict[str, str] = {}
     for column in columns:
         heading = remembered.get(column.field)
@@ -106,7 +108,7 @@ def import_map(*, upload: Import, by: User, mapping: dict[str, str]) -> Import:
     with transaction.atomic():
         locked = Import.objects.select_for_update().get(pk=upload.pk)
         if locked.status not in (ImportStatus.MAPPING, ImportStatus.READY, ImportStatus.REFUSED):
-            raise ValidationError("This import is being worked on: wait until it has finished")
+            raise ValidationError(_("This import is being worked on: wait until it has finished"))
         locked.mapping = mapping
         locked.status = ImportStatus.CHECKING
         locked.rows_done = 0
@@ -129,7 +131,7 @@ def import_start_save(*, upload: Import, by: User, leave_out_duplicates: bool) -
         if locked.status != ImportStatus.READY and not (
             locked.stalled and locked.problem_count == 0
         ):
-            raise ValidationError("Only a checked import with no problems can be saved")
+            raise ValidationError(_("Only a checked import with no problems can be saved"))
         locked.status = ImportStatus.SAVING
         locked.leave_out_duplicates = leave_out_duplicates
         locked.rows_done = 0
@@ -239,7 +241,7 @@ def import_continue(*, upload: Import, by: User | None) -> Import:
 def import_restart(*, upload: Import, by: User) -> Import:
     """Start again a background run that was stopped part-way (nothing of it was saved)."""
     if not upload.stalled:
-        raise ValidationError("This import is not stopped")
+        raise ValidationError(_("This import is not stopped"))
     Import.objects.filter(pk=upload.pk).update(rows_done=0, heartbeat_at=timezone.now())
     upload.refresh_from_db()
     return import_continue(upload=upload, by=by)

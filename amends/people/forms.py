@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.forms_govuk import DateField, TimeField
@@ -23,18 +24,22 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 class PersonForm(forms.ModelForm):
     date_of_birth = DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         required=False,
         past_only=True,
-        help_text="For example, 27 3 2009. Leave blank if not known and choose an age band.",
+        help_text=_("For example, 27 3 2009. Leave blank if not known and choose an age band."),
     )
     marked_child = forms.BooleanField(
-        label="This person is under 18",
+        label=_("This person is under 18"),
         required=False,
-        help_text="Only needed when the date of birth is not known.",
+        help_text=_("Only needed when the date of birth is not known."),
     )
-    contact_from = TimeField(label="From", required=False, help_text="For example, 9am or 09:00.")
-    contact_until = TimeField(label="Until", required=False, help_text="For example, 6pm or 18:00.")
+    contact_from = TimeField(
+        label=_("From"), required=False, help_text=_("For example, 9am or 09:00.")
+    )
+    contact_until = TimeField(
+        label=_("Until"), required=False, help_text=_("For example, 6pm or 18:00.")
+    )
     version = VersionField()
 
     class Meta:
@@ -65,18 +70,22 @@ class PersonForm(forms.ModelForm):
             "form_group",
         ]
         help_texts = {
-            "known_as": "The name they like to be called, if different.",
-            "pronouns": "For example, she/her, he/him, they/them.",
-            "address": "The address it is safe to write to or visit.",
-            "safe_contact_notes": "For example, only call after 6pm; do not mention the case "
-            "to anyone who answers.",
-            "accessibility_needs": "Anything that helps them take part: large print, step-free "
-            "access, breaks.",
-            "message_language": "Letters, e-mails and texts to them are written in this language.",
-            "year_group": "For example, Year 8.",
-            "form_group": "For example, 8B.",
+            "known_as": _("The name they like to be called, if different."),
+            "pronouns": _("For example, she/her, he/him, they/them."),
+            "address": _("The address it is safe to write to or visit."),
+            "safe_contact_notes": _(
+                "For example, only call after 6pm; do not mention the case to anyone who answers."
+            ),
+            "accessibility_needs": _(
+                "Anything that helps them take part: large print, step-free access, breaks."
+            ),
+            "message_language": _(
+                "Letters, e-mails and texts to them are written in this language."
+            ),
+            "year_group": _("For example, Year 8."),
+            "form_group": _("For example, 8B."),
         }
-        labels = {"accessibility_needs": "Accessibility needs", "address": "Address"}
+        labels = {"accessibility_needs": _("Accessibility needs"), "address": _("Address")}
         widgets = {
             "voicemail_safe": forms.RadioSelect,
             "text_safe": forms.RadioSelect,
@@ -88,19 +97,19 @@ class PersonForm(forms.ModelForm):
             "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "given_name": {"required": "Enter their first name"},
-            "family_name": {"required": "Enter their last name"},
-            "email": {"max_length": "E-mail address must be 254 characters or fewer"},
-            "address": {"max_length": "Address must be 500 characters or fewer"},
-            "year_group": {"max_length": "Year group must be 20 characters or fewer"},
-            "form_group": {"max_length": "Form or class must be 20 characters or fewer"},
+            "given_name": {"required": _("Enter their first name")},
+            "family_name": {"required": _("Enter their last name")},
+            "email": {"max_length": _("E-mail address must be 254 characters or fewer")},
+            "address": {"max_length": _("Address must be 500 characters or fewer")},
+            "year_group": {"max_length": _("Year group must be 20 characters or fewer")},
+            "form_group": {"max_length": _("Form or class must be 20 characters or fewer")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["age_band"].choices = [("", "Not known"), *AgeBand.choices]
-        fields["preferred_contact"].choices = [("", "Not known")] + [
+        fields["age_band"].choices = [("", _("Not known")), *AgeBand.choices]
+        fields["preferred_contact"].choices = [("", _("Not known"))] + [
             c for c in fields["preferred_contact"].choices if c[0]
         ]
         for name in ("voicemail_safe", "text_safe", "letter_safe", "email_safe"):
@@ -122,7 +131,7 @@ class PersonForm(forms.ModelForm):
                 forms.EmailField().clean(email)
             except forms.ValidationError as exc:
                 raise forms.ValidationError(
-                    "Enter an e-mail address in the correct format, like name@example.org"
+                    _("Enter an e-mail address in the correct format, like name@example.org")
                 ) from exc
         return email
 
@@ -135,7 +144,9 @@ class PersonForm(forms.ModelForm):
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+            raise forms.ValidationError(
+                _("Enter a phone number, like 01632 960 001 or 07700 900 982")
+            )
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -145,10 +156,10 @@ class PersonForm(forms.ModelForm):
         if dob and band:
             age = Person(date_of_birth=dob).age_on(datetime.date.today())
             if age is not None and not _age_in_band(age, band):
-                self.add_error("age_band", "The age band does not match the date of birth")
+                self.add_error("age_band", _("The age band does not match the date of birth"))
         start, end = data.get("contact_from"), data.get("contact_until")
         if start and end and end <= start:
-            self.add_error("contact_until", "The time until must be later than the time from")
+            self.add_error("contact_until", _("The time until must be later than the time from"))
         return data
 
 
@@ -168,7 +179,9 @@ def _age_in_band(age: int, band: str) -> bool:
 
 def identifier_choices() -> list[tuple[str, str]]:
     """The kinds of identifier the current sector knows people by."""
-    return current_words().identifier_choices(dict(IdentifierKind.choices))
+    # The labels are lazy: they read in the language of the page when shown.
+    labels = cast("dict[str, str]", dict(IdentifierKind.choices))
+    return current_words().identifier_choices(labels)
 
 
 def identifier_hint() -> str:
@@ -193,20 +206,20 @@ class IdentifierKindField(forms.ChoiceField):
 
 class IdentifierForm(forms.Form):
     kind = IdentifierKindField(
-        label="Kind of identifier",
+        label=_("Kind of identifier"),
         choices=identifier_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the kind of identifier",
-            "invalid_choice": "Select a kind of identifier from the list",
+            "required": _("Select the kind of identifier"),
+            "invalid_choice": _("Select a kind of identifier from the list"),
         },
     )
     value = forms.CharField(
-        label="Identifier",
+        label=_("Identifier"),
         max_length=30,
         error_messages={
-            "required": "Enter the identifier",
-            "max_length": "The identifier must be 30 characters or fewer",
+            "required": _("Enter the identifier"),
+            "max_length": _("The identifier must be 30 characters or fewer"),
         },
     )
 
@@ -216,4 +229,4 @@ class IdentifierForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or reference", required=False, max_length=100)
+    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=100)

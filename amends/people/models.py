@@ -8,6 +8,7 @@ from typing import Any, Self
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedCharField, EncryptedTextField
 from amends.core.models import Membership, OrganisationOwned, OrganisationQuerySet, Role
@@ -15,43 +16,43 @@ from amends.people.names import fold, name_search_key
 
 
 class AgeBand(models.TextChoices):
-    UNDER_10 = "under_10", "Under 10"
-    AGE_10_13 = "10_13", "10 to 13"
-    AGE_14_17 = "14_17", "14 to 17"
-    AGE_18_24 = "18_24", "18 to 24"
-    AGE_25_39 = "25_39", "25 to 39"
-    AGE_40_59 = "40_59", "40 to 59"
-    AGE_60_PLUS = "60_plus", "60 or over"
+    UNDER_10 = "under_10", _("Under 10")
+    AGE_10_13 = "10_13", _("10 to 13")
+    AGE_14_17 = "14_17", _("14 to 17")
+    AGE_18_24 = "18_24", _("18 to 24")
+    AGE_25_39 = "25_39", _("25 to 39")
+    AGE_40_59 = "40_59", _("40 to 59")
+    AGE_60_PLUS = "60_plus", _("60 or over")
 
 
 CHILD_AGE_BANDS = {AgeBand.UNDER_10, AgeBand.AGE_10_13, AgeBand.AGE_14_17}
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
-    LETTER = "letter", "Letter"
-    VISIT = "visit", "Home visit"
-    THROUGH_PROFESSIONAL = "professional", "Through a named professional"
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Home visit")
+    THROUGH_PROFESSIONAL = "professional", _("Through a named professional")
 
 
 class SafeToUse(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known yet"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known yet")
 
 
 class MessageLanguage(models.TextChoices):
     ENGLISH = "en", "English"
-    WELSH = "cy", "Cymraeg (Welsh)"
+    WELSH = "cy", _("Cymraeg (Welsh)")
 
 
 class IdentifierKind(models.TextChoices):
-    POLICE_REFERENCE = "police", "Police reference"
-    PUPIL_NUMBER = "pupil", "Unique pupil number"
-    TENANCY_REFERENCE = "tenancy", "Tenancy reference"
-    PRISONER_NUMBER = "prisoner", "Prison number"
+    POLICE_REFERENCE = "police", _("Police reference")
+    PUPIL_NUMBER = "pupil", _("Unique pupil number")
+    TENANCY_REFERENCE = "tenancy", _("Tenancy reference")
+    PRISONER_NUMBER = "prisoner", _("Prison number")
 
 
 # Each kind of identifier, its pattern and an example for the error message.
@@ -111,62 +112,62 @@ class PersonQuerySet(OrganisationQuerySet):
 
 
 class Person(OrganisationOwned):
-    given_name = models.CharField("First name", max_length=100)
-    family_name = models.CharField("Last name", max_length=100)
-    known_as = models.CharField("Known as", max_length=100, blank=True)
+    given_name = models.CharField(_("First name"), max_length=100)
+    family_name = models.CharField(_("Last name"), max_length=100)
+    known_as = models.CharField(_("Known as"), max_length=100, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
     is_child = models.BooleanField(
-        default=False, help_text="Under 18: a parent's or carer's consent is needed too."
+        default=False, help_text=_("Under 18: a parent's or carer's consent is needed too.")
     )
 
     # Contact details and notes are encrypted at rest.
-    email = EncryptedCharField("E-mail address", max_length=254, blank=True)
-    phone = EncryptedCharField("Phone number", max_length=30, blank=True)
+    email = EncryptedCharField(_("E-mail address"), max_length=254, blank=True)
+    phone = EncryptedCharField(_("Phone number"), max_length=30, blank=True)
     address = EncryptedTextField(max_length=500, blank=True)
     preferred_contact = models.CharField(
-        "Preferred way of contact", max_length=20, choices=ContactMethod.choices, blank=True
+        _("Preferred way of contact"), max_length=20, choices=ContactMethod.choices, blank=True
     )
     voicemail_safe = models.CharField(
-        "Is it safe to leave a voicemail?",
+        _("Is it safe to leave a voicemail?"),
         max_length=10,
         choices=SafeToUse.choices,
         default=SafeToUse.UNKNOWN,
     )
     text_safe = models.CharField(
-        "Is it safe to send a text message?",
+        _("Is it safe to send a text message?"),
         max_length=10,
         choices=SafeToUse.choices,
         default=SafeToUse.UNKNOWN,
     )
     letter_safe = models.CharField(
-        "Is it safe to send a letter to the address?",
+        _("Is it safe to send a letter to the address?"),
         max_length=10,
         choices=SafeToUse.choices,
         default=SafeToUse.UNKNOWN,
     )
     email_safe = models.CharField(
-        "Is it safe to send an e-mail?",
+        _("Is it safe to send an e-mail?"),
         max_length=10,
         choices=SafeToUse.choices,
         default=SafeToUse.UNKNOWN,
     )
     # Messages and calls only inside this window of the day (both blank: any reasonable time).
-    contact_from = models.TimeField("Contact only from", null=True, blank=True)
-    contact_until = models.TimeField("Contact only until", null=True, blank=True)
-    safe_contact_notes = EncryptedTextField("Notes on safe contact", max_length=1000, blank=True)
-    language = models.CharField("Preferred language", max_length=60, blank=True)
-    interpreter_needed = models.BooleanField("Needs an interpreter", default=False)
+    contact_from = models.TimeField(_("Contact only from"), null=True, blank=True)
+    contact_until = models.TimeField(_("Contact only until"), null=True, blank=True)
+    safe_contact_notes = EncryptedTextField(_("Notes on safe contact"), max_length=1000, blank=True)
+    language = models.CharField(_("Preferred language"), max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(_("Needs an interpreter"), default=False)
     message_language = models.CharField(
-        "Language for letters and messages",
+        _("Language for letters and messages"),
         max_length=2,
         choices=MessageLanguage.choices,
         default=MessageLanguage.ENGLISH,
     )
     # A pupil's place on a school's roll (schools only).
-    year_group = models.CharField("Year group", max_length=20, blank=True)
-    form_group = models.CharField("Form or class", max_length=20, blank=True)
+    year_group = models.CharField(_("Year group"), max_length=20, blank=True)
+    form_group = models.CharField(_("Form or class"), max_length=20, blank=True)
     accessibility_needs = EncryptedTextField(max_length=1000, blank=True)
     # The names folded for searching (people.names); a trigram index serves it on PostgreSQL.
     search_key = models.CharField(max_length=320, blank=True, default="", editable=False)

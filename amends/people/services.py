@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.audit import audit_record
 from amends.core.concurrency import lock_and_check
@@ -70,14 +73,17 @@ def normalise_identifier(kind: str, value: str) -> str:
     """Upper-case and check an identifier, or raise a plain-English ValidationError."""
     value = "".join(value.split()).upper()
     if kind not in IdentifierKind.values:
-        raise ValidationError({"kind": "Select a kind of identifier from the list"})
+        raise ValidationError({"kind": _("Select a kind of identifier from the list")})
     pattern, example = IDENTIFIER_FORMATS[kind]
     label = IdentifierKind(kind).label
     if not value:
-        raise ValidationError({"value": f"Enter the {label.lower()}"})
+        raise ValidationError({"value": _("Enter the %(kind)s") % {"kind": label.lower()}})
     if not pattern.match(value):
         raise ValidationError(
-            {"value": f"Enter a {label.lower()} in the correct format, like {example}"}
+            {
+                "value": _("Enter a %(kind)s in the correct format, like %(example)s")
+                % {"kind": label.lower(), "example": example}
+            }
         )
     if kind == IdentifierKind.PUPIL_NUMBER and not upn_is_valid(value):
         raise ValidationError(
@@ -99,10 +105,12 @@ def person_identifier_add(*, person: Person, kind: str, value: str, by: User) ->
         .first()
     )
     if clash is not None:
-        whose = "this person" if clash.person_id == person.pk else "someone else"
-        raise ValidationError(
-            {"value": f"This {IdentifierKind(kind).label.lower()} is already recorded for {whose}"}
-        )
+        kind_label = IdentifierKind(kind).label.lower()
+        if clash.person_id == person.pk:
+            message = _("This %(kind)s is already recorded for this person")
+        else:
+            message = _("This %(kind)s is already recorded for someone else")
+        raise ValidationError({"value": message % {"kind": kind_label}})
     try:
         with transaction.atomic():
             identifier = PersonIdentifier.objects.create(
@@ -118,11 +126,17 @@ def person_identifier_add(*, person: Person, kind: str, value: str, by: User) ->
                 action=AuditAction.CREATE,
                 organisation=person.organisation,
                 record=identifier,
-                summary=f"Added a {identifier.get_kind_display().lower()}",
+                summary=f"Added a {_english_kind(identifier)}",
             )
     except IntegrityError as exc:  # a simultaneous save of the same identifier
-        raise ValidationError({"value": "This identifier was recorded a moment ago"}) from exc
+        raise ValidationError({"value": _("This identifier was recorded a moment ago")}) from exc
     return identifier
+
+
+def _english_kind(identifier: PersonIdentifier) -> str:
+    """The kind of identifier as the audit log records it: in English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(identifier.get_kind_display()).lower()
 
 
 def person_identifier_remove(*, identifier: PersonIdentifier, by: User) -> None:
@@ -132,7 +146,7 @@ def person_identifier_remove(*, identifier: PersonIdentifier, by: User) -> None:
             action=AuditAction.DELETE,
             organisation=identifier.person.organisation,
             record=identifier,
-            summary=f"Removed a {identifier.get_kind_display().lower()}",
+            summary=f"Removed a {_english_kind(identifier)}",
         )
         identifier.delete()
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from amends.cases.models import Party
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
@@ -79,7 +80,7 @@ def person_add(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person.full_name} is added.")
+            messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
             return redirect("people:detail", person_pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
@@ -138,7 +139,9 @@ def person_edit(request: MemberRequest, person_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person.full_name}'s details are saved.")
+            messages.success(
+                request, _("%(name)s's details are saved.") % {"name": person.full_name}
+            )
             return redirect("people:detail", person_pk=person.pk)
     return render(
         request, "people/person_form.html", {"form": form, "person": person, "conflict": conflict}
@@ -162,7 +165,9 @@ def identifier_add(request: MemberRequest, person_pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{identifier.get_kind_display()} {identifier.value} is added."
+                request,
+                _("%(kind)s %(value)s is added.")
+                % {"kind": identifier.get_kind_display(), "value": identifier.value},
             )
             return redirect("people:detail", person_pk=person.pk)
     return render(request, "people/identifier_form.html", {"form": form, "person": person})
@@ -179,7 +184,11 @@ def identifier_remove(
     )
     if request.method == "POST":
         services.person_identifier_remove(identifier=identifier, by=request.user)
-        messages.success(request, f"{identifier.get_kind_display()} {identifier.value} is removed.")
+        messages.success(
+            request,
+            _("%(kind)s %(value)s is removed.")
+            % {"kind": identifier.get_kind_display(), "value": identifier.value},
+        )
         return redirect("people:detail", person_pk=person.pk)
     return render(
         request, "people/identifier_remove.html", {"person": person, "identifier": identifier}

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.forms_govuk import DateField
 from amends.core.models import Organisation, Sector
@@ -51,91 +53,91 @@ class ErrorsInPageOrder(forms.Form):
 
 class ReferralForm(ErrorsInPageOrder):
     sector = forms.ChoiceField(
-        label="Which kind of service is this referral for?",
+        label=_("Which kind of service is this referral for?"),
         choices=Sector.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the kind of service the referral is for",
-            "invalid_choice": "Choose a kind of service from the list",
+            "required": _("Choose the kind of service the referral is for"),
+            "invalid_choice": _("Choose a kind of service from the list"),
         },
     )
     source_agency = forms.CharField(
-        label="Referring agency",
+        label=_("Referring agency"),
         max_length=120,
-        help_text="For example, Northbridge Police, Kingsmead Academy, Riverside Homes.",
+        help_text=_("For example, Northbridge Police, Kingsmead Academy, Riverside Homes."),
         error_messages={
-            "required": "Enter the referring agency",
-            "max_length": "The referring agency must be 120 characters or fewer",
+            "required": _("Enter the referring agency"),
+            "max_length": _("The referring agency must be 120 characters or fewer"),
         },
     )
     referrer_name = forms.CharField(
-        label="Referrer's name",
+        label=_("Referrer's name"),
         max_length=120,
         error_messages={
-            "required": "Enter the referrer's name",
-            "max_length": "The referrer's name must be 120 characters or fewer",
+            "required": _("Enter the referrer's name"),
+            "max_length": _("The referrer's name must be 120 characters or fewer"),
         },
     )
     referrer_contact = forms.CharField(
-        label="Referrer's phone or e-mail",
+        label=_("Referrer's phone or e-mail"),
         max_length=254,
         required=False,
-        error_messages={"max_length": "The phone or e-mail must be 254 characters or fewer"},
+        error_messages={"max_length": _("The phone or e-mail must be 254 characters or fewer")},
     )
     received_on = DateField(
-        label="Date received", past_only=True, help_text="For example, 24 11 2026."
+        label=_("Date received"), past_only=True, help_text=_("For example, 24 11 2026.")
     )
-    incident_date = DateField(label="Date of the incident", required=False, past_only=True)
+    incident_date = DateField(label=_("Date of the incident"), required=False, past_only=True)
     incident_reference = forms.CharField(
-        label="Crime or incident reference",
+        label=_("Crime or incident reference"),
         max_length=30,
         required=False,
-        error_messages={"max_length": "The reference must be 30 characters or fewer"},
+        error_messages={"max_length": _("The reference must be 30 characters or fewer")},
     )
     incident_summary = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Facts only: what happened, where, and who was affected.",
+        help_text=_("Facts only: what happened, where, and who was affected."),
         error_messages={
-            "required": "Enter what happened",
-            "max_length": "What happened must be 4,000 characters or fewer",
+            "required": _("Enter what happened"),
+            "max_length": _("What happened must be 4,000 characters or fewer"),
         },
     )
     harm_type = forms.ModelChoiceField(
-        label="Kind of harm",
+        label=_("Kind of harm"),
         queryset=HarmType.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose the kind of harm",
-            "invalid_choice": "Choose a kind of harm from the list",
+            "required": _("Choose the kind of harm"),
+            "invalid_choice": _("Choose a kind of harm from the list"),
         },
     )
     justice_stage = forms.ChoiceField(
-        label="Criminal justice stage",
+        label=_("Criminal justice stage"),
         choices=JusticeStage.choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Choose a stage from the list"},
+        error_messages={"invalid_choice": _("Choose a stage from the list")},
     )
     risks = forms.MultipleChoiceField(
-        label="Known risks and safety concerns",
+        label=_("Known risks and safety concerns"),
         choices=Risk.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="About anyone involved. Select all that apply.",
+        help_text=_("About anyone involved. Select all that apply."),
         error_messages={
-            "required": "Choose the known risks and safety concerns, or “None known”",
-            "invalid_choice": "Choose risks from the list",
+            "required": _("Choose the known risks and safety concerns, or “None known”"),
+            "invalid_choice": _("Choose risks from the list"),
         },
     )
     risk_note = forms.CharField(
-        label="About the risks",
+        label=_("About the risks"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who the risk is from or to, and anything that keeps people safe.",
-        error_messages={"max_length": "About the risks must be 1,000 characters or fewer"},
+        help_text=_("Who the risk is from or to, and anything that keeps people safe."),
+        error_messages={"max_length": _("About the risks must be 1,000 characters or fewer")},
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -172,9 +174,9 @@ class ReferralForm(ErrorsInPageOrder):
             stage: Any = self.fields["justice_stage"]
             stage.choices = [
                 *JusticeStage.choices,
-                (NO_STAGE, "Does not apply: not a justice referral"),
+                (NO_STAGE, _("Does not apply: not a justice referral")),
             ]
-            stage.help_text = "Only for a criminal and civil justice referral."
+            stage.help_text = _("Only for a criminal and civil justice referral.")
         self.fields["received_on"].initial = timezone.localdate()
 
     @property
@@ -203,67 +205,67 @@ class ReferralForm(ErrorsInPageOrder):
 
 class ProposedPersonForm(ErrorsInPageOrder):
     role = forms.ChoiceField(
-        label="Their part",
+        label=_("Their part"),
         choices=lambda: current_words().role_choices(ProposedRole.values, long=True),
         widget=forms.RadioSelect,
     )
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(label=_("First name"), max_length=100)
+    family_name = forms.CharField(label=_("Last name"), max_length=100)
     date_of_birth = DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         required=False,
         past_only=True,
-        help_text="For example, 27 3 2009. Leave blank if not known and choose an age band.",
+        help_text=_("For example, 27 3 2009. Leave blank if not known and choose an age band."),
     )
     age_band = forms.ChoiceField(
-        label="Age band", choices=[("", "Not known"), *AgeBand.choices], required=False
+        label=_("Age band"), choices=[("", _("Not known")), *AgeBand.choices], required=False
     )
     agreed_to_referral = forms.ChoiceField(
-        label="Have they agreed to be referred?",
+        label=_("Have they agreed to be referred?"),
         choices=Agreed.choices,
         widget=forms.RadioSelect,
     )
     agreed_to_contact = forms.ChoiceField(
-        label="Have they agreed to be contacted by the service?",
+        label=_("Have they agreed to be contacted by the service?"),
         choices=Agreed.choices,
         widget=forms.RadioSelect,
     )
     needs = forms.MultipleChoiceField(
-        label="Do they need any of these to take part?",
+        label=_("Do they need any of these to take part?"),
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Select all that apply.",
+        help_text=_("Select all that apply."),
     )
     language = forms.CharField(
-        label="Language they prefer, if not English", max_length=60, required=False
+        label=_("Language they prefer, if not English"), max_length=60, required=False
     )
     needs_note = forms.CharField(
-        label="About their needs",
+        label=_("About their needs"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example, British Sign Language, large print, a wheelchair user.",
+        help_text=_("For example, British Sign Language, large print, a wheelchair user."),
     )
     identifier_kind = IdentifierKindField(
-        label="Reference you know them by",
+        label=_("Reference you know them by"),
         choices=lambda: [("", "None"), *identifier_choices()],
         required=False,
-        help_text="So the service can find them if it already knows them.",
+        help_text=_("So the service can find them if it already knows them."),
     )
     identifier_value = forms.CharField(
-        label="The reference",
+        label=_("The reference"),
         max_length=30,
         required=False,
-        help_text="As it is written in your records.",
+        help_text=_("As it is written in your records."),
     )
-    phone = forms.CharField(label="Phone number", max_length=30, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
     safe_contact = forms.CharField(
-        label="Safe way to contact them",
+        label=_("Safe way to contact them"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="If you know it. For example, only call after 6pm; do not leave a voicemail.",
+        help_text=_("If you know it. For example, only call after 6pm; do not leave a voicemail."),
     )
 
     def __init__(self, data: QueryDict | None = None, *, number: int) -> None:
@@ -272,37 +274,50 @@ class ProposedPersonForm(ErrorsInPageOrder):
             data, prefix=f"person{number}", empty_permitted=True, use_required_attribute=False
         )
         self.number = number
-        who = f"person {number}"
+        who = {"who": _("person %(number)s") % {"number": number}}
         required = {
-            "role": f"Choose the part of {who}: harmed, responsible, supporter or another part",
-            "given_name": f"Enter the first name of {who}",
-            "family_name": f"Enter the last name of {who}",
-            "agreed_to_referral": f"Choose whether {who} agreed to be referred, or “Not asked”",
-            "agreed_to_contact": f"Choose whether {who} agreed to be contacted, or “Not asked”",
+            "role": _("Choose the part of %(who)s: harmed, responsible, supporter or another part"),
+            "given_name": _("Enter the first name of %(who)s"),
+            "family_name": _("Enter the last name of %(who)s"),
+            "agreed_to_referral": _("Choose whether %(who)s agreed to be referred, or “Not asked”"),
+            "agreed_to_contact": _("Choose whether %(who)s agreed to be contacted, or “Not asked”"),
         }
         for name, message in required.items():
-            self.fields[name].error_messages["required"] = message
+            self.fields[name].error_messages["required"] = message % who
         messages = {
-            "role": f"Choose the part of {who} from the list",
-            "agreed_to_referral": f"Choose whether {who} agreed to be referred",
-            "agreed_to_contact": f"Choose whether {who} agreed to be contacted",
-            "needs": f"Choose the needs of {who} from the list",
-            "age_band": f"Choose the age band of {who} from the list",
+            "role": _("Choose the part of %(who)s from the list"),
+            "agreed_to_referral": _("Choose whether %(who)s agreed to be referred"),
+            "agreed_to_contact": _("Choose whether %(who)s agreed to be contacted"),
+            "needs": _("Choose the needs of %(who)s from the list"),
+            "age_band": _("Choose the age band of %(who)s from the list"),
         }
         for name, message in messages.items():
-            self.fields[name].error_messages["invalid_choice"] = message
+            self.fields[name].error_messages["invalid_choice"] = message % who
         lengths = {
-            "given_name": ("The first name", 100),
-            "family_name": ("The last name", 100),
-            "language": ("The language", 60),
-            "needs_note": ("About their needs", 500),
-            "phone": ("The phone number", 30),
-            "safe_contact": ("The safe way to contact them", 500),
+            "given_name": (
+                _("The first name of %(who)s must be %(limit)s characters or fewer"),
+                100,
+            ),
+            "family_name": (
+                _("The last name of %(who)s must be %(limit)s characters or fewer"),
+                100,
+            ),
+            "language": (_("The language of %(who)s must be %(limit)s characters or fewer"), 60),
+            "needs_note": (
+                _("About their needs of %(who)s must be %(limit)s characters or fewer"),
+                500,
+            ),
+            "phone": (_("The phone number of %(who)s must be %(limit)s characters or fewer"), 30),
+            "safe_contact": (
+                _("The safe way to contact them of %(who)s must be %(limit)s characters or fewer"),
+                500,
+            ),
         }
-        for name, (label, limit) in lengths.items():
-            self.fields[name].error_messages["max_length"] = (
-                f"{label} of {who} must be {limit:,} characters or fewer"
-            )
+        for name, (message, limit) in lengths.items():
+            self.fields[name].error_messages["max_length"] = message % {
+                **who,
+                "limit": f"{limit:,}",
+            }
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -311,32 +326,44 @@ class ProposedPersonForm(ErrorsInPageOrder):
             # "Date of birth must include a year": whose, among several people.
             self.errors["date_of_birth"] = self.error_class(
                 [
-                    str(m).replace("Date of birth", f"Date of birth of person {self.number}", 1)
+                    str(m).replace(
+                        gettext("Date of birth"),
+                        gettext("Date of birth of person %(number)s") % {"number": self.number},
+                        1,
+                    )
                     for m in born
                 ]
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        who = f"person {self.number}"
+        who = _("person %(number)s") % {"number": self.number}
         band, born = data.get("age_band"), data.get("date_of_birth")
         if band and born:
             age = Person(date_of_birth=born).age_on(timezone.localdate())
             if age is not None and not age_in_band(age, band):
                 self.add_error(
-                    "age_band", f"The age band of {who} does not match their date of birth"
+                    "age_band",
+                    _("The age band of %(who)s does not match their date of birth") % {"who": who},
                 )
         if Need.INTERPRETER in data.get("needs", []) and not data.get("language"):
-            self.add_error("language", f"Enter the language {who} needs an interpreter for")
+            self.add_error(
+                "language", _("Enter the language %(who)s needs an interpreter for") % {"who": who}
+            )
         kind, value = data.get("identifier_kind"), data.get("identifier_value", "")
         if value and not kind:
-            self.add_error("identifier_kind", f"Choose what kind of reference {who} has")
+            self.add_error(
+                "identifier_kind", _("Choose what kind of reference %(who)s has") % {"who": who}
+            )
         elif kind:
             try:
                 data["identifier_value"] = normalise_identifier(kind, value)
             except ValidationError as exc:
                 for message in exc.message_dict.get("value", exc.messages):
-                    self.add_error("identifier_value", f"{message} ({who})")
+                    self.add_error(
+                        "identifier_value",
+                        _("%(message)s (%(who)s)") % {"message": message, "who": who},
+                    )
         return data
 
     def details(self) -> dict[str, Any]:
@@ -379,13 +406,13 @@ class AcceptForm(forms.Form):
     """
 
     planned_process = forms.ChoiceField(
-        label="Planned process",
+        label=_("Planned process"),
         choices=process_choices,
         widget=forms.RadioSelect,
-        help_text="You can change this later as preparation goes on.",
+        help_text=_("You can change this later as preparation goes on."),
         error_messages={
-            "required": "Choose the planned process",
-            "invalid_choice": "Choose a process from the list",
+            "required": _("Choose the planned process"),
+            "invalid_choice": _("Choose a process from the list"),
         },
     )
 
@@ -406,13 +433,16 @@ class AcceptForm(forms.Form):
             name = f"{item.given_name} {item.family_name}".strip()
             self.people_by_pk.update({str(m.person.pk): m.person for m in found})
             self.fields[f"person_{item.pk}"] = forms.ChoiceField(
-                label=f"Who is {name}?",
+                label=_("Who is %(name)s?") % {"name": name},
                 choices=[(str(m.person.pk), m.person.display_name) for m in found]
-                + [(NEW_RECORD, f"Someone new: add {name} as a new record")],
+                + [(NEW_RECORD, _("Someone new: add %(name)s as a new record") % {"name": name})],
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Choose who {name} is: someone already recorded, or someone new",
-                    "invalid_choice": f"Choose who {name} is from the list",
+                    "required": _(
+                        "Choose who %(name)s is: someone already recorded, or someone new"
+                    )
+                    % {"name": name},
+                    "invalid_choice": _("Choose who %(name)s is from the list") % {"name": name},
                 },
             )
 
@@ -427,28 +457,28 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why is it declined?",
+        label=_("Why is it declined?"),
         choices=decline_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose why the referral is declined",
-            "invalid_choice": "Choose a reason from the list",
+            "required": _("Choose why the referral is declined"),
+            "invalid_choice": _("Choose a reason from the list"),
         },
     )
     note = forms.CharField(
-        label="Note for the record",
+        label=_("Note for the record"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Not shown to the referrer.",
+        help_text=_("Not shown to the referrer."),
     )
 
 
 class HarmTypeForm(forms.Form):
     name = forms.CharField(
-        label="New kind of harm",
+        label=_("New kind of harm"),
         max_length=80,
         error_messages={
-            "required": "Enter the name of the kind of harm",
+            "required": _("Enter the name of the kind of harm"),
         },
     )

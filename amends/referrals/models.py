@@ -7,6 +7,8 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.fields import EncryptedCharField, EncryptedTextField
 from amends.core.models import (
@@ -63,9 +65,9 @@ class HarmType(OrganisationOwned):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     needs_advanced_training = models.BooleanField(
-        "Needs advanced training",
+        _("Needs advanced training"),
         default=False,
-        help_text="A lead facilitator needs advanced training for the case's sector.",
+        help_text=_("A lead facilitator needs advanced training for the case's sector."),
     )
 
     objects = HarmTypeQuerySet.as_manager()
@@ -81,44 +83,44 @@ class HarmType(OrganisationOwned):
 
 
 class JusticeStage(models.TextChoices):
-    OUT_OF_COURT = "out_of_court", "Out of court"
-    PRE_SENTENCE = "pre_sentence", "Pre-sentence"
-    POST_SENTENCE_COMMUNITY = "post_sentence_community", "Post-sentence, in the community"
-    IN_CUSTODY = "in_custody", "In custody"
-    NOT_A_CRIME = "not_a_crime", "Not a crime"
+    OUT_OF_COURT = "out_of_court", _("Out of court")
+    PRE_SENTENCE = "pre_sentence", _("Pre-sentence")
+    POST_SENTENCE_COMMUNITY = "post_sentence_community", _("Post-sentence, in the community")
+    IN_CUSTODY = "in_custody", _("In custody")
+    NOT_A_CRIME = "not_a_crime", _("Not a crime")
 
 
 class ReferralSource(models.TextChoices):
-    AGENCY = "agency", "An agency or referrer"
-    SELF = "self", "Self-referral"
+    AGENCY = "agency", _("An agency or referrer")
+    SELF = "self", _("Self-referral")
 
 
 class ReferralStatus(models.TextChoices):
-    NEW = "new", "Waiting for triage"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    NEW = "new", _("Waiting for triage")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class DeclineReason(models.TextChoices):
-    NOT_SUITABLE = "not_suitable", "Not suitable for a restorative process"
-    OUTSIDE_REMIT = "outside_remit", "Outside what this service covers"
-    DUPLICATE = "duplicate", "Already referred"
-    NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information"
-    OTHER_SERVICE = "other_service", "Better met by another service"
+    NOT_SUITABLE = "not_suitable", _("Not suitable for a restorative process")
+    OUTSIDE_REMIT = "outside_remit", _("Outside what this service covers")
+    DUPLICATE = "duplicate", _("Already referred")
+    NOT_ENOUGH_INFORMATION = "not_enough_information", _("Not enough information")
+    OTHER_SERVICE = "other_service", _("Better met by another service")
     # Each sector says this in its own words (core.vocabulary), e.g. the behaviour policy.
-    HANDLED_OTHERWISE = "handled_otherwise", "Better dealt with another way"
+    HANDLED_OTHERWISE = "handled_otherwise", _("Better dealt with another way")
 
 
 class ProposedRole(models.TextChoices):
-    HARMED = "harmed", "Person harmed"
-    RESPONSIBLE = "responsible", "Person responsible"
-    SUPPORTER_OF_HARMED = "supporter_of_harmed", "Supporter of the person harmed"
-    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", "Supporter of the person responsible"
-    PARENT_OF_HARMED = "parent_of_harmed", "Parent or carer of the person harmed"
-    PARENT_OF_RESPONSIBLE = "parent_of_responsible", "Parent or carer of the person responsible"
-    COMMUNITY = "community", "Community member"
-    PROFESSIONAL = "professional", "Professional, such as a social worker or officer"
-    OTHER = "other", "Someone else affected"
+    HARMED = "harmed", _("Person harmed")
+    RESPONSIBLE = "responsible", _("Person responsible")
+    SUPPORTER_OF_HARMED = "supporter_of_harmed", _("Supporter of the person harmed")
+    SUPPORTER_OF_RESPONSIBLE = "supporter_of_responsible", _("Supporter of the person responsible")
+    PARENT_OF_HARMED = "parent_of_harmed", _("Parent or carer of the person harmed")
+    PARENT_OF_RESPONSIBLE = "parent_of_responsible", _("Parent or carer of the person responsible")
+    COMMUNITY = "community", _("Community member")
+    PROFESSIONAL = "professional", _("Professional, such as a social worker or officer")
+    OTHER = "other", _("Someone else affected")
 
 
 # A supporter or parent stands beside one of the people at the centre of the harm.
@@ -134,26 +136,26 @@ PARENT_ROLES = {ProposedRole.PARENT_OF_HARMED, ProposedRole.PARENT_OF_RESPONSIBL
 class Agreed(models.TextChoices):
     """A person's answer, as the referrer knows it."""
 
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_ASKED = "not_asked", "Not asked"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_ASKED = "not_asked", _("Not asked")
 
 
 class Need(models.TextChoices):
-    INTERPRETER = "interpreter", "An interpreter"
-    DISABILITY = "disability", "Support for a disability"
-    ACCESS = "access", "Access needs, such as step-free access or a hearing loop"
+    INTERPRETER = "interpreter", _("An interpreter")
+    DISABILITY = "disability", _("Support for a disability")
+    ACCESS = "access", _("Access needs, such as step-free access or a hearing loop")
 
 
 class Risk(models.TextChoices):
-    VIOLENCE = "violence", "Violence"
-    WEAPONS = "weapons", "Weapons"
-    SELF_HARM = "self_harm", "Self-harm or suicide"
-    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
-    THREATS = "threats", "Threats or intimidation"
-    SUBSTANCE_MISUSE = "substance_misuse", "Alcohol or drug misuse"
-    SAFEGUARDING = "safeguarding", "A child or adult at risk of harm (safeguarding)"
-    NONE_KNOWN = "none_known", "None known"
+    VIOLENCE = "violence", _("Violence")
+    WEAPONS = "weapons", _("Weapons")
+    SELF_HARM = "self_harm", _("Self-harm or suicide")
+    DOMESTIC_ABUSE = "domestic_abuse", _("Domestic abuse")
+    THREATS = "threats", _("Threats or intimidation")
+    SUBSTANCE_MISUSE = "substance_misuse", _("Alcohol or drug misuse")
+    SAFEGUARDING = "safeguarding", _("A child or adult at risk of harm (safeguarding)")
+    NONE_KNOWN = "none_known", _("None known")
 
 
 class IncidentReference:
@@ -262,29 +264,33 @@ class Referral(OrganisationOwned):
     source = models.CharField(
         max_length=20, choices=ReferralSource.choices, default=ReferralSource.AGENCY
     )
-    source_agency = models.CharField("Referring agency", max_length=120)
-    referrer_name = models.CharField("Referrer's name", max_length=120)
-    referrer_contact = EncryptedTextField("Referrer's phone or e-mail", max_length=254, blank=True)
+    source_agency = models.CharField(_("Referring agency"), max_length=120)
+    referrer_name = models.CharField(_("Referrer's name"), max_length=120)
+    referrer_contact = EncryptedTextField(
+        _("Referrer's phone or e-mail"), max_length=254, blank=True
+    )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The referrer account that made the referral, if any.",
+        help_text=_("The referrer account that made the referral, if any."),
     )
-    received_on = models.DateField("Date received")
-    incident_date = models.DateField("Date of the incident", null=True, blank=True)
-    incident_summary = EncryptedTextField("What happened", max_length=4000)
+    received_on = models.DateField(_("Date received"))
+    incident_date = models.DateField(_("Date of the incident"), null=True, blank=True)
+    incident_summary = EncryptedTextField(_("What happened"), max_length=4000)
     harm_type = models.ForeignKey(HarmType, on_delete=models.PROTECT, related_name="+")
     justice_stage = models.CharField(
-        "Criminal justice stage", max_length=30, choices=JusticeStage.choices, blank=True
+        _("Criminal justice stage"), max_length=30, choices=JusticeStage.choices, blank=True
     )
     sector = models.CharField(max_length=20, choices=Sector.choices)
-    incident_reference = models.CharField("Crime or incident reference", max_length=30, blank=True)
+    incident_reference = models.CharField(
+        _("Crime or incident reference"), max_length=30, blank=True
+    )
     # Codes of Risk, comma-separated; encrypted, as they say something of the people's health.
-    risks = EncryptedCharField("Known risks and safety concerns", max_length=200, blank=True)
-    risk_note = EncryptedTextField("About the risks", max_length=1000, blank=True)
+    risks = EncryptedCharField(_("Known risks and safety concerns"), max_length=200, blank=True)
+    risk_note = EncryptedTextField(_("About the risks"), max_length=1000, blank=True)
     status = models.CharField(
         max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.NEW
     )
@@ -341,35 +347,35 @@ class ReferralPerson(OrganisationOwned):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     role = models.CharField(max_length=30, choices=ProposedRole.choices)
-    given_name = models.CharField("First name", max_length=100)
-    family_name = models.CharField("Last name", max_length=100)
+    given_name = models.CharField(_("First name"), max_length=100)
+    family_name = models.CharField(_("Last name"), max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
     agreed_to_referral = models.CharField(
-        "Agreed to be referred", max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
+        _("Agreed to be referred"), max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
     )
     agreed_to_contact = models.CharField(
-        "Agreed to be contacted", max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
+        _("Agreed to be contacted"), max_length=10, choices=Agreed.choices, default=Agreed.NOT_ASKED
     )
     # Codes of Need, comma-separated; encrypted, as a disability is health data.
     needs = EncryptedCharField(max_length=100, blank=True)
-    language = models.CharField("Language", max_length=60, blank=True)
+    language = models.CharField(_("Language"), max_length=60, blank=True)
     # The language of their letters and messages: a request made on the Welsh website is Welsh.
     message_language = models.CharField(
-        "Language for letters and messages",
+        _("Language for letters and messages"),
         max_length=2,
         choices=MessageLanguage.choices,
         default=MessageLanguage.ENGLISH,
     )
-    needs_note = EncryptedTextField("About their needs", max_length=500, blank=True)
-    phone = EncryptedTextField("Phone number", max_length=30, blank=True)
-    safe_contact = EncryptedTextField("Safe way to contact them", max_length=500, blank=True)
+    needs_note = EncryptedTextField(_("About their needs"), max_length=500, blank=True)
+    phone = EncryptedTextField(_("Phone number"), max_length=30, blank=True)
+    safe_contact = EncryptedTextField(_("Safe way to contact them"), max_length=500, blank=True)
     notes = EncryptedTextField(max_length=1000, blank=True)
     # A reference the referrer knows them by; triage matches it to people already recorded.
     identifier_kind = models.CharField(
-        "Kind of identifier", max_length=20, choices=IdentifierKind.choices, blank=True
+        _("Kind of identifier"), max_length=20, choices=IdentifierKind.choices, blank=True
     )
-    identifier_value = models.CharField("Identifier", max_length=30, blank=True)
+    identifier_value = models.CharField(_("Identifier"), max_length=30, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -391,14 +397,13 @@ class ReferralPerson(OrganisationOwned):
 
     def person_details(self) -> dict[str, Any]:
         """What a person's record keeps of these details, for a new record at acceptance."""
-        needs = "; ".join(
-            [
-                label
+        with translation.override(settings.LANGUAGE_CODE):  # stored: in English
+            labels = [
+                str(label)
                 for code, label in Need.choices
                 if code in self.need_codes and code != Need.INTERPRETER
             ]
-            + ([self.needs_note] if self.needs_note else [])
-        )
+        needs = "; ".join(labels + ([self.needs_note] if self.needs_note else []))
         return {
             "given_name": self.given_name,
             "family_name": self.family_name,

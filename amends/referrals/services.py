@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
@@ -68,19 +71,19 @@ def _people_problems(people: list[dict[str, Any]]) -> dict[str, str]:
         label = current_words().role_label(SUPPORTS[role]).lower()
         name = f"{details.get('given_name', '')} {details.get('family_name', '')}".strip()
         if not beside:
-            problems[f"person{n}-role"] = (
-                f"Add the {label} that {name} supports, or choose another part for {name}"
-            )
+            problems[f"person{n}-role"] = gettext(
+                "Add the %(label)s that %(name)s supports, or choose another part for %(name)s"
+            ) % {"label": label, "name": name}
         elif role in PARENT_ROLES and not any(
             ReferralPerson(
                 date_of_birth=p.get("date_of_birth"), age_band=p.get("age_band", "")
             ).is_child()
             for p in beside
         ):
-            problems[f"person{n}-role"] = (
-                f"A parent or carer is only for someone under 18: give the date of birth or "
-                f"age band of the {label}, or choose another part for {name}"
-            )
+            problems[f"person{n}-role"] = gettext(
+                "A parent or carer is only for someone under 18: give the date of birth or "
+                "age band of the %(label)s, or choose another part for %(name)s"
+            ) % {"label": label, "name": name}
     return problems
 
 
@@ -92,20 +95,20 @@ def referral_create(
     Refusals name their field: the referral's own, or `person<n>-<field>` for the n-th person.
     """
     if not people:
-        raise ValidationError("Add at least one person: who was harmed, or who was responsible")
+        raise ValidationError(_("Add at least one person: who was harmed, or who was responsible"))
     if fields.get("incident_date") and fields["incident_date"] > timezone.localdate():
-        raise ValidationError({"incident_date": "The date of the incident must be in the past"})
+        raise ValidationError({"incident_date": _("The date of the incident must be in the past")})
     if fields.get("received_on") and fields["received_on"] > timezone.localdate():
-        raise ValidationError({"received_on": "The date received must be today or in the past"})
+        raise ValidationError({"received_on": _("The date received must be today or in the past")})
     if fields.get("harm_type") and fields["harm_type"].organisation_id != organisation.pk:
-        raise ValidationError({"harm_type": "Choose a kind of harm from the list"})
+        raise ValidationError({"harm_type": _("Choose a kind of harm from the list")})
     if organisation.sectors and fields.get("sector") not in organisation.sectors:
-        raise ValidationError({"sector": "Choose a kind of service from the list"})
+        raise ValidationError({"sector": _("Choose a kind of service from the list")})
     risks = list(fields.pop("risks", []))
     unknown = set(risks) - set(Risk.values)
     unknown |= {need for p in people for need in p.get("needs", [])} - set(Need.values)
     if unknown:
-        raise ValidationError("Choose risks and needs from the lists")
+        raise ValidationError(_("Choose risks and needs from the lists"))
     problems = referral_problems(
         sector=fields.get("sector"),
         justice_stage=fields.get("justice_stage", ""),
@@ -163,11 +166,11 @@ class PossibleMatch:
 
 def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | None:
     if person.pk == proposed.person_id:
-        return 6, "Named in the referral"
+        return 6, gettext("Named in the referral")
     given_reference = identifier_search_form(proposed.identifier_value)
     for identifier in person.identifiers.all():
         if given_reference and identifier.value == given_reference:
-            return 5, f"Same {identifier.get_kind_display().lower()}"
+            return 5, gettext("Same %(kind)s") % {"kind": identifier.get_kind_display().lower()}
     key = person.search_key
     given = fold(proposed.given_name).split()
     family = fold(proposed.family_name).split()
@@ -177,14 +180,14 @@ def _why_alike(proposed: ReferralPerson, person: Person) -> tuple[int, str] | No
     same_birthday = born is not None and person.date_of_birth == born
     if given_alike and family_alike:
         if same_birthday:
-            return 4, "Same name and date of birth"
+            return 4, gettext("Same name and date of birth")
         if born is None or person.date_of_birth is None:
-            return 3, "Same name; no date of birth to compare"
-        return 1, "Same name, but a different date of birth"
+            return 3, gettext("Same name; no date of birth to compare")
+        return 1, gettext("Same name, but a different date of birth")
     if same_birthday and family_alike:
-        return 2, "Same last name and date of birth"
+        return 2, gettext("Same last name and date of birth")
     if same_birthday and given_alike:
-        return 2, "Same first name and date of birth"
+        return 2, gettext("Same first name and date of birth")
     return None
 
 
@@ -283,9 +286,12 @@ def _lock_undecided(referral: Referral) -> Referral:
     Call inside the transaction that decides it, so accept and decline cannot both win."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.status != ReferralStatus.NEW:
+        if locked.status == ReferralStatus.ACCEPTED:
+            raise ValidationError(
+                _("This referral has already been accepted: someone else triaged it first.")
+            )
         raise ValidationError(
-            f"This referral has already been {locked.get_status_display().lower()}: "
-            "someone else triaged it first."
+            _("This referral has already been declined: someone else triaged it first.")
         )
     return locked
 
@@ -401,12 +407,14 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
         locked.full_clean()
         locked.save()
         referral_decided.send(sender=Referral, referral=locked)
+        with translation.override(settings.LANGUAGE_CODE):  # the audit log is kept in English
+            reason_label = str(locked.get_decline_reason_display()).lower()
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
             organisation=locked.organisation,
             record=locked,
-            summary=f"Declined the referral: {locked.get_decline_reason_display().lower()}",
+            summary=f"Declined the referral: {reason_label}",
         )
     referral.refresh_from_db()
     return referral
@@ -415,7 +423,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
 def harm_type_add(*, organisation: Organisation, name: str, by: User) -> HarmType:
     name = " ".join(name.split())
     if HarmType.objects.filter(organisation=organisation, name__iexact=name).exists():
-        raise ValidationError({"name": f"“{name}” is already in the list"})
+        raise ValidationError({"name": _("“%(name)s” is already in the list") % {"name": name}})
     with transaction.atomic():
         last = HarmType.objects.filter(organisation=organisation).order_by("-position").first()
         harm_type = HarmType.objects.create(
@@ -471,16 +479,16 @@ def harm_type_set_needs_advanced(*, harm_type: HarmType, needed: bool, by: User)
 def referral_progress(referral: Referral) -> str:
     """What a referrer may know of a referral's progress: a stage, never the content of the work."""
     if referral.status == ReferralStatus.DECLINED:
-        return "Declined"
+        return gettext("Declined")
     if referral.status == ReferralStatus.NEW:
-        return "Waiting for triage"
+        return gettext("Waiting for triage")
     case = getattr(referral, "case", None)
     if case is None:
-        return "Accepted"
+        return gettext("Accepted")
     return {
-        "open": "Accepted: a facilitator is being allocated",
-        "preparing": "In progress: preparing the people involved",
-        "meeting_arranged": "In progress: a meeting is arranged",
-        "monitoring": "In progress: an agreement is being followed up",
-        "closed": "Finished",
+        "open": gettext("Accepted: a facilitator is being allocated"),
+        "preparing": gettext("In progress: preparing the people involved"),
+        "meeting_arranged": gettext("In progress: a meeting is arranged"),
+        "monitoring": gettext("In progress: an agreement is being followed up"),
+        "closed": gettext("Finished"),
     }[case.status]

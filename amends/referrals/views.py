@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.access import MemberRequest, get_visible_or_404, member_required
 from amends.core.forms_util import add_service_errors
@@ -119,7 +120,7 @@ def referral_new(request: MemberRequest) -> HttpResponse:
                 _service_errors(exc, form, filled)
             else:
                 messages.success(
-                    request, "The referral is made. The service's coordinator will triage it."
+                    request, _("The referral is made. The service's coordinator will triage it.")
                 )
                 return redirect("referrals:list")
         errors = govuk_error_summary(form, *people)["errors"]
@@ -242,7 +243,8 @@ def referral_accept(request: MemberRequest, referral_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Referral accepted: case {case.reference} is open. Allocate its facilitators.",
+                _("Referral accepted: case %(reference)s is open. Allocate its facilitators.")
+                % {"reference": case.reference},
             )
             return redirect("cases:allocate", case_pk=case.pk)
     return _triage_page(request, referral, form)
@@ -263,7 +265,7 @@ def referral_decline(request: MemberRequest, referral_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The referral is declined.")
+            messages.success(request, _("The referral is declined."))
             return redirect("referrals:list")
     return render(request, "referrals/referral_decline.html", {"referral": referral, "form": form})
 
@@ -281,7 +283,10 @@ def harm_types(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"“{form.cleaned_data['name']}” is added to the list.")
+            messages.success(
+                request,
+                _("“%(name)s” is added to the list.") % {"name": form.cleaned_data["name"]},
+            )
             return redirect("referrals:harm_types")
     all_types = HarmType.objects.visible_to(request.membership).order_by("-is_active", "position")
     return render(request, "referrals/harm_types.html", {"form": form, "harm_types": all_types})
@@ -294,10 +299,11 @@ def harm_type_toggle(request: MemberRequest, harm_type_pk: int) -> HttpResponse:
         services.harm_type_set_active(
             harm_type=harm_type, active=not harm_type.is_active, by=request.user
         )
-        messages.success(
-            request,
-            f"“{harm_type.name}” is {'back in' if harm_type.is_active else 'retired from'} the list.",
-        )
+        if harm_type.is_active:
+            message = _("“%(name)s” is back in the list.")
+        else:
+            message = _("“%(name)s” is retired from the list.")
+        messages.success(request, message % {"name": harm_type.name})
     return redirect("referrals:harm_types")
 
 
@@ -307,9 +313,11 @@ def harm_type_advanced(request: MemberRequest, harm_type_pk: int) -> HttpRespons
     if request.method == "POST":
         needed = not harm_type.needs_advanced_training
         services.harm_type_set_needs_advanced(harm_type=harm_type, needed=needed, by=request.user)
-        messages.success(
-            request,
-            f"Cases of “{harm_type.name}” {'need' if needed else 'no longer need'} a lead "
-            "facilitator with advanced training.",
-        )
+        if needed:
+            message = _("Cases of “%(name)s” need a lead facilitator with advanced training.")
+        else:
+            message = _(
+                "Cases of “%(name)s” no longer need a lead facilitator with advanced training."
+            )
+        messages.success(request, message % {"name": harm_type.name})
     return redirect("referrals:harm_types")
