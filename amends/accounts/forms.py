@@ -24,11 +24,13 @@ EMAIL = _("E-mail address")
 CODE = _("Code")
 
 # GOV.UK error messages: say what to do, in the words of the label.
-ENTER_EMAIL = {
+ENTER_EMAIL: dict[str, StrOrPromise] = {
     "required": _("Enter your e-mail address"),
     "invalid": _("Enter an e-mail address in the correct format, like name@example.org"),
 }
-ENTER_CODE = {"required": _("Enter the 6-digit code from your authenticator app")}
+ENTER_CODE: dict[str, StrOrPromise] = {
+    "required": _("Enter the 6-digit code from your authenticator app")
+}
 
 
 def new_password_hint() -> str:

@@ -28,7 +28,7 @@ class ReportFilter:
         """The filters as (name, value) pairs, for headings, exports and the PDF."""
         rows = [("Period", f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}")]
         if self.sector:
-            rows.append(("Sector", Sector(self.sector).label))
+            rows.append(("Sector", str(Sector(self.sector).label)))
         if self.process:
             rows.append(("Process", ProcessType(self.process).label))
         if self.source_agency:
