@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MISSING_VERSION_MESSAGE = _(
+# Marked here and translated when it is raised (EditConflict).
+MISSING_VERSION_MESSAGE = gettext_noop(
     "This page was out of date, so your changes have not been saved. "
     "The form now shows the saved details: make your changes again."
 )
@@ -34,7 +36,7 @@ class EditConflict(ValidationError):
         self.changed_fields = changed_fields
         self.current = current
         if message:
-            text = str(message)
+            text = gettext(str(message))
         elif changed_fields:
             text = _(
                 "Someone else saved changes to this record while you were editing it, so yours "
