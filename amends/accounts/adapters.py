@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts import mfa
 from amends.core import fields
@@ -13,10 +14,10 @@ class AccountAdapter(DefaultAccountAdapter):
     # Plain English, saying what to do (GOV.UK error messages).
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "email_password_mismatch": "The e-mail address or password is not right",
-        "enter_current_password": "Enter your current password",
-        "incorrect_password": "The password is not right",
-        "duplicate_email": "That address is already on your account",
+        "email_password_mismatch": _("The e-mail address or password is not right"),
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_password": _("The password is not right"),
+        "duplicate_email": _("That address is already on your account"),
     }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -41,8 +42,9 @@ class MFAAdapter(DefaultMFAAdapter):
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "Incorrect code – enter the 6 digits your app shows now, "
-        "or one of your recovery codes",
+        "incorrect_code": _(
+            "Incorrect code – enter the 6 digits your app shows now, or one of your recovery codes"
+        ),
     }
 
     def encrypt(self, text: str) -> str:

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts import mfa
 
@@ -44,9 +45,9 @@ class SecondFactorRequiredMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    "Sign in again with your passkey."
+                    _("Sign in again with your passkey.")
                     if getattr(user, "is_platform_admin", False)
-                    else "Sign in again to confirm it is you.",
+                    else _("Sign in again to confirm it is you."),
                 )
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account_login')}?{query}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Titles and ranks people put before their name (police, prison service, forces, the professions).
 TITLES = frozenset(
@@ -34,12 +35,13 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
-    email = models.EmailField("E-mail address", unique=True)
-    full_name = models.CharField("Full name", max_length=150)
+    email = models.EmailField(_("E-mail address"), unique=True)
+    full_name = models.CharField(_("Full name"), max_length=150)
     is_platform_admin = models.BooleanField(
         default=False,
-        help_text="Runs the platform: organisations and their first coordinators. "
-        "Sees no case content.",
+        help_text=_(
+            "Runs the platform: organisations and their first coordinators. Sees no case content."
+        ),
     )
 
     USERNAME_FIELD = "email"

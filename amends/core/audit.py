@@ -13,12 +13,21 @@ from typing import TYPE_CHECKING, Any
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 
 from amends.core import audit_chain
 from amends.core.models import AuditEvent, Organisation
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from amends.accounts.models import User
+
+
+def english(text: StrOrPromise) -> str:
+    """A label marked for translation as the audit log keeps it, whatever the page's language."""
+    with translation.override("en-gb"):
+        return str(text)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import AuditAction, AuditEvent, Membership
 
@@ -33,24 +35,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 class AuditFilterForm(forms.Form):
     record_type = forms.CharField(
-        label="Record type", required=False, max_length=60, help_text="For example, person"
+        label=_("Record type"), required=False, max_length=60, help_text=_("For example, person")
     )
-    record_id = forms.CharField(label="Record number", required=False, max_length=40)
+    record_id = forms.CharField(label=_("Record number"), required=False, max_length=40)
     action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices]
+        label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
     )
-    actor = forms.CharField(label="Who (e-mail address)", required=False, max_length=254)
+    actor = forms.CharField(label=_("Who (e-mail address)"), required=False, max_length=254)
     date_from = forms.DateField(
-        label="From",
+        label=_("From"),
         required=False,
-        help_text="For example, 27/3/2026",
+        help_text=_("For example, 27/3/2026"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "Enter the start date as day/month/year, like 27/3/2026"},
     )
     date_to = forms.DateField(
-        label="To",
+        label=_("To"),
         required=False,
-        help_text="For example, 31/3/2026",
+        help_text=_("For example, 31/3/2026"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "Enter the end date as day/month/year, like 31/3/2026"},
     )
@@ -135,7 +137,7 @@ def _name_memberships(member: Membership, ids: list[int]) -> dict[int, RecordNam
     memberships = Membership.objects.visible_to(member).filter(pk__in=ids).select_related("user")
     return {
         m.pk: RecordName(
-            "Member",
+            gettext("Member"),
             m.user.get_full_name() or m.user.email,
             reverse("core:member_detail", args=[m.pk]),
         )
@@ -150,7 +152,7 @@ def _name_users(member: Membership, ids: list[int]) -> dict[int, RecordName]:
     )
     return {
         m.user_id: RecordName(
-            "Member",
+            gettext("Member"),
             m.user.get_full_name() or m.user.email,
             reverse("core:member_detail", args=[m.pk]),
         )
@@ -163,7 +165,11 @@ def _name_invitations(member: Membership, ids: list[int]) -> dict[int, RecordNam
 
     invitations = Invitation.objects.visible_to(member).filter(pk__in=ids)
     return {
-        i.pk: RecordName("Invitation", f"Invitation to {i.email}", reverse("core:members"))
+        i.pk: RecordName(
+            gettext("Invitation"),
+            gettext("Invitation to %(email)s") % {"email": i.email},
+            reverse("core:members"),
+        )
         for i in invitations
     }
 
@@ -173,7 +179,7 @@ def _name_organisation(member: Membership, ids: list[int]) -> dict[int, RecordNa
         return {}
     return {
         member.organisation_id: RecordName(
-            "Organisation", member.organisation.name, reverse("core:organisation_settings")
+            gettext("Organisation"), member.organisation.name, reverse("core:organisation_settings")
         )
     }
 

@@ -9,13 +9,19 @@ tell whether the record changed.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
-MISSING_VERSION_MESSAGE = (
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Marked here and translated when it is raised (EditConflict).
+MISSING_VERSION_MESSAGE = gettext_noop(
     "This page was out of date, so your changes have not been saved. "
     "The form now shows the saved details: make your changes again."
 )
@@ -24,20 +30,28 @@ MISSING_VERSION_MESSAGE = (
 class EditConflict(ValidationError):
     """Someone else changed the record after this form was loaded (or the form had no version)."""
 
-    def __init__(self, changed_fields: list[str], current: models.Model, message: str = "") -> None:
+    def __init__(
+        self, changed_fields: list[str], current: models.Model, message: StrOrPromise = ""
+    ) -> None:
         self.changed_fields = changed_fields
         self.current = current
-        differ = (
-            f" The saved record now differs from yours in: {', '.join(changed_fields)}."
-            if changed_fields
-            else ""
-        )
-        super().__init__(
-            message
-            or "Someone else saved changes to this record while you were editing it, so yours "
-            f"have not been saved.{differ} The form now shows the saved details: make your "
-            "changes again."
-        )
+        if message:
+            text = gettext(str(message))
+        elif changed_fields:
+            text = _(
+                "Someone else saved changes to this record while you were editing it, so yours "
+                "have not been saved. The saved record now differs from yours in: %(fields)s. "
+                "The form now shows the saved details: make your changes again."
+            ) % {"fields": ", ".join(changed_fields)}
+        else:
+            text = str(
+                _(
+                    "Someone else saved changes to this record while you were editing it, so "
+                    "yours have not been saved. The form now shows the saved details: make your "
+                    "changes again."
+                )
+            )
+        super().__init__(text)
 
 
 M = TypeVar("M", bound=models.Model)

@@ -5,51 +5,84 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from amends.core.models import Membership, Role
 from amends.core.vocabulary import words_for_request
 
-ORG = "Organisation"  # the group of a coordinator's pages about running the organisation
+# The group of a coordinator's pages about running the organisation.
+ORG = gettext_noop("Organisation")
 
-# (label, url name, roles that see it, path prefix that marks it current, group). Items of a
+# (label, url name, roles that see it, path prefix that marks it current, group). Labels are
+# marked here and translated when the menu is made, in the language of the page. Items of a
 # group share one place in the menu, named after the group, and are listed in a sub-navigation
 # on the group's pages: a coordinator's menu stays short enough to read at a glance.
 NAVIGATION: list[tuple[str, str, tuple[str, ...], str, str]] = [
-    ("Home", "core:dashboard", (), "/home/", ""),
-    ("My cases", "cases:mine", (Role.FACILITATOR,), "/cases/mine/", ""),
-    ("Cases", "cases:list", (Role.COORDINATOR,), "/cases/", ""),
+    (gettext_noop("Home"), "core:dashboard", (), "/home/", ""),
+    (gettext_noop("My cases"), "cases:mine", (Role.FACILITATOR,), "/cases/mine/", ""),
+    (gettext_noop("Cases"), "cases:list", (Role.COORDINATOR,), "/cases/", ""),
     (
-        "Conversations",
+        gettext_noop("Conversations"),
         "schools:conversations",
         (Role.COORDINATOR, Role.FACILITATOR),
         "/schools/conversations/",
         "",
     ),
     (
-        "Overdue actions",
+        gettext_noop("Overdue actions"),
         "agreements:overdue",
         (Role.COORDINATOR, Role.FACILITATOR),
         "/actions/",
         "",
     ),
-    ("Referrals", "referrals:list", (Role.COORDINATOR, Role.REFERRER), "/referrals/", ""),
-    ("People", "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/", ""),
-    ("Households", "housing:list", (Role.COORDINATOR, Role.FACILITATOR), "/households/", ""),
-    ("Reports", "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/", ""),
-    ("Custody", "custody:overview", (Role.COORDINATOR,), "/custody/", ""),
-    ("Settings", "core:organisation_settings", (Role.COORDINATOR,), "/organisation/settings/", ORG),
-    ("Members", "core:members", (Role.COORDINATOR,), "/organisation/members/", ORG),
-    ("Practitioners", "practitioners:list", (Role.COORDINATOR,), "/practitioners/", ORG),
-    ("Homes", "housing:settings", (Role.COORDINATOR,), "/organisation/homes/", ORG),
-    ("Audit log", "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/", ORG),
-    ("Imports", "imports:list", (Role.COORDINATOR,), "/organisation/imports/", ORG),
-    ("Messages", "notify:list", (Role.COORDINATOR,), "/organisation/messages/", ORG),
-    ("Deliveries", "deliveries:list", (Role.COORDINATOR,), "/organisation/deliveries/", ORG),
-    ("Website", "website:dashboard", (), "/site-admin/", ""),
-    ("My practice", "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
-    ("Training", "training:overview", (), "/training/", ""),
-    ("Groups", "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
-    ("School", "schools:settings", (Role.COORDINATOR,), "/schools/settings/", ORG),
+    (
+        gettext_noop("Referrals"),
+        "referrals:list",
+        (Role.COORDINATOR, Role.REFERRER),
+        "/referrals/",
+        "",
+    ),
+    (gettext_noop("People"), "people:list", (Role.COORDINATOR, Role.FACILITATOR), "/people/", ""),
+    (
+        gettext_noop("Households"),
+        "housing:list",
+        (Role.COORDINATOR, Role.FACILITATOR),
+        "/households/",
+        "",
+    ),
+    (gettext_noop("Reports"), "reports:index", (Role.COORDINATOR, Role.VIEWER), "/reports/", ""),
+    (gettext_noop("Custody"), "custody:overview", (Role.COORDINATOR,), "/custody/", ""),
+    (
+        gettext_noop("Settings"),
+        "core:organisation_settings",
+        (Role.COORDINATOR,),
+        "/organisation/settings/",
+        ORG,
+    ),
+    (gettext_noop("Members"), "core:members", (Role.COORDINATOR,), "/organisation/members/", ORG),
+    (
+        gettext_noop("Practitioners"),
+        "practitioners:list",
+        (Role.COORDINATOR,),
+        "/practitioners/",
+        ORG,
+    ),
+    (gettext_noop("Homes"), "housing:settings", (Role.COORDINATOR,), "/organisation/homes/", ORG),
+    (gettext_noop("Audit log"), "core:audit_log", (Role.COORDINATOR,), "/organisation/audit/", ORG),
+    (gettext_noop("Imports"), "imports:list", (Role.COORDINATOR,), "/organisation/imports/", ORG),
+    (gettext_noop("Messages"), "notify:list", (Role.COORDINATOR,), "/organisation/messages/", ORG),
+    (
+        gettext_noop("Deliveries"),
+        "deliveries:list",
+        (Role.COORDINATOR,),
+        "/organisation/deliveries/",
+        ORG,
+    ),
+    (gettext_noop("Website"), "website:dashboard", (), "/site-admin/", ""),
+    (gettext_noop("My practice"), "practitioners:mine", (Role.FACILITATOR,), "/practice/", ""),
+    (gettext_noop("Training"), "training:overview", (), "/training/", ""),
+    (gettext_noop("Groups"), "groups:list", (Role.COORDINATOR, Role.FACILITATOR), "/groups/", ""),
+    (gettext_noop("School"), "schools:settings", (Role.COORDINATOR,), "/schools/settings/", ORG),
 ]
 
 # Items whose audience is not a role: the app that owns the page registers who sees it
@@ -68,7 +101,7 @@ def _visible_items(request: HttpRequest) -> list[dict[str, Any]]:
             continue
         items.append(
             {
-                "label": label,
+                "label": gettext(label),
                 "href": reverse(url_name),
                 "current": request.path.startswith(prefix),
                 "group": group,
@@ -88,7 +121,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
         if not group:
             items.append(item)
         elif group not in groups:
-            groups[group] = {**item, "label": group, "children": [item]}
+            groups[group] = {**item, "label": gettext(group), "children": [item]}
             items.append(groups[group])
         else:
             groups[group]["children"].append(item)
@@ -96,7 +129,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     if getattr(request.user, "is_platform_admin", False):
         items.append(
             {
-                "label": "Platform",
+                "label": gettext("Platform"),
                 "href": reverse("core:platform_organisations"),
                 "current": request.path.startswith("/platform/"),
             }

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.concurrency import VersionField, versioned_initial
 from amends.core.models import ROLE_DESCRIPTIONS, Organisation, Role, Sector
@@ -27,45 +28,45 @@ def invitable_role_choices() -> list[tuple[str, str]]:
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address",
-        help_text="We will send an invitation to this address. It lasts for 7 days.",
+        label=_("E-mail address"),
+        help_text=_("We will send an invitation to this address. It lasts for 7 days."),
         error_messages={
-            "required": "Enter an e-mail address",
-            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+            "required": _("Enter an e-mail address"),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org"),
         },
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=invitable_role_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a role",
-            "invalid_choice": "Select a role from the list",
+            "required": _("Select a role"),
+            "invalid_choice": _("Select a role from the list"),
         },
     )
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=role_choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a role",
-            "invalid_choice": "Select a role from the list",
+            "required": _("Select a role"),
+            "invalid_choice": _("Select a role from the list"),
         },
     )
 
 
 class OrganisationForm(forms.ModelForm):
     sectors = forms.MultipleChoiceField(
-        label="Sectors",
-        help_text="Select all the sectors this organisation works in.",
+        label=_("Sectors"),
+        help_text=_("Select all the sectors this organisation works in."),
         choices=Sector.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one sector",
-            "invalid_choice": "Select sectors from the list",
+            "required": _("Select at least one sector"),
+            "invalid_choice": _("Select sectors from the list"),
         },
     )
 
@@ -97,16 +98,16 @@ class OrganisationForm(forms.ModelForm):
         widgets = {"kind": forms.RadioSelect}
         error_messages = {
             "name": {
-                "required": "Enter the organisation's name",
-                "unique": "An organisation with this name already exists",
+                "required": _("Enter the organisation's name"),
+                "unique": _("An organisation with this name already exists"),
             },
             "kind": {"required": "Select the kind of organisation"},
             "email": {
-                "invalid": "Enter an e-mail address in the correct format, like name@example.org"
+                "invalid": _("Enter an e-mail address in the correct format, like name@example.org")
             },
             "retention_years": {
-                "invalid": "Years to keep closed cases must be a whole number",
-                "min_value": "Years to keep closed cases must be 1 or more",
+                "invalid": _("Years to keep closed cases must be a whole number"),
+                "min_value": _("Years to keep closed cases must be 1 or more"),
             },
         }
 
@@ -118,19 +119,19 @@ class OrganisationForm(forms.ModelForm):
     def clean_postcode(self) -> str:
         postcode: str = self.cleaned_data["postcode"].strip().upper()
         if postcode and not POSTCODE_RE.match(postcode):
-            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA")
+            raise forms.ValidationError(_("Enter a real postcode, like SW1A 1AA"))
         return postcode
 
     def clean_case_reference_prefix(self) -> str:
         prefix: str = self.cleaned_data["case_reference_prefix"].strip().upper()
         if not re.fullmatch(r"[A-Z]{1,6}", prefix):
-            raise forms.ValidationError("Case reference prefix must be 1 to 6 letters, like RJ")
+            raise forms.ValidationError(_("Case reference prefix must be 1 to 6 letters, like RJ"))
         return prefix
 
     def clean_retention_years(self) -> int:
         years: int = self.cleaned_data["retention_years"]
         if years < 1 or years > 100:
-            raise forms.ValidationError("Years to keep closed cases must be between 1 and 100")
+            raise forms.ValidationError(_("Years to keep closed cases must be between 1 and 100"))
         return years
 
 
@@ -151,8 +152,8 @@ class OrganisationSettingsForm(OrganisationForm):
         error_messages = {
             **OrganisationForm.Meta.error_messages,
             "side_words": {
-                "required": "Select the words for the two sides",
-                "invalid_choice": "Select the words for the two sides from the list",
+                "required": _("Select the words for the two sides"),
+                "invalid_choice": _("Select the words for the two sides from the list"),
             },
         }
 
@@ -168,30 +169,30 @@ class OrganisationSettingsForm(OrganisationForm):
 
 class NewOrganisationForm(OrganisationForm):
     coordinator_email = forms.EmailField(
-        label="First coordinator's e-mail address",
-        help_text="They will be invited to run the service and invite everyone else.",
+        label=_("First coordinator's e-mail address"),
+        help_text=_("They will be invited to run the service and invite everyone else."),
         error_messages={
-            "required": "Enter the first coordinator's e-mail address",
-            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+            "required": _("Enter the first coordinator's e-mail address"),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org"),
         },
     )
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=150,
         error_messages={"required": "Enter your full name"},
     )
     password1 = forms.CharField(
-        label="Create a password",
-        help_text="At least 12 characters. A few unrelated words make a strong password.",
+        label=_("Create a password"),
+        help_text=_("At least 12 characters. A few unrelated words make a strong password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
         error_messages={"required": "Create a password"},
     )
     password2 = forms.CharField(
-        label="Confirm password",
+        label=_("Confirm password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
         error_messages={"required": "Confirm your password"},
@@ -205,7 +206,7 @@ class AcceptInvitationForm(forms.Form):
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The passwords do not match")
+            self.add_error("password2", _("The passwords do not match"))
         elif p1:
             from amends.accounts.models import User
 

@@ -9,6 +9,18 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# What a date is missing, as the error message says it (`%(name)s` is the field's name).
+MISSING_PARTS = {
+    ("day",): _("%(name)s must include a day"),
+    ("month",): _("%(name)s must include a month"),
+    ("year",): _("%(name)s must include a year"),
+    ("day", "month"): _("%(name)s must include a day and a month"),
+    ("day", "year"): _("%(name)s must include a day and a year"),
+    ("month", "year"): _("%(name)s must include a month and a year"),
+    ("day", "month", "year"): _("%(name)s must include a day and a month and a year"),
+}
 
 
 class DateInput(forms.MultiWidget):
@@ -48,7 +60,7 @@ class DateField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> datetime.date | None:
-        name = (self.label or "Date").lower() if self.label else "the date"
+        name = str(self.label or _("Date")).lower() if self.label else str(_("the date"))
         name = name[0].upper() + name[1:]
         if isinstance(value, datetime.date):
             return value
@@ -62,20 +74,22 @@ class DateField(forms.Field):
             if not v
         ]
         if missing:
-            raise ValidationError(f"{name} must include a {' and a '.join(missing)}")
+            raise ValidationError(MISSING_PARTS[tuple(missing)] % {"name": name})
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(f"{name} must be a real date, written in numbers")
+            raise ValidationError(
+                _("%(name)s must be a real date, written in numbers") % {"name": name}
+            )
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
+            raise ValidationError(_("Year must include 4 numbers"))
         try:
             date = datetime.date(int(year), int(month), int(day))
         except ValueError as exc:
-            raise ValidationError(f"{name} must be a real date") from exc
+            raise ValidationError(_("%(name)s must be a real date") % {"name": name}) from exc
         today = timezone.localdate()
         if self.past_only and date > today:
-            raise ValidationError(f"{name} must be today or in the past")
+            raise ValidationError(_("%(name)s must be today or in the past") % {"name": name})
         if self.future_only and date < today:
-            raise ValidationError(f"{name} must be today or in the future")
+            raise ValidationError(_("%(name)s must be today or in the future") % {"name": name})
         return date
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:

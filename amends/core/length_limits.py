@@ -17,20 +17,41 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext, ngettext
 
-# Error code: the sentence, from the field's label and the limit.
+# Error code: the sentence, from the field's label and the limit (as people write it).
 PLAIN_LIMITS: dict[str, Callable[[str, str], str]] = {
-    "max_length": lambda label, limit: f"{label} must be {limit} characters or fewer",
-    "min_length": lambda label, limit: f"{label} must be {limit} characters or more",
-    "max_value": lambda label, limit: f"{label} must be {limit} or less",
-    "min_value": lambda label, limit: f"{label} must be {limit} or more",
-    "max_digits": lambda label, limit: f"{label} must be {limit} digits or fewer",
+    "max_length": lambda label, limit: (
+        gettext("%(label)s must be %(limit)s characters or fewer")
+        % {"label": label, "limit": limit}
+    ),
+    "min_length": lambda label, limit: (
+        gettext("%(label)s must be %(limit)s characters or more") % {"label": label, "limit": limit}
+    ),
+    "max_value": lambda label, limit: (
+        gettext("%(label)s must be %(limit)s or less") % {"label": label, "limit": limit}
+    ),
+    "min_value": lambda label, limit: (
+        gettext("%(label)s must be %(limit)s or more") % {"label": label, "limit": limit}
+    ),
+    "max_digits": lambda label, limit: (
+        gettext("%(label)s must be %(limit)s digits or fewer") % {"label": label, "limit": limit}
+    ),
     "max_decimal_places": lambda label, limit: (
-        f"{label} must have {limit} decimal place{'' if limit == '1' else 's'} or fewer"
+        ngettext(
+            "%(label)s must have %(limit)s decimal place or fewer",
+            "%(label)s must have %(limit)s decimal places or fewer",
+            1 if limit == "1" else 2,
+        )
+        % {"label": label, "limit": limit}
     ),
     "max_whole_digits": lambda label, limit: (
-        f"{label} must have {limit} digit{'' if limit == '1' else 's'} or fewer "
-        "before the decimal point"
+        ngettext(
+            "%(label)s must have %(limit)s digit or fewer before the decimal point",
+            "%(label)s must have %(limit)s digits or fewer before the decimal point",
+            1 if limit == "1" else 2,
+        )
+        % {"label": label, "limit": limit}
     ),
 }
 

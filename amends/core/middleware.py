@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import Membership
 from amends.core.unsaved import stash_unsaved_form
@@ -128,7 +129,7 @@ class CurrentMembershipMiddleware:
         ):
             logout(request)
             messages.info(
-                request, "Your access to Amends has ended. Ask a coordinator if this is wrong."
+                request, _("Your access to Amends has ended. Ask a coordinator if this is wrong.")
             )
             return redirect("account_login")
         request.membership = membership  # type: ignore[attr-defined]

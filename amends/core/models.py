@@ -8,64 +8,67 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Sector(models.TextChoices):
-    JUSTICE = "justice", "Criminal and civil justice"
-    SCHOOLS = "schools", "Schools"
-    COMMUNITIES = "communities", "Communities and social housing"
-    PRISONS = "prisons", "Prisons"
+    JUSTICE = "justice", _("Criminal and civil justice")
+    SCHOOLS = "schools", _("Schools")
+    COMMUNITIES = "communities", _("Communities and social housing")
+    PRISONS = "prisons", _("Prisons")
 
 
 class SideWords(models.TextChoices):
     """What an organisation calls the two sides of a harm (see core.vocabulary)."""
 
-    PERSON_HARMED = "person_harmed", "Person harmed and person responsible"
-    VICTIM_OFFENDER = "victim_offender", "Victim and offender"
-    HARMED_HARMER = "harmed_harmer", "Harmed person and harmer"
+    PERSON_HARMED = "person_harmed", _("Person harmed and person responsible")
+    VICTIM_OFFENDER = "victim_offender", _("Victim and offender")
+    HARMED_HARMER = "harmed_harmer", _("Harmed person and harmer")
 
 
 class OrganisationKind(models.TextChoices):
-    JUSTICE_SERVICE = "justice_service", "Justice service"
-    SCHOOL = "school", "School"
-    HOUSING = "housing", "Housing provider or community service"
-    PRISON = "prison", "Prison"
-    CONSULTANCY = "consultancy", "Consultancy"
+    JUSTICE_SERVICE = "justice_service", _("Justice service")
+    SCHOOL = "school", _("School")
+    HOUSING = "housing", _("Housing provider or community service")
+    PRISON = "prison", _("Prison")
+    CONSULTANCY = "consultancy", _("Consultancy")
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    FACILITATOR = "facilitator", "Facilitator"
-    REFERRER = "referrer", "Referrer"
-    VIEWER = "viewer", "Viewer"
-    TRAINER = "trainer", "Trainer"
+    COORDINATOR = "coordinator", _("Coordinator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    REFERRER = "referrer", _("Referrer")
+    VIEWER = "viewer", _("Viewer")
+    TRAINER = "trainer", _("Trainer")
 
 
 ROLE_DESCRIPTIONS = {
-    Role.COORDINATOR: "Runs the service: sees everything in the organisation, triages and allocates.",
-    Role.FACILITATOR: "Trained practitioner: works on the cases allocated to them.",
-    Role.REFERRER: "Makes referrals and sees whether each was accepted and progressed.",
-    Role.VIEWER: "Sees de-identified reports only.",
-    Role.TRAINER: "Runs training programmes, courses and certificates.",
+    Role.COORDINATOR: _(
+        "Runs the service: sees everything in the organisation, triages and allocates."
+    ),
+    Role.FACILITATOR: _("Trained practitioner: works on the cases allocated to them."),
+    Role.REFERRER: _("Makes referrals and sees whether each was accepted and progressed."),
+    Role.VIEWER: _("Sees de-identified reports only."),
+    Role.TRAINER: _("Runs training programmes, courses and certificates."),
 }
 
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
-    sectors = models.JSONField(default=list, help_text="Sector codes the organisation works in.")
-    address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
-    address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
-    town = models.CharField("Town or city", max_length=100, blank=True)
+    sectors = models.JSONField(default=list, help_text=_("Sector codes the organisation works in."))
+    address_line_1 = models.CharField(_("Address line 1"), max_length=200, blank=True)
+    address_line_2 = models.CharField(_("Address line 2"), max_length=200, blank=True)
+    town = models.CharField(_("Town or city"), max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    phone = models.CharField("Telephone", max_length=30, blank=True)
-    email = models.EmailField("Contact e-mail", blank=True)
+    phone = models.CharField(_("Telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("Contact e-mail"), blank=True)
     case_reference_prefix = models.CharField(max_length=6, default="RJ")
     retention_years = models.PositiveSmallIntegerField(
-        default=7, help_text="Years a closed case is kept before it is anonymised."
+        default=7, help_text=_("Years a closed case is kept before it is anonymised.")
     )
     side_words = models.CharField(
-        "Words for the two sides",
+        _("Words for the two sides"),
         max_length=20,
         choices=SideWords.choices,
         default=SideWords.PERSON_HARMED,
@@ -250,13 +253,13 @@ class OrganisationOwned(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "Created"
-    UPDATE = "update", "Changed"
-    DELETE = "delete", "Deleted"
-    VIEW = "view", "Viewed"
-    SIGN_IN = "sign_in", "Signed in"
-    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-    EXPORT = "export", "Exported"
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    VIEW = "view", _("Viewed")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    EXPORT = "export", _("Exported")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

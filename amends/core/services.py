@@ -17,12 +17,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from amends.core.audit import audit_record
+from amends.core.audit import audit_record, english
 from amends.core.concurrency import save_versioned
 from amends.core.models import AuditAction, Invitation, Membership, Organisation, Role
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from amends.accounts.models import User
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -100,7 +103,7 @@ def invitation_create(
             action=AuditAction.CREATE,
             organisation=organisation,
             record=invitation,
-            summary=f"Invited a new {invitation.get_role_display().lower()}",
+            summary=f"Invited a new {english(invitation.get_role_display()).lower()}",
         )
         accept_url = settings.SITE_URL + reverse("core:accept_invitation", args=[token])
         context = {"invitation": invitation, "accept_url": accept_url, "inviter": by}
@@ -145,10 +148,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         invitation.refresh_from_db(from_queryset=Invitation.objects.select_for_update())
         if not invitation.is_pending:
             raise ValidationError(
-                "This invitation has expired or been cancelled. Ask for a new one."
+                _("This invitation has expired or been cancelled. Ask for a new one.")
             )
         if user.email.lower() != invitation.email.lower():
-            raise ValidationError("This invitation was sent to a different e-mail address.")
+            raise ValidationError(_("This invitation was sent to a different e-mail address."))
         membership, created = Membership.objects.get_or_create(
             user=user,
             organisation=invitation.organisation,
@@ -184,7 +187,8 @@ def _membership_locked(membership: Membership) -> Membership:
     return membership
 
 
-def _refuse_if_last_coordinator(membership: Membership, what: str) -> None:
+def _refuse_if_last_coordinator(membership: Membership, refusal: StrOrPromise) -> None:
+    """`refusal` names the person (`%(name)s`) and the organisation (`%(organisation)s`)."""
     if membership.role != Role.COORDINATOR or not membership.is_active:
         return
     others = (
@@ -194,8 +198,11 @@ def _refuse_if_last_coordinator(membership: Membership, what: str) -> None:
     )
     if not others.exists():
         raise ValidationError(
-            f"You cannot {what} {membership.user.get_full_name()}: they are the only coordinator "
-            f"of {membership.organisation.name}. Make someone else a coordinator first."
+            refusal
+            % {
+                "name": membership.user.get_full_name(),
+                "organisation": membership.organisation.name,
+            }
         )
 
 
@@ -207,7 +214,13 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         if role == membership.role:
             return membership
         if role != Role.COORDINATOR:
-            _refuse_if_last_coordinator(membership, "change the role of")
+            _refuse_if_last_coordinator(
+                membership,
+                _(
+                    "You cannot change the role of %(name)s: they are the only coordinator "
+                    "of %(organisation)s. Make someone else a coordinator first."
+                ),
+            )
         old = membership.get_role_display()
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
@@ -216,7 +229,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
             action=AuditAction.UPDATE,
             organisation=membership.organisation,
             record=membership,
-            summary=f"Changed role from {old} to {membership.get_role_display()}",
+            summary=f"Changed role from {english(old)} to {english(membership.get_role_display())}",
         )
     return membership
 
@@ -226,7 +239,13 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
         _membership_locked(membership)
         if not membership.is_active:
             return membership
-        _refuse_if_last_coordinator(membership, "deactivate")
+        _refuse_if_last_coordinator(
+            membership,
+            _(
+                "You cannot deactivate %(name)s: they are the only coordinator "
+                "of %(organisation)s. Make someone else a coordinator first."
+            ),
+        )
         membership.is_active = False
         membership.deactivated_at = timezone.now()
         membership.deactivated_by = by

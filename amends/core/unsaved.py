@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "amends_unsaved_form"
 # Field names never kept: the CSRF token and anything that looks like a password.
@@ -62,7 +63,9 @@ def form_data(request: HttpRequest) -> QueryDict | None:
         data.setlist(name, values)
     messages.warning(
         request,
-        "You were signed out before this was saved. We kept what you typed: "
-        "check it and save it now.",
+        _(
+            "You were signed out before this was saved. We kept what you typed: "
+            "check it and save it now."
+        ),
     )
     return data

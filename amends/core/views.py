@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from amends.core import services
@@ -44,10 +45,14 @@ def switch_organisation(request: AuthedRequest) -> HttpResponse:
         .first()
     )
     if membership is None:
-        messages.error(request, "Choose one of your organisations.")
+        messages.error(request, _("Choose one of your organisations."))
     else:
         work_in(request, membership)
-        messages.success(request, f"You are now working in {membership.organisation.name}.")
+        messages.success(
+            request,
+            _("You are now working in %(organisation)s.")
+            % {"organisation": membership.organisation.name},
+        )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("core:dashboard")
@@ -86,7 +91,9 @@ def member_invite(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("core:members")
     return render(request, "core/member_invite.html", {"form": form})
 
@@ -108,7 +115,11 @@ def member_detail(request: MemberRequest, membership_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.get_full_name()} is now a {membership.get_role_display().lower()}.",
+                _("%(name)s is now a %(role)s.")
+                % {
+                    "name": membership.user.get_full_name(),
+                    "role": membership.get_role_display().lower(),
+                },
             )
             return redirect("core:members")
     return render(request, "core/member_detail.html", {"membership": membership, "form": form})
@@ -127,8 +138,11 @@ def member_deactivate(request: MemberRequest, membership_pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"{membership.user.get_full_name()} can no longer sign in to "
-                f"{membership.organisation.name}.",
+                _("%(name)s can no longer sign in to %(organisation)s.")
+                % {
+                    "name": membership.user.get_full_name(),
+                    "organisation": membership.organisation.name,
+                },
             )
             return redirect("core:members")
     return render(
@@ -143,7 +157,9 @@ def member_reactivate(request: MemberRequest, membership_pk: int) -> HttpRespons
     if request.method != "POST":
         return redirect("core:members")
     services.membership_reactivate(membership=membership, by=request.user)
-    messages.success(request, f"{membership.user.get_full_name()} is a member again.")
+    messages.success(
+        request, _("%(name)s is a member again.") % {"name": membership.user.get_full_name()}
+    )
     return redirect("core:members")
 
 
@@ -153,7 +169,9 @@ def invitation_cancel(request: MemberRequest, invitation_pk: int) -> HttpRespons
     invitation = get_visible_or_404(Invitation, member, pk=invitation_pk)
     if request.method == "POST":
         services.invitation_revoke(invitation=invitation, by=request.user)
-        messages.success(request, f"The invitation to {invitation.email} is cancelled.")
+        messages.success(
+            request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
+        )
         return redirect("core:members")
     return render(request, "core/invitation_cancel.html", {"invitation": invitation})
 
@@ -174,7 +192,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 context["error"] = exc.messages[0]
             else:
                 work_in(request, membership)
-                messages.success(request, f"You have joined {invitation.organisation.name}.")
+                messages.success(
+                    request,
+                    _("You have joined %(organisation)s.")
+                    % {"organisation": invitation.organisation.name},
+                )
                 return redirect("core:dashboard")
         return render(request, "core/invitation_accept_signed_in.html", context)
 
@@ -196,7 +218,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         work_in(request, membership)
         messages.success(
-            request, f"Welcome to Amends. You have joined {invitation.organisation.name}."
+            request,
+            _("Welcome to Amends. You have joined %(organisation)s.")
+            % {"organisation": invitation.organisation.name},
         )
         return redirect("core:dashboard")
     return render(request, "core/invitation_accept.html", {**context, "form": form})
@@ -229,7 +253,7 @@ def organisation_settings(request: MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The organisation's details are saved.")
+            messages.success(request, _("The organisation's details are saved."))
             return redirect("core:organisation_settings")
     return render(request, "core/organisation_settings.html", {"form": form, "conflict": conflict})
 
@@ -253,7 +277,9 @@ def platform_organisations(request: AuthedRequest) -> HttpResponse:
                 by=request.user,
             )
         messages.success(
-            request, f"{organisation.name} is set up and {coordinator_email} is invited to run it."
+            request,
+            _("%(organisation)s is set up and %(email)s is invited to run it.")
+            % {"organisation": organisation.name, "email": coordinator_email},
         )
         return redirect("core:platform_organisations")
     return render(

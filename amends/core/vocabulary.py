@@ -8,6 +8,9 @@ organisation has chosen other words (`Organisation.side_words`).
 Templates get `words` from the context processor (`amends.core.context_processors.words`);
 Python code (e-mails, messages, form labels, PDFs) asks `words_for(organisation, sector)`.
 Words are lower case: templates capitalise with `capfirst`, Python with `Words.cap`.
+
+The words are marked for translation lazily, so each is read in the language of the page
+that shows it; the methods that combine them (`cap`, the labels) return plain text.
 """
 
 from __future__ import annotations
@@ -17,24 +20,28 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from amends.core.models import Sector, SideWords
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
+    from django_stubs_ext import StrOrPromise
 
     from amends.core.models import Organisation
 
 
 # harmed, harmed (plural), responsible, responsible (plural)
-_SIDES: dict[str, tuple[str, str, str, str]] = {
+_SIDES: dict[str, tuple[StrOrPromise, StrOrPromise, StrOrPromise, StrOrPromise]] = {
     SideWords.PERSON_HARMED: (
-        "person harmed",
-        "people harmed",
-        "person responsible",
-        "people responsible",
+        _("person harmed"),
+        _("people harmed"),
+        _("person responsible"),
+        _("people responsible"),
     ),
-    SideWords.VICTIM_OFFENDER: ("victim", "victims", "offender", "offenders"),
-    SideWords.HARMED_HARMER: ("harmed person", "harmed people", "harmer", "harmers"),
+    SideWords.VICTIM_OFFENDER: (_("victim"), _("victims"), _("offender"), _("offenders")),
+    SideWords.HARMED_HARMER: (_("harmed person"), _("harmed people"), _("harmer"), _("harmers")),
 }
 
 
@@ -43,75 +50,79 @@ class SectorWords:
     """The words one sector uses. Lower case throughout."""
 
     sector: str
-    participant: str  # a person the service works with
-    participants: str
-    supporter: str  # someone who stands beside a participant
-    supporters: str
-    parent: str  # a child's parent or carer
-    staff: str  # someone who works where the harm happened
-    referrer_example: str  # who typically refers
-    incident: str  # the harm as an event
-    incidents: str
-    place: str  # where the service works
-    sub_place: str  # the smaller place within it
-    person_identifier: str  # the identifier a person is known by
-    identifier_example: str  # it, with an example
+    participant: StrOrPromise  # a person the service works with
+    participants: StrOrPromise
+    supporter: StrOrPromise  # someone who stands beside a participant
+    supporters: StrOrPromise
+    parent: StrOrPromise  # a child's parent or carer
+    staff: StrOrPromise  # someone who works where the harm happened
+    referrer_example: StrOrPromise  # who typically refers
+    incident: StrOrPromise  # the harm as an event
+    incidents: StrOrPromise
+    place: StrOrPromise  # where the service works
+    sub_place: StrOrPromise  # the smaller place within it
+    person_identifier: StrOrPromise  # the identifier a person is known by
+    identifier_example: StrOrPromise  # it, with an example
     incident_reference: str  # what the reference of an incident is called
     identifier_kinds: tuple[str, ...]  # codes in people.IdentifierKind offered, the sector's first
-    professional_example: str
+    professional_example: StrOrPromise
     harm_types: tuple[str, ...]
     # Process types offered, in order, with this sector's label for each.
-    processes: tuple[tuple[str, str], ...]
+    processes: tuple[tuple[str, StrOrPromise], ...]
     # Closure outcomes and decline reasons offered: code -> this sector's label.
-    closures: tuple[tuple[str, str], ...]
-    declines: tuple[tuple[str, str], ...]
+    closures: tuple[tuple[str, StrOrPromise], ...]
+    declines: tuple[tuple[str, StrOrPromise], ...]
 
 
-def _not_proceeded(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+def _not_proceeded(
+    *extra: tuple[str, StrOrPromise],
+) -> tuple[tuple[str, StrOrPromise], ...]:
     """The closure outcomes every sector has, with `extra` before "withdrawn"."""
     return (
-        ("agreement_completed", "Agreement completed"),
-        ("agreement_not_completed", "Agreement made but not completed"),
-        ("completed_without_agreement", "Process completed without an agreement"),
-        ("harmed_declined", "Not proceeded: {harmed} declined"),
-        ("responsible_declined", "Not proceeded: {responsible} declined"),
-        ("not_suitable", "Not proceeded: not suitable after risk assessment"),
-        ("no_contact", "Not proceeded: could not be contacted"),
+        ("agreement_completed", _("Agreement completed")),
+        ("agreement_not_completed", _("Agreement made but not completed")),
+        ("completed_without_agreement", _("Process completed without an agreement")),
+        ("harmed_declined", _("Not proceeded: {harmed} declined")),
+        ("responsible_declined", _("Not proceeded: {responsible} declined")),
+        ("not_suitable", _("Not proceeded: not suitable after risk assessment")),
+        ("no_contact", _("Not proceeded: could not be contacted")),
         *extra,
-        ("withdrawn", "Not proceeded: withdrawn"),
+        ("withdrawn", _("Not proceeded: withdrawn")),
     )
 
 
-def _declines(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+def _declines(*extra: tuple[str, StrOrPromise]) -> tuple[tuple[str, StrOrPromise], ...]:
     return (
-        ("not_suitable", "Not suitable for a restorative process"),
-        ("outside_remit", "Outside what this service covers"),
-        ("duplicate", "Already referred"),
-        ("not_enough_information", "Not enough information"),
+        ("not_suitable", _("Not suitable for a restorative process")),
+        ("outside_remit", _("Outside what this service covers")),
+        ("duplicate", _("Already referred")),
+        ("not_enough_information", _("Not enough information")),
         *extra,
-        ("other_service", "Better met by another service"),
+        ("other_service", _("Better met by another service")),
     )
 
 
 SECTOR_WORDS: dict[str, SectorWords] = {
     Sector.JUSTICE: SectorWords(
         sector=Sector.JUSTICE,
-        participant="person",
-        participants="people",
-        supporter="supporter",
-        supporters="supporters",
-        parent="parent or carer",
-        staff="officer",
-        referrer_example="a police officer, probation officer or youth justice worker",
-        incident="offence or incident",
-        incidents="offences and incidents",
-        place="area",
-        sub_place="neighbourhood",
-        person_identifier="police reference",
-        identifier_example="police reference 41/12345/26",
+        participant=_("person"),
+        participants=_("people"),
+        supporter=_("supporter"),
+        supporters=_("supporters"),
+        parent=_("parent or carer"),
+        staff=_("officer"),
+        referrer_example=_("a police officer, probation officer or youth justice worker"),
+        incident=_("offence or incident"),
+        incidents=_("offences and incidents"),
+        place=_("area"),
+        sub_place=_("neighbourhood"),
+        person_identifier=_("police reference"),
+        identifier_example=_("police reference 41/12345/26"),
         incident_reference="Police crime reference",
         identifier_kinds=("police", "prisoner"),
-        professional_example="Professional, such as a police officer, social worker or probation officer",
+        professional_example=_(
+            "Professional, such as a police officer, social worker or probation officer"
+        ),
         harm_types=(
             "Violence",
             "Burglary",
@@ -128,43 +139,45 @@ SECTOR_WORDS: dict[str, SectorWords] = {
             "Other",
         ),
         processes=(
-            ("conference", "Restorative conference"),
-            ("mediation_direct", "Direct mediation (face to face)"),
-            ("shuttle", "Shuttle mediation"),
-            ("letter_exchange", "Letter exchange"),
-            ("family_group_conference", "Family group conference"),
-            ("community_conference", "Community conference"),
-            ("peacemaking_circle", "Peacemaking circle"),
-            ("sentencing_circle", "Sentencing circle"),
-            ("responsive_circle", "Responsive circle"),
-            ("conversation", "Restorative conversation"),
+            ("conference", _("Restorative conference")),
+            ("mediation_direct", _("Direct mediation (face to face)")),
+            ("shuttle", _("Shuttle mediation")),
+            ("letter_exchange", _("Letter exchange")),
+            ("family_group_conference", _("Family group conference")),
+            ("community_conference", _("Community conference")),
+            ("peacemaking_circle", _("Peacemaking circle")),
+            ("sentencing_circle", _("Sentencing circle")),
+            ("responsive_circle", _("Responsive circle")),
+            ("conversation", _("Restorative conversation")),
         ),
         closures=_not_proceeded(
-            ("moved_on", "Not proceeded: someone moved away"),
-            ("handled_otherwise", "Not proceeded: dealt with by the police or the court"),
+            ("moved_on", _("Not proceeded: someone moved away")),
+            ("handled_otherwise", _("Not proceeded: dealt with by the police or the court")),
         ),
         declines=_declines(
-            ("handled_otherwise", "Court proceedings make it unsuitable for now"),
+            ("handled_otherwise", _("Court proceedings make it unsuitable for now")),
         ),
     ),
     Sector.SCHOOLS: SectorWords(
         sector=Sector.SCHOOLS,
-        participant="pupil",
-        participants="pupils",
-        supporter="parent or carer",
-        supporters="parents and carers",
-        parent="parent or carer",
-        staff="member of staff",
-        referrer_example="a teacher, head of year or member of the pastoral team",
-        incident="incident",
-        incidents="incidents",
-        place="school",
-        sub_place="class",
-        person_identifier="unique pupil number",
-        identifier_example="unique pupil number A123456789012",
+        participant=_("pupil"),
+        participants=_("pupils"),
+        supporter=_("parent or carer"),
+        supporters=_("parents and carers"),
+        parent=_("parent or carer"),
+        staff=_("member of staff"),
+        referrer_example=_("a teacher, head of year or member of the pastoral team"),
+        incident=_("incident"),
+        incidents=_("incidents"),
+        place=_("school"),
+        sub_place=_("class"),
+        person_identifier=_("unique pupil number"),
+        identifier_example=_("unique pupil number A123456789012"),
         incident_reference="School incident number",
         identifier_kinds=("pupil",),
-        professional_example="Member of staff, such as a teacher, head of year or learning mentor",
+        professional_example=_(
+            "Member of staff, such as a teacher, head of year or learning mentor"
+        ),
         harm_types=(
             "Bullying",
             "Fighting or physical harm",
@@ -179,39 +192,43 @@ SECTOR_WORDS: dict[str, SectorWords] = {
             "Other",
         ),
         processes=(
-            ("conversation", "Restorative conversation"),
-            ("responsive_circle", "Class circle"),
-            ("conference", "Restorative meeting"),
-            ("mediation_direct", "Mediation"),
-            ("shuttle", "Shuttle mediation"),
-            ("family_group_conference", "Family group conference"),
+            ("conversation", _("Restorative conversation")),
+            ("responsive_circle", _("Class circle")),
+            ("conference", _("Restorative meeting")),
+            ("mediation_direct", _("Mediation")),
+            ("shuttle", _("Shuttle mediation")),
+            ("family_group_conference", _("Family group conference")),
         ),
         closures=_not_proceeded(
-            ("moved_on", "Not proceeded: a pupil left the school"),
-            ("handled_otherwise", "Not proceeded: dealt with under the behaviour policy"),
+            ("moved_on", _("Not proceeded: a pupil left the school")),
+            ("handled_otherwise", _("Not proceeded: dealt with under the behaviour policy")),
         ),
         declines=_declines(
-            ("handled_otherwise", "Better dealt with under the behaviour policy"),
+            ("handled_otherwise", _("Better dealt with under the behaviour policy")),
         ),
     ),
     Sector.COMMUNITIES: SectorWords(
         sector=Sector.COMMUNITIES,
-        participant="resident",
-        participants="residents",
-        supporter="supporter",
-        supporters="supporters",
-        parent="parent or carer",
-        staff="housing officer",
-        referrer_example="a housing officer, anti-social behaviour officer or neighbourhood officer",
-        incident="neighbour dispute or ASB case",
-        incidents="neighbour disputes and ASB cases",
-        place="address",
-        sub_place="estate",
-        person_identifier="tenancy reference",
-        identifier_example="tenancy reference TEN-004512",
+        participant=_("resident"),
+        participants=_("residents"),
+        supporter=_("supporter"),
+        supporters=_("supporters"),
+        parent=_("parent or carer"),
+        staff=_("housing officer"),
+        referrer_example=_(
+            "a housing officer, anti-social behaviour officer or neighbourhood officer"
+        ),
+        incident=_("neighbour dispute or ASB case"),
+        incidents=_("neighbour disputes and ASB cases"),
+        place=_("address"),
+        sub_place=_("estate"),
+        person_identifier=_("tenancy reference"),
+        identifier_example=_("tenancy reference TEN-004512"),
         incident_reference="Anti-social behaviour case reference",
         identifier_kinds=("tenancy", "police"),
-        professional_example="Professional, such as a housing officer, support worker or social worker",
+        professional_example=_(
+            "Professional, such as a housing officer, support worker or social worker"
+        ),
         harm_types=(
             "Neighbour dispute",
             "Noise",
@@ -225,41 +242,43 @@ SECTOR_WORDS: dict[str, SectorWords] = {
             "Other",
         ),
         processes=(
-            ("mediation_direct", "Neighbour mediation"),
-            ("shuttle", "Shuttle mediation"),
-            ("community_conference", "Community conference"),
-            ("conference", "Restorative conference"),
-            ("family_group_conference", "Family group conference"),
-            ("responsive_circle", "Community circle"),
-            ("letter_exchange", "Letter exchange"),
-            ("conversation", "Restorative conversation"),
+            ("mediation_direct", _("Neighbour mediation")),
+            ("shuttle", _("Shuttle mediation")),
+            ("community_conference", _("Community conference")),
+            ("conference", _("Restorative conference")),
+            ("family_group_conference", _("Family group conference")),
+            ("responsive_circle", _("Community circle")),
+            ("letter_exchange", _("Letter exchange")),
+            ("conversation", _("Restorative conversation")),
         ),
         closures=_not_proceeded(
-            ("moved_on", "Not proceeded: a household moved away"),
-            ("handled_otherwise", "Not proceeded: enforcement action taken instead"),
+            ("moved_on", _("Not proceeded: a household moved away")),
+            ("handled_otherwise", _("Not proceeded: enforcement action taken instead")),
         ),
         declines=_declines(
-            ("handled_otherwise", "Enforcement or legal action is under way"),
+            ("handled_otherwise", _("Enforcement or legal action is under way")),
         ),
     ),
     Sector.PRISONS: SectorWords(
         sector=Sector.PRISONS,
-        participant="prisoner",
-        participants="prisoners",
-        supporter="supporter",
-        supporters="supporters",
-        parent="parent or carer",
-        staff="prison officer",
-        referrer_example="a prison officer, key worker or chaplain",
-        incident="incident",
-        incidents="incidents",
-        place="establishment",
-        sub_place="wing",
-        person_identifier="prison number",
-        identifier_example="prison number A1234BC",
+        participant=_("prisoner"),
+        participants=_("prisoners"),
+        supporter=_("supporter"),
+        supporters=_("supporters"),
+        parent=_("parent or carer"),
+        staff=_("prison officer"),
+        referrer_example=_("a prison officer, key worker or chaplain"),
+        incident=_("incident"),
+        incidents=_("incidents"),
+        place=_("establishment"),
+        sub_place=_("wing"),
+        person_identifier=_("prison number"),
+        identifier_example=_("prison number A1234BC"),
         incident_reference="Prison incident reference",
         identifier_kinds=("prisoner", "police"),
-        professional_example="Professional, such as a prison officer, chaplain or probation officer",
+        professional_example=_(
+            "Professional, such as a prison officer, chaplain or probation officer"
+        ),
         harm_types=(
             "Violence on the wing",
             "Assault on staff",
@@ -273,19 +292,19 @@ SECTOR_WORDS: dict[str, SectorWords] = {
             "Other",
         ),
         processes=(
-            ("conference", "Restorative conference"),
-            ("mediation_direct", "Direct mediation (face to face)"),
-            ("shuttle", "Shuttle mediation"),
-            ("letter_exchange", "Letter exchange"),
-            ("responsive_circle", "Wing circle"),
-            ("conversation", "Restorative conversation"),
+            ("conference", _("Restorative conference")),
+            ("mediation_direct", _("Direct mediation (face to face)")),
+            ("shuttle", _("Shuttle mediation")),
+            ("letter_exchange", _("Letter exchange")),
+            ("responsive_circle", _("Wing circle")),
+            ("conversation", _("Restorative conversation")),
         ),
         closures=_not_proceeded(
-            ("moved_on", "Not proceeded: a prisoner was transferred or released"),
-            ("handled_otherwise", "Not proceeded: dealt with by adjudication"),
+            ("moved_on", _("Not proceeded: a prisoner was transferred or released")),
+            ("handled_otherwise", _("Not proceeded: dealt with by adjudication")),
         ),
         declines=_declines(
-            ("handled_otherwise", "Security or custody reasons"),
+            ("handled_otherwise", _("Security or custody reasons")),
         ),
     ),
 }
@@ -309,41 +328,46 @@ class Words:
         for name, word in zip(
             ("harmed", "harmed_plural", "responsible", "responsible_plural"), sides, strict=True
         ):
-            object.__setattr__(self, name, word)
+            # Read in the language of the page being made.
+            object.__setattr__(self, name, str(word))
 
     def __getattr__(self, name: str) -> Any:
         # The sector's own words read as the words' own: words.pupil-ish names in one place.
         return getattr(self.of, name)
 
     @staticmethod
-    def cap(text: str) -> str:
+    def cap(text: StrOrPromise) -> str:
+        text = str(text)
         return text[:1].upper() + text[1:]
 
     @property
     def sector(self) -> str:
         return self.of.sector
 
-    def _fill(self, text: str) -> str:
-        return text.format(harmed=self.harmed, responsible=self.responsible)
+    def _fill(self, text: StrOrPromise) -> str:
+        return str(text).format(harmed=self.harmed, responsible=self.responsible)
 
     # People's parts --------------------------------------------------------------------
 
     def role_labels(self) -> dict[str, str]:
         """Labels for party roles (cases.PartyRole) and proposed roles (referrals.ProposedRole)."""
         harmed, responsible = self.harmed, self.responsible
-        parent = self.of.parent
+        parent = self.cap(self.of.parent)
         return {
             "harmed": self.cap(harmed),
             "responsible": self.cap(responsible),
-            "supporter": "Supporter",
-            "parent_carer": self.cap(parent),
-            "community": "Community member",
-            "professional": self.of.professional_example.split(",")[0],
-            "supporter_of_harmed": f"Supporter of the {harmed}",
-            "supporter_of_responsible": f"Supporter of the {responsible}",
-            "parent_of_harmed": f"{self.cap(parent)} of the {harmed}",
-            "parent_of_responsible": f"{self.cap(parent)} of the {responsible}",
-            "other": "Someone else affected",
+            "supporter": gettext("Supporter"),
+            "parent_carer": parent,
+            "community": gettext("Community member"),
+            "professional": str(self.of.professional_example).split(",")[0],
+            "supporter_of_harmed": gettext("Supporter of the %(side)s") % {"side": harmed},
+            "supporter_of_responsible": gettext("Supporter of the %(side)s")
+            % {"side": responsible},
+            "parent_of_harmed": gettext("%(parent)s of the %(side)s")
+            % {"parent": parent, "side": harmed},
+            "parent_of_responsible": gettext("%(parent)s of the %(side)s")
+            % {"parent": parent, "side": responsible},
+            "other": gettext("Someone else affected"),
         }
 
     def role_label(self, code: str) -> str:
@@ -354,14 +378,14 @@ class Words:
         `long` explains who counts as a professional here."""
         labels = self.role_labels()
         if long:
-            labels["professional"] = self.of.professional_example
+            labels["professional"] = str(self.of.professional_example)
         return [(code, labels.get(code, code)) for code in codes]
 
     def side_label(self, code: str) -> str:
         return {
-            "harmed": f"Side of the {self.harmed}",
-            "responsible": f"Side of the {self.responsible}",
-            "community": "Community and professionals",
+            "harmed": gettext("Side of the %(side)s") % {"side": self.harmed},
+            "responsible": gettext("Side of the %(side)s") % {"side": self.responsible},
+            "community": gettext("Community and professionals"),
         }.get(code, code)
 
     # Identifiers ------------------------------------------------------------------------
@@ -374,7 +398,7 @@ class Words:
     # Processes, closures and declines ------------------------------------------------
 
     def process_label(self, code: str) -> str:
-        return _label(code, self.of.processes, _ALL_PROCESSES)
+        return str(_label(code, self.of.processes, _ALL_PROCESSES))
 
     def process_choices(self, current: str = "") -> list[tuple[str, str]]:
         """The sector's process types, and the current one if it is not among them."""
@@ -387,16 +411,16 @@ class Words:
         return [(c, self._fill(label)) for c, label in _offered(self.of.closures, current, str)]
 
     def decline_label(self, code: str) -> str:
-        return _label(code, self.of.declines, _ALL_DECLINES)
+        return str(_label(code, self.of.declines, _ALL_DECLINES))
 
     def decline_choices(self, current: str = "") -> list[tuple[str, str]]:
         return _offered(self.of.declines, current, self.decline_label)
 
 
-def _everything(pick: str) -> dict[str, str]:
+def _everything(pick: str) -> dict[str, StrOrPromise]:
     """Every sector's labels for one list, the default sector's winning: for stored values
     that another sector's list has."""
-    labels: dict[str, str] = {}
+    labels: dict[str, StrOrPromise] = {}
     for sector_words in [SECTOR_WORDS[DEFAULT_SECTOR], *SECTOR_WORDS.values()]:
         for code, label in getattr(sector_words, pick):
             labels.setdefault(code, label)
@@ -408,14 +432,19 @@ _ALL_CLOSURES = _everything("closures")
 _ALL_DECLINES = _everything("declines")
 
 
-def _label(code: str, own: tuple[tuple[str, str], ...], every: dict[str, str]) -> str:
+def _label(
+    code: str, own: tuple[tuple[str, StrOrPromise], ...], every: dict[str, StrOrPromise]
+) -> StrOrPromise:
     return dict(own).get(code) or every.get(code, code)
 
 
-def _offered(own: tuple[tuple[str, str], ...], current: str, label: Any) -> list[tuple[str, str]]:
-    choices = list(own)
+def _offered(
+    own: tuple[tuple[str, StrOrPromise], ...], current: str, label: Any
+) -> list[tuple[str, str]]:
+    """The labels as text in the language of the page."""
+    choices = [(code, str(text)) for code, text in own]
     if current and current not in dict(own):
-        choices.append((current, label(current)))
+        choices.append((current, str(label(current))))
     return choices
 
 
@@ -517,56 +546,56 @@ def harm_type_defaults(sectors: list[str]) -> list[str]:
 class GroupWords:
     """Lower case, like the sector's words."""
 
-    groups: str  # the menu's and the list's name for all of it
-    circle: str  # a proactive circle group
-    circles: str
-    programme: str  # a group programme on harm
-    programmes: str
-    circle_example: str  # a circle group's name, as an example
-    programme_example: str
-    asks_for_meeting: str  # why a case is opened from a group: "<person> ..."
+    groups: StrOrPromise  # the menu's and the list's name for all of it
+    circle: StrOrPromise  # a proactive circle group
+    circles: StrOrPromise
+    programme: StrOrPromise  # a group programme on harm
+    programmes: StrOrPromise
+    circle_example: StrOrPromise  # a circle group's name, as an example
+    programme_example: StrOrPromise
+    asks_for_meeting: StrOrPromise  # why a case is opened from a group: "<person> ..."
 
 
 GROUP_WORDS: dict[str, GroupWords] = {
     Sector.JUSTICE: GroupWords(
-        groups="circles and groups",
-        circle="proactive circle",
-        circles="proactive circles",
-        programme="group programme",
-        programmes="group programmes",
-        circle_example="Tuesday youth club circle",
-        programme_example="Understanding harm, spring group",
-        asks_for_meeting="asked to meet the {harmed}",
+        groups=_("circles and groups"),
+        circle=_("proactive circle"),
+        circles=_("proactive circles"),
+        programme=_("group programme"),
+        programmes=_("group programmes"),
+        circle_example=_("Tuesday youth club circle"),
+        programme_example=_("Understanding harm, spring group"),
+        asks_for_meeting=_("asked to meet the {harmed}"),
     ),
     Sector.SCHOOLS: GroupWords(
-        groups="circles and groups",
-        circle="class circle",
-        circles="class circles",
-        programme="group programme",
-        programmes="group programmes",
-        circle_example="8C form group",
-        programme_example="Year 9 friendship group",
-        asks_for_meeting="asked for a restorative meeting",
+        groups=_("circles and groups"),
+        circle=_("class circle"),
+        circles=_("class circles"),
+        programme=_("group programme"),
+        programmes=_("group programmes"),
+        circle_example=_("8C form group"),
+        programme_example=_("Year 9 friendship group"),
+        asks_for_meeting=_("asked for a restorative meeting"),
     ),
     Sector.COMMUNITIES: GroupWords(
-        groups="circles and groups",
-        circle="community circle",
-        circles="community circles",
-        programme="group programme",
-        programmes="group programmes",
-        circle_example="Riverside estate residents' circle",
-        programme_example="Good neighbours course",
-        asks_for_meeting="asked for a restorative meeting",
+        groups=_("circles and groups"),
+        circle=_("community circle"),
+        circles=_("community circles"),
+        programme=_("group programme"),
+        programmes=_("group programmes"),
+        circle_example=_("Riverside estate residents' circle"),
+        programme_example=_("Good neighbours course"),
+        asks_for_meeting=_("asked for a restorative meeting"),
     ),
     Sector.PRISONS: GroupWords(
-        groups="circles and groups",
-        circle="wing circle",
-        circles="wing circles",
-        programme="harm-awareness course",
-        programmes="harm-awareness courses",
-        circle_example="B wing Thursday circle",
-        programme_example="Ripples course, spring",
-        asks_for_meeting="asked to meet the {harmed}",
+        groups=_("circles and groups"),
+        circle=_("wing circle"),
+        circles=_("wing circles"),
+        programme=_("harm-awareness course"),
+        programmes=_("harm-awareness courses"),
+        circle_example=_("B wing Thursday circle"),
+        programme_example=_("Ripples course, spring"),
+        asks_for_meeting=_("asked to meet the {harmed}"),
     ),
 }
 
@@ -574,7 +603,9 @@ GROUP_WORDS: dict[str, GroupWords] = {
 def group_words_for(words: Words) -> GroupWords:
     """The group-work words of `words`' sector, with the organisation's words for the sides."""
     found = GROUP_WORDS.get(words.sector, GROUP_WORDS[DEFAULT_SECTOR])
-    return GroupWords(**{**found.__dict__, "asks_for_meeting": words._fill(found.asks_for_meeting)})
+    # As text in the language of the page being made.
+    text = {name: str(value) for name, value in found.__dict__.items()}
+    return GroupWords(**{**text, "asks_for_meeting": words._fill(found.asks_for_meeting)})
 
 
 class _WordsOf:

@@ -53,7 +53,7 @@ def _group_words(request: MemberRequest) -> GroupWords:
 
 
 def _kind_label(group_words: GroupWords, kind: str) -> str:
-    return group_words.circle if kind == GroupKind.CIRCLE else group_words.programme
+    return str(group_words.circle if kind == GroupKind.CIRCLE else group_words.programme)
 
 
 def _came(prefix: str = "") -> Count:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.agreements.models import AgreementAction
@@ -203,6 +204,15 @@ IN_PROGRESS = "in progress"
 AGREEMENT_REACHED = "agreement reached"
 COMPLETED_WITHOUT_AGREEMENT = "completed without agreement"
 DID_NOT_PROCEED = "did not proceed"
+# The same words as a referrer reads them, in the language of the page.
+OUTCOME_LABELS = {
+    WAITING: _("waiting"),
+    DECLINED: _("declined"),
+    IN_PROGRESS: _("in progress"),
+    AGREEMENT_REACHED: _("agreement reached"),
+    COMPLETED_WITHOUT_AGREEMENT: _("completed without agreement"),
+    DID_NOT_PROCEED: _("did not proceed"),
+}
 
 
 def referral_outcome(referral: Referral) -> str:
@@ -243,6 +253,10 @@ class ReferralRow:
     case_reference: str
     initials: list[str]
     outcome: str
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
 
 
 def referral_rows(referrals: Any) -> list[ReferralRow]:

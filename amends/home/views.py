@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.core.access import AuthedRequest, MemberRequest, member_required
@@ -101,9 +102,9 @@ def calendar_issue(request: MemberRequest) -> HttpResponse:
     request.session[SESSION_NEW_FEED] = services.calendar_feed_issue(user=request.user)
     messages.success(
         request,
-        "Your calendar has a new address. The old one has stopped working."
+        _("Your calendar has a new address. The old one has stopped working.")
         if had_feed
-        else "Your calendar feed is on.",
+        else _("Your calendar feed is on."),
     )
     return redirect("home:calendar")
 
@@ -112,7 +113,7 @@ def calendar_issue(request: MemberRequest) -> HttpResponse:
 @require_POST
 def calendar_turn_off(request: MemberRequest) -> HttpResponse:
     if services.calendar_feed_turn_off(user=request.user):
-        messages.success(request, "Your calendar feed is off. Its address no longer works.")
+        messages.success(request, _("Your calendar feed is off. Its address no longer works."))
     return redirect("home:calendar")
 
 

@@ -431,7 +431,7 @@ class ReferralImport(ImportOf):
                     self._date(data, name, text, name)
                 elif name == "sector":
                     data[name] = choice_code(
-                        text, [(s, Sector(s).label) for s in self.sectors], self.labels[name]
+                        text, [(s, str(Sector(s).label)) for s in self.sectors], self.labels[name]
                     )
                 elif name == "harm_type":
                     pk = self.harm_types.get(" ".join(text.split()).lower())

@@ -474,7 +474,7 @@ def referrals_by_sector(orgs: list[int], f: ReportFilter) -> Table:
         r["sector"]: r["n"]
         for r in referrals(orgs, f).order_by().values("sector").annotate(n=Count("pk"))
     }
-    grouped = [(label, found.get(value, 0)) for value, label in Sector.choices]
+    grouped = [(str(label), found.get(value, 0)) for value, label in Sector.choices]
     return _breakdown(
         "referrals_by_sector", _("Referrals by sector"), _("Sector"), grouped, "referrals"
     )

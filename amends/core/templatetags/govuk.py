@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext
 
 from amends.core.forms_govuk import DateInput
 
@@ -102,4 +103,6 @@ def page_title(context: template.Context, title: str) -> str:
         isinstance(v, forms.BaseForm) and v.is_bound and v.errors
         for v in context.flatten().values()
     )
-    return f"{'Error: ' if has_errors else ''}{title} – Amends"
+    if has_errors:
+        title = gettext("Error: %(title)s") % {"title": title}
+    return f"{title} – Amends"
