@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.core.models import Membership
@@ -58,9 +59,11 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    "You were signed out because you had not used Amends for 30 minutes."
+                    gettext("You were signed out because you had not used Amends for 30 minutes.")
                     if idle
-                    else "You were signed out because you had been signed in for 12 hours.",
+                    else gettext(
+                        "You were signed out because you had been signed in for 12 hours."
+                    ),
                 )
                 if posted is not None:
                     # Kept in the new signed-out session until they sign in again.

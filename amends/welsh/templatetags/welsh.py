@@ -52,6 +52,16 @@ def language_toggle(context: dict[str, Any], form_id: str = "") -> dict[str, Any
     return {"choices": choices, "form_id": form_id, "back": back}
 
 
+@register.inclusion_tag("welsh/language_links.html", takes_context=True)
+def language_links(context: dict[str, Any]) -> dict[str, Any]:
+    """The other languages of a staff page, as links in its footer; the page comes back in the
+    chosen language (the Welsh of staff pages is still being written: what is not yet in Welsh
+    shows in English)."""
+    if context.get("request") is None:  # a page drawn outside a request: the server error page
+        return {"choices": []}
+    return {"choices": [c for c in language_toggle(context)["choices"] if not c["current"]]}
+
+
 @dataclass(frozen=True)
 class PageText:
     """What a visitor reads of a page in the language they chose."""
