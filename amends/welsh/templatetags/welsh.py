@@ -54,9 +54,9 @@ def language_toggle(context: dict[str, Any], form_id: str = "") -> dict[str, Any
 
 @register.inclusion_tag("welsh/language_links.html", takes_context=True)
 def language_links(context: dict[str, Any]) -> dict[str, Any]:
-    """The other languages of a staff page, as links in its footer; the page comes back in the
-    chosen language (the Welsh of staff pages is still being written: what is not yet in Welsh
-    shows in English)."""
+    """The other languages of a staff page, as links in its footer; the same page comes back in
+    the chosen language. (Staff pages have no forms kept across the switch, as public ones do:
+    a member of staff chooses the language once and the cookie keeps it.)"""
     if context.get("request") is None:  # a page drawn outside a request: the server error page
         return {"choices": []}
     return {"choices": [c for c in language_toggle(context)["choices"] if not c["current"]]}
