@@ -5,10 +5,8 @@ Small exports still go straight to the browser (tests/test_audit.py)."""
 from __future__ import annotations
 
 import datetime
-import signal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,21 +18,10 @@ from amends.exports.tasks import export_in_background
 from amends.privacy.services import retention_apply
 from tests.conftest import _member, signed_in
 from tests.factories import ExportFactory
+from tests.workers import run_worker
 
 EXPORT_URL = reverse("core:audit_log_export")
 CHANGES = {"action": "update"}  # leaves out the export's own audit events, so files compare
-
-
-def run_worker():
-    """Drain the queue with the real worker, as `make run` runs it (but stopping when done)."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def make_changes(org, alice, n):

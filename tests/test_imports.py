@@ -4,11 +4,9 @@ problem at its cell, then save the whole file or nothing."""
 from __future__ import annotations
 
 import io
-import signal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from openpyxl import Workbook
 
 from amends.core.models import AuditEvent, Role, Sector
@@ -25,6 +23,7 @@ from tests.factories import (
     PersonIdentifierFactory,
     UserFactory,
 )
+from tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -455,17 +454,6 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_at_the_field(as_alice):
 
 
 # In the background ------------------------------------------------------------------------
-
-
-def run_worker():
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 @pytest.mark.django_db(transaction=True)

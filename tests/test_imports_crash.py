@@ -10,50 +10,21 @@ nothing was saved, and started again it saves the whole file once.
 from __future__ import annotations
 
 import datetime
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from amends.imports.models import Import, ImportStatus
 from amends.people.models import Person, PersonIdentifier
-from tests.test_imports import csv_file, map_columns, run_worker, upload
+from tests.test_imports import csv_file, map_columns, upload
+from tests.workers import run_worker, worker_process
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = 6000
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _worker() -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.05",
-            "-v",
-            "0",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _database_url()},
-    )
 
 
 def _someone_is_writing() -> bool:
@@ -88,7 +59,7 @@ def test_a_worker_killed_while_saving_leaves_nothing_half_imported(settings, as_
     assert made.status == ImportStatus.READY
     as_alice.post(f"/organisation/imports/{made.pk}/save/")
 
-    worker = _worker()
+    worker = worker_process({})
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
