@@ -60,7 +60,7 @@ from amends.accounts.models import User  # noqa: E402
 from amends.cases.models import Case  # noqa: E402
 from amends.core.models import Membership, Organisation, Role  # noqa: E402
 from amends.referrals.models import Referral  # noqa: E402
-from amends.reports.figures import REPORTS  # noqa: E402
+from amends.reports.figures import reports_for  # noqa: E402
 from amends.reports.filters import recent_quarters  # noqa: E402
 from benchmarks import national  # noqa: E402
 from benchmarks.reports_data import plain_sql_ms  # noqa: E402
@@ -138,7 +138,11 @@ def pages(organisation: Organisation, facilitator: User) -> list[tuple[str, str,
         ("audit log", "c", "/organisation/audit/"),
         ("reports", "c", f"/reports/?{period}"),
     ]
-    reports = [(f"report: {key}", "c", f"/reports/{key}/?{period}") for key in REPORTS]
+    # The reports this service is offered: every sector's, and its own sector's.
+    reports = [
+        (f"report: {report.key}", "c", f"/reports/{report.key}/?{period}")
+        for report in reports_for([organisation.pk])
+    ]
     return daily + reports
 
 
