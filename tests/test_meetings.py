@@ -1157,6 +1157,9 @@ def test_facilitation_mode_asks_the_harmed_person_too(as_bob, meeting):
 def test_people_sharing_a_first_name_are_told_apart_in_facilitation_mode(
     as_bob, org, case, harmed, responsible
 ):
+    # The person harmed is named apart from the two Sams (the factory's names are random).
+    harmed.person.given_name = "Siân"
+    harmed.person.save()
     sam_supporter = PartyFactory(
         organisation=org,
         case=case,
