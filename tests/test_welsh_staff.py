@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import polib
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -76,3 +77,20 @@ def test_an_allocation_made_on_a_welsh_page_is_e_mailed_in_english(
     sent = [m for m in mailoutbox if new.email in m.to]
     assert len(sent) == 1
     assert sent[0].subject == f"Amends: case {case.reference} is allocated to you"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "recorded"),
+    [
+        ("no_contact", "Not proceeded: could not be contacted"),
+        ("harmed_declined", "Not proceeded: person harmed declined"),
+    ],
+)
+def test_a_case_closed_on_a_welsh_page_is_recorded_in_english(as_bob, case, outcome, recorded):
+    from amends.core.models import AuditEvent
+
+    as_bob.cookies[COOKIE] = "cy"
+    page = as_bob.post(reverse("cases:close", args=[case.pk]), {"outcome": outcome})
+    assert page.status_code == 302
+    summaries = list(AuditEvent.objects.values_list("summary", flat=True))
+    assert f"Case closed: {recorded}" in summaries

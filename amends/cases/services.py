@@ -11,10 +11,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,7 +41,7 @@ from amends.cases.models import (
     Side,
 )
 from amends.cases.notifications import allocation_notify
-from amends.core.audit import audit_record
+from amends.core.audit import audit_record, english_display
 from amends.core.concurrency import (
     MISSING_VERSION_MESSAGE,
     EditConflict,
@@ -88,19 +87,6 @@ def event_record(*, case: Case, by: User | None, code: str, summary: str) -> Cas
         summary=summary,
     )
     return event
-
-
-def display_in_english(record: Any, field: str) -> str:
-    """A choice's label as the timeline and the audit log keep it: in English, whatever language
-    the person making the change reads."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(getattr(record, f"get_{field}_display")())
-
-
-def in_english(label: Any) -> str:
-    """A lazily translated label, in English, for the timeline and the audit log."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(label)
 
 
 # Reasons restorative work on a case is paused, asked before it moves on or a meeting is held.
@@ -166,7 +152,7 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
                     "to": CaseStatus(to).label,
                 }
             )
-        old = display_in_english(case, "status")
+        old = english_display(case, "status")
         case.status = to
         if to in NEXT_STEPS:
             case.next_step, days = NEXT_STEPS[to]
@@ -176,7 +162,7 @@ def case_move(*, case: Case, to: str, by: User | None, reason: str = "") -> Case
             case=case,
             by=by,
             code="status_changed",
-            summary=f"Status changed from {old} to {display_in_english(case, 'status')}"
+            summary=f"Status changed from {old} to {english_display(case, 'status')}"
             + (f": {reason}" if reason else ""),
         )
     return case
@@ -331,7 +317,7 @@ def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: A
     with transaction.atomic():
         saved = Case.objects.select_for_update().get(pk=case.pk)
         _refuse_if_closed(saved)
-        old_process = display_in_english(saved, "planned_process")
+        old_process = english_display(saved, "planned_process")
         for name, value in fields.items():
             setattr(case, name, value)
         lock_and_check(case, loaded_version, list(fields))
@@ -342,13 +328,13 @@ def case_update(*, case: Case, by: User, loaded_version: str | None, **fields: A
         event_record(
             case=case, by=by, code="details_changed", summary="Changed " + ", ".join(changed)
         )
-        if display_in_english(case, "planned_process") != old_process:
+        if english_display(case, "planned_process") != old_process:
             event_record(
                 case=case,
                 by=by,
                 code="process_changed",
                 summary=f"Planned process changed from {old_process} to "
-                f"{display_in_english(case, 'planned_process')}",
+                f"{english_display(case, 'planned_process')}",
             )
     return case
 
@@ -401,7 +387,7 @@ def party_add(
             case=case,
             by=by,
             code="party_added",
-            summary=f"{person.full_name} joined as {display_in_english(party, 'role').lower()}",
+            summary=f"{person.full_name} joined as {english_display(party, 'role').lower()}",
         )
     return party
 
@@ -558,8 +544,8 @@ def consent_record(
             case=case,
             by=by,
             code="consent",
-            summary=f"Consent {display_in_english(record, 'decision').lower()}: {who} "
-            f"({display_in_english(record, 'scope').lower()})",
+            summary=f"Consent {english_display(record, 'decision').lower()}: {who} "
+            f"({english_display(record, 'scope').lower()})",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -632,7 +618,7 @@ def _risk_record(*, case: Case, by: User, **fields: Any) -> RiskAssessment:
         case=case,
         by=by,
         code="risk_assessed",
-        summary=f"Risk assessed: {display_in_english(assessment, 'decision').lower()}",
+        summary=f"Risk assessed: {english_display(assessment, 'decision').lower()}",
     )
     if case.status == CaseStatus.OPEN:
         case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -715,12 +701,12 @@ def contact_log(
         entry.full_clean()
         entry.save()
         with_whom = f" with {party.person.full_name}" if party else ""
-        result = f": {display_in_english(entry, 'outcome').lower()}" if outcome else ""
+        result = f": {english_display(entry, 'outcome').lower()}" if outcome else ""
         event_record(
             case=case,
             by=by,
             code="contact",
-            summary=f"{display_in_english(entry, 'kind')}{with_whom} ({minutes} minutes){result}",
+            summary=f"{english_display(entry, 'kind')}{with_whom} ({minutes} minutes){result}",
         )
         if case.status == CaseStatus.OPEN:
             case_move(case=case, to=CaseStatus.PREPARING, by=by)
@@ -841,7 +827,7 @@ def case_close(*, case: Case, outcome: str, note: str, by: User) -> Case:
             by=by,
             # The status it closed from travels with the event, so reopening can return to it.
             code=f"{CLOSED_FROM}{previous_status}",
-            summary=f"Case closed: {display_in_english(case, 'closure_outcome')}",
+            summary=f"Case closed: {english_display(case, 'closure_outcome')}",
         )
         # Outcomes builds on cases, so it is imported here rather than at the top.
         from amends.outcomes.services import reoffending_check_on_close
@@ -902,7 +888,7 @@ def case_reopen(*, case: Case, reason: str, by: User) -> Case:
             case=case,
             by=by,
             code="case_reopened",
-            summary=f"Case reopened, back to {display_in_english(case, 'status').lower()}: {reason}",
+            summary=f"Case reopened, back to {english_display(case, 'status').lower()}: {reason}",
         )
         from amends.outcomes.services import reoffending_check_on_reopen
 

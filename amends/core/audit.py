@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -25,9 +26,17 @@ if TYPE_CHECKING:
 
 
 def english(text: StrOrPromise) -> str:
-    """A label marked for translation as the audit log keeps it, whatever the page's language."""
-    with translation.override("en-gb"):
+    """A label marked for translation as the audit log and the timeline keep it: in the
+    service's language, whatever language the person making the change reads."""
+    with translation.override(settings.LANGUAGE_CODE):
         return str(text)
+
+
+def english_display(record: Any, field: str) -> str:
+    """A record's choice label (`get_<field>_display`) as the audit log keeps it. The label is
+    looked up inside the override: some are words of the sector, made in the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(record, f"get_{field}_display")())
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
@@ -318,18 +318,27 @@ class Words:
 
     of: SectorWords
     side_words: str = SideWords.PERSON_HARMED
-    harmed: str = field(init=False)
-    harmed_plural: str = field(init=False)
-    responsible: str = field(init=False)
-    responsible_plural: str = field(init=False)
 
-    def __post_init__(self) -> None:
-        sides = _SIDES.get(self.side_words, _SIDES[SideWords.PERSON_HARMED])
-        for name, word in zip(
-            ("harmed", "harmed_plural", "responsible", "responsible_plural"), sides, strict=True
-        ):
-            # Read in the language of the page being made.
-            object.__setattr__(self, name, str(word))
+    # The words for the two sides, read in the language active when they are used (so a label
+    # made for the audit log inside an English override is English through and through).
+    def _side(self, index: int) -> str:
+        return str(_SIDES.get(self.side_words, _SIDES[SideWords.PERSON_HARMED])[index])
+
+    @property
+    def harmed(self) -> str:
+        return self._side(0)
+
+    @property
+    def harmed_plural(self) -> str:
+        return self._side(1)
+
+    @property
+    def responsible(self) -> str:
+        return self._side(2)
+
+    @property
+    def responsible_plural(self) -> str:
+        return self._side(3)
 
     def __getattr__(self, name: str) -> Any:
         # The sector's own words read as the words' own: words.pupil-ish names in one place.

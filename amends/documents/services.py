@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amends.cases.models import Case, Party
-from amends.cases.services import case_lock_open, display_in_english, event_record
-from amends.core.audit import audit_record
+from amends.cases.services import case_lock_open, event_record
+from amends.core.audit import audit_record, english_display
 from amends.core.models import AuditAction
 from amends.documents.models import Document, DocumentKind
 
@@ -82,7 +82,7 @@ def document_add(
                 case=case,
                 by=by,
                 code="document_added",
-                summary=f"Document added: {display_in_english(document, 'kind').lower()}",
+                summary=f"Document added: {english_display(document, 'kind').lower()}",
             )
     except BaseException:
         document.path.unlink(missing_ok=True)  # no row, so no file either
@@ -102,7 +102,7 @@ def document_remove(*, document: Document, by: User) -> None:
             case=case,
             by=by,
             code="document_removed",
-            summary=f"Document removed: {display_in_english(locked, 'kind').lower()}",
+            summary=f"Document removed: {english_display(locked, 'kind').lower()}",
         )
         locked.delete()
 

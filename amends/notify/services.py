@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from amends.accounts.models import User
 from amends.agreements.models import ActionStatus, AgreementAction
 from amends.cases.models import Case
-from amends.core.audit import audit_record
+from amends.core.audit import audit_record, english, english_display
 from amends.core.models import AuditAction, Membership, Organisation, Role
 from amends.home.calendar import MEETING_LENGTH, facilitator_summary, meeting_event
 from amends.meetings.models import Meeting, MeetingAttendee, MeetingStatus
@@ -506,9 +506,8 @@ def message_template_save(
         template.updated_by = by
         template.full_clean()
         template.save()
-        with translation.override("en"):  # the audit log stays in English
-            kind_label = str(template.get_kind_display()).lower()
-            language_label = str(template.get_language_display())
+        kind_label = english_display(template, "kind").lower()
+        language_label = english_display(template, "language")
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
@@ -527,8 +526,7 @@ def message_template_reset(
             organisation=organisation, kind=kind, language=language
         ).delete()
         if deleted:
-            with translation.override("en"):  # the audit log stays in English
-                kind_label = str(MessageKind(kind).label).lower()
+            kind_label = english(MessageKind(kind).label).lower()
             audit_record(
                 actor=by,
                 action=AuditAction.DELETE,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from amends.core.audit import audit_record
+from amends.core.audit import audit_record, english_display
 from amends.core.concurrency import lock_and_check
 from amends.core.models import AuditAction, Organisation
 from amends.people.models import IDENTIFIER_FORMATS, IdentifierKind, Person, PersonIdentifier
@@ -126,17 +124,11 @@ def person_identifier_add(*, person: Person, kind: str, value: str, by: User) ->
                 action=AuditAction.CREATE,
                 organisation=person.organisation,
                 record=identifier,
-                summary=f"Added a {_english_kind(identifier)}",
+                summary=f"Added a {english_display(identifier, 'kind').lower()}",
             )
     except IntegrityError as exc:  # a simultaneous save of the same identifier
         raise ValidationError({"value": _("This identifier was recorded a moment ago")}) from exc
     return identifier
-
-
-def _english_kind(identifier: PersonIdentifier) -> str:
-    """The kind of identifier as the audit log records it: in English."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(identifier.get_kind_display()).lower()
 
 
 def person_identifier_remove(*, identifier: PersonIdentifier, by: User) -> None:
@@ -146,7 +138,7 @@ def person_identifier_remove(*, identifier: PersonIdentifier, by: User) -> None:
             action=AuditAction.DELETE,
             organisation=identifier.person.organisation,
             record=identifier,
-            summary=f"Removed a {_english_kind(identifier)}",
+            summary=f"Removed a {english_display(identifier, 'kind').lower()}",
         )
         identifier.delete()
 

@@ -30,8 +30,7 @@ from amends.cases.models import (
     Party,
     RiskAssessment,
 )
-from amends.cases.services import in_english
-from amends.core.audit import audit_record, audit_summaries_rewrite
+from amends.core.audit import audit_record, audit_summaries_rewrite, english
 from amends.core.models import AuditAction, AuditEvent, Organisation
 from amends.documents.models import Document
 from amends.exports.services import exports_expire
@@ -214,7 +213,7 @@ def case_anonymise(*, case: Case, reason: str, by: User | None = None) -> Counte
             action=AuditAction.DELETE,
             organisation=case.organisation,
             record=case,
-            summary=f"Anonymised: {in_english(AnonymisationReason(reason).label).lower()}",
+            summary=f"Anonymised: {english(AnonymisationReason(reason).label).lower()}",
         )
         counts["cases anonymised"] += 1
         for party in parties:
@@ -325,7 +324,7 @@ def person_erase(*, person: Person, by: User, reason: str, note: str = "") -> Co
             action=AuditAction.DELETE,
             organisation=person.organisation,
             record=person,
-            summary=f"Erased on request: {in_english(AnonymisationReason(reason).label).lower()}",
+            summary=f"Erased on request: {english(AnonymisationReason(reason).label).lower()}",
         )
     return counts
 

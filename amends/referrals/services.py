@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.dispatch import Signal
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amends.cases.models import Case, Party, PartyRole
 from amends.cases.services import case_open, party_add
-from amends.core.audit import audit_record
+from amends.core.audit import audit_record, english_display
 from amends.core.models import AuditAction, Membership, Organisation
 from amends.core.vocabulary import current_words
 from amends.people.models import Person, PersonIdentifier, identifier_search_form
@@ -407,8 +406,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str, note: str) ->
         locked.full_clean()
         locked.save()
         referral_decided.send(sender=Referral, referral=locked)
-        with translation.override(settings.LANGUAGE_CODE):  # the audit log is kept in English
-            reason_label = str(locked.get_decline_reason_display()).lower()
+        reason_label = english_display(locked, "decline_reason").lower()
         audit_record(
             actor=by,
             action=AuditAction.UPDATE,
