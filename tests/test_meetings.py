@@ -655,12 +655,15 @@ def test_nothing_is_drafted_in_a_cancelled_meeting(as_bob, responsible, meeting)
 def test_the_case_page_partial_lists_meetings_with_links(rf, case, meeting):
     from django.template.loader import render_to_string
 
-    html = render_to_string("meetings/_case_meetings.html", {"case": case})
+    # The case page reads the case's meetings once and hands them to the partial.
+    html = render_to_string(
+        "meetings/_case_meetings.html", {"case": case, "meetings": list(case.meetings.all())}
+    )
     assert reverse("meetings:detail", args=[meeting.pk]) in html
     assert reverse("meetings:arrange", args=[case.pk]) in html
     other = CaseFactory(organisation=case.organisation)
     assert "No meeting has been arranged yet." in render_to_string(
-        "meetings/_case_meetings.html", {"case": other}
+        "meetings/_case_meetings.html", {"case": other, "meetings": []}
     )
 
 

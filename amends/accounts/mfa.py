@@ -25,9 +25,13 @@ SESSION_SECOND_FACTOR_KEY = "amends_second_factor"
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: Any, memberships: list[Membership] | None = None) -> bool:
+    """Platform administrators and anyone with an active membership (`memberships`, where
+    the caller has read them already) must use a second factor."""
     if getattr(user, "is_platform_admin", False):
         return True
+    if memberships is not None:
+        return bool(memberships)
     return Membership.objects.active().filter(user=user).exists()
 
 

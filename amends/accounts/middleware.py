@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts import mfa
+from amends.core.middleware import active_memberships
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -36,7 +37,7 @@ class SecondFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.open_prefixes)
-            and mfa.second_factor_required(user)
+            and mfa.second_factor_required(user, active_memberships(request))
         ):
             destination = mfa.enrolment_url(user)
             if destination is not None:

@@ -73,6 +73,12 @@ NOT_PROCEEDED = {
 }
 
 
+# Facilitators' time on a case: the minutes of every contact logged on it. Summed over a
+# case's contact log (Case.minutes_logged), or as a window over its rows, so the newest entry
+# can carry the total (the case page).
+MINUTES_LOGGED = Sum("minutes")
+
+
 class CaseQuerySet(OrganisationQuerySet):
     def visible_to(self, member: Membership) -> Self:
         """Coordinators see every case of their organisation; facilitators their allocated ones."""
@@ -157,7 +163,7 @@ class Case(OrganisationOwned):
     def minutes_logged(self) -> int:
         return int(
             self.contacts.filter(organisation_id=self.organisation_id).aggregate(
-                total=Sum("minutes")
+                total=MINUTES_LOGGED
             )["total"]
             or 0
         )

@@ -415,15 +415,21 @@ def party_update_notes(
 # Consent -------------------------------------------------------------------
 
 
-def consent_state(case: Case, *, process: str | None = None) -> dict[int, list[str]]:
+def consent_state(
+    case: Case, *, process: str | None = None, parties: list[Party] | None = None
+) -> dict[int, list[str]]:
     """For every party of the case, what stands between them and current consent.
 
     Consent means consent to take part; for a meeting of a direct `process`
     (face to face), consent to a direct meeting as well. Between "a direct
     meeting" and "indirect contact only" the later decision stands.
-    Two queries whatever the number of parties or records.
+    Two queries whatever the number of parties or records; one where the caller has read the
+    case's `parties` (with their people) already.
     """
-    parties = list(case.parties.select_related("person"))
+    if parties is None:
+        parties = list(
+            case.parties.filter(organisation_id=case.organisation_id).select_related("person")
+        )
     latest: dict[tuple[int, int, str], str] = {}
     # (party, given by): the latest (scope, decision) on how they may meet.
     meeting_format: dict[tuple[int, int], tuple[str, str]] = {}
@@ -556,7 +562,12 @@ def consent_record(
 
 
 def risk_current(case: Case) -> RiskAssessment | None:
-    return case.risk_assessments.order_by("-assessed_on", "-pk").first()
+    return (
+        case.risk_assessments.filter(organisation_id=case.organisation_id)
+        .select_related("created_by")
+        .order_by("-assessed_on", "-pk")
+        .first()
+    )
 
 
 RISK_OUT_OF_DATE = gettext_lazy(

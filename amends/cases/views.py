@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, Window
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +24,7 @@ from amends.cases.forms import (
     RiskAssessmentForm,
 )
 from amends.cases.models import (
+    MINUTES_LOGGED,
     RISK_CONCERNS,
     Case,
     CaseStatus,
@@ -38,6 +39,7 @@ from amends.core.forms_util import add_service_errors
 from amends.core.models import AuditAction, Membership, Role
 from amends.core.pagination import BoundedPaginator
 from amends.core.unsaved import form_data
+from amends.outcomes.models import harm_repaired_annotations
 from amends.people.models import Person
 from amends.people.services import person_create
 
@@ -185,27 +187,40 @@ def my_cases(request: MemberRequest) -> HttpResponse:
 
 @member_required(*CASE_ROLES)
 def case_detail(request: MemberRequest, case_pk: int) -> HttpResponse:
-    case = _case(request, case_pk)
-    parties = list(case.parties.select_related("person", "supports__person"))
-    consent = services.consent_state(case)
-    risk = services.risk_current(case)
-    minutes = case.minutes_logged()
+    """The case page. Its panels share what they all show (the parties, the meetings), read
+    once here, so the page runs the same few queries whatever the case holds."""
+    case = get_visible_or_404(
+        Case.objects.select_related(
+            "lead_facilitator", "co_facilitator", "harm_type", "organisation", "agreement"
+        ),
+        request.membership,
+        pk=case_pk,
+    )
+    in_organisation = {"organisation_id": case.organisation_id}
+    parties = list(
+        case.parties.filter(**in_organisation)
+        .select_related("person", "supports__person")
+        .annotate(**harm_repaired_annotations())
+        .order_by("pk")
+    )
+    consent = services.consent_state(case, parties=parties)
     last_contact = (
-        case.contacts.filter(organisation_id=case.organisation_id)
+        case.contacts.filter(**in_organisation)
         .select_related("party__person")
+        .annotate(case_minutes=Window(MINUTES_LOGGED))
         .first()
     )
-    events = case.events.filter(organisation_id=case.organisation_id).select_related("created_by")[
-        :5
-    ]
+    events = case.events.filter(**in_organisation).select_related("created_by")[:5]
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "parties": [(p, consent.get(p.pk, [])) for p in parties],
-            "risk": risk,
-            "minutes": minutes,
+            "case_parties": parties,
+            "meetings": list(case.meetings.filter(**in_organisation)),
+            "risk": services.risk_current(case),
+            "minutes": last_contact.case_minutes if last_contact else 0,
             "last_contact": last_contact,
             "events": events,
             "is_coordinator": request.membership.is_coordinator,

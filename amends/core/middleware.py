@@ -79,17 +79,29 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-def _memberships(request: HttpRequest) -> tuple[list[Membership], Membership | None]:
-    """All the user's active memberships (one query) and the one they are working in."""
+def active_memberships(request: HttpRequest) -> list[Membership]:
+    """The signed-in user's active memberships with their organisations: one query a request,
+    shared by the second-factor check and the choice of where they are working."""
     user = request.user
     if not user.is_authenticated:
+        return []
+    read_for, memberships = getattr(request, "_amends_active_memberships", (None, []))
+    if read_for != user.pk:
+        memberships = list(
+            Membership.objects.active()
+            .select_related("organisation")
+            .filter(user=user)
+            .order_by("organisation__name")
+        )
+        request._amends_active_memberships = (user.pk, memberships)  # type: ignore[attr-defined]
+    return memberships
+
+
+def _memberships(request: HttpRequest) -> tuple[list[Membership], Membership | None]:
+    """All the user's active memberships (one query) and the one they are working in."""
+    if not request.user.is_authenticated:
         return [], None
-    memberships = list(
-        Membership.objects.active()
-        .select_related("organisation")
-        .filter(user=user)
-        .order_by("organisation__name")
-    )
+    memberships = active_memberships(request)
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
     membership = next((m for m in memberships if m.pk == chosen), None)
     if membership is None and memberships:

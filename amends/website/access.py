@@ -34,6 +34,12 @@ def website_owner() -> Organisation | None:
 def is_owner_coordinator(member: Membership | None) -> bool:
     if member is None or not member.has_role(Role.COORDINATOR):
         return False
+    # Only a consultancy, or the organisation named in the settings, can own the website:
+    # a coordinator of any other service is answered without reading the owner.
+    organisation = member.organisation
+    name = getattr(settings, "AMENDS_WEBSITE_ORGANISATION", "")
+    if organisation.name != name if name else organisation.kind != OrganisationKind.CONSULTANCY:
+        return False
     owner = website_owner()
     return owner is not None and member.organisation_id == owner.pk
 

@@ -5,7 +5,6 @@ from typing import Any
 from django import template
 from django.db.models import QuerySet
 
-from amends.documents.forms import PREFIX, DocumentForm
 from amends.documents.models import Document
 
 register = template.Library()
@@ -19,9 +18,3 @@ def case_documents(context: template.Context, case: Any) -> QuerySet[Document]:
     if membership is None:
         return Document.objects.none()
     return Document.objects.visible_to(membership).filter(case=case).select_related("party__person")
-
-
-@register.simple_tag
-def document_form(case: Any) -> DocumentForm:
-    """An empty upload form for the case page; it posts to documents:add."""
-    return DocumentForm(case=case, prefix=PREFIX)
