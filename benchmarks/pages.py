@@ -57,7 +57,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from amends.accounts.models import User  # noqa: E402
-from amends.cases.models import Case  # noqa: E402
+from amends.cases.models import Case, Party  # noqa: E402
 from amends.core.models import Membership, Organisation, Role  # noqa: E402
 from amends.referrals.models import Referral  # noqa: E402
 from amends.reports.figures import reports_for  # noqa: E402
@@ -165,6 +165,42 @@ def measure(client: Client, url: str) -> tuple[float, float, int]:
     return statistics.median(timings), statistics.median(floors), statistics.mode(counts)
 
 
+def orm_floor(organisation: Organisation) -> list[tuple[str, float, float]]:
+    """(read, ORM ms, SQL ms): single reads of the kind the daily pages are made of, through
+    the ORM (building the query, running it, making the objects) beside the same SQL run
+    straight through the connection. A page made of such reads cannot come nearer its SQL
+    floor than they do, however little else it does."""
+    case = Case.objects.filter(organisation=organisation).order_by("-pk").first()
+    assert case is not None
+    reads = [
+        ("one case by its key", lambda: Case.objects.filter(
+            organisation_id=organisation.pk, pk=case.pk
+        ).first()),
+        ("a case's parties and their people", lambda: list(
+            Party.objects.filter(organisation_id=organisation.pk, case_id=case.pk)
+            .select_related("person")
+        )),
+        ("a page of 25 cases and facilitators", lambda: list(
+            Case.objects.filter(organisation_id=organisation.pk)
+            .select_related("lead_facilitator", "co_facilitator", "harm_type")
+            .order_by("-opened_on", "-pk")[:25]
+        )),
+    ]  # fmt: skip
+    results = []
+    for name, read in reads:
+        with CaptureQueriesContext(connection) as captured:
+            read()
+        statements = [q["sql"] for q in captured.captured_queries]
+        orm, sql = [], []
+        for _ in range(200):
+            started = time.perf_counter()
+            read()
+            orm.append((time.perf_counter() - started) * 1000)
+            sql.append(plain_sql_ms(statements))
+        results.append((name, statistics.median(orm), statistics.median(sql)))
+    return results
+
+
 def throughput(coordinator: User, case: int) -> list[tuple[str, float]]:
     """Requests per second of three pages on gunicorn, CONCURRENCY clients at once."""
     from tests.gunicorn_server import (
@@ -267,6 +303,11 @@ def main() -> None:
         same &= len({q for _, _, q in cells}) == 1
         print(f"{name:<34}{line}{growth:7.2f}x")
     print(f"\nquery counts identical at every size: {'yes' if same else 'NO'}")
+    print(
+        f"\nSingle reads through the ORM beside their SQL, at {SIZES[-1]:,} cases (median of 200):"
+    )
+    for name, orm, sql in orm_floor(organisation):
+        print(f"  {name:<42}{orm:8.2f} ms{sql:8.2f} ms{orm / sql:8.1f}x")
     case = Case.objects.filter(organisation=organisation, status="monitoring").order_by("-pk")[0]
     print(
         f"\nThroughput on gunicorn at {SIZES[-1]:,} cases, {CONCURRENCY} clients for "
