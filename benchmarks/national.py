@@ -294,7 +294,9 @@ def generate(
         counts = _fill(orgs, today, report, started)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a table that has settled: statistics read, and the
+            # visibility map set, so an index-only scan need not visit the rows.
+            cursor.execute("VACUUM ANALYZE")
     report(f"done in {time.perf_counter() - started:.1f} s")
     return counts
 

@@ -114,6 +114,10 @@ class Meeting(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "case", "-scheduled_at"]),
             models.Index(fields=["organisation", "facilitator", "scheduled_at"]),
+            # The service's week of arranged meetings (the coordinator's home).
+            models.Index(
+                fields=["organisation", "status", "scheduled_at"], name="meeting_calendar"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -314,6 +314,8 @@ class Referral(OrganisationOwned):
                 condition=models.Q(decided_at__isnull=False),
                 name="referral_recently_decided",
             ),
+            # The reports' choice of referring agency: read from the index alone.
+            models.Index(fields=["organisation", "source_agency"], name="referral_agency"),
         ]
 
     def __str__(self) -> str:

@@ -64,7 +64,7 @@ class ReportFilterForm(forms.Form):
             .distinct()
         )
         facilitator: Any = self.fields["facilitator"]
-        facilitator.choices = [("", "Anyone"), *[(str(pk), name) for pk, name in people]]
+        facilitator.choices = [("", _("Anyone")), *[(str(pk), name) for pk, name in people]]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
