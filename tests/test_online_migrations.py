@@ -17,6 +17,7 @@ ONLINE_INDEXES = [
     ("cases", "0010_open_cases", "cases_case", "case_open"),
     ("referrals", "0009_referring_agencies", "referrals_referral", "referral_agency"),
     ("meetings", "0005_service_calendar", "meetings_meeting", "meeting_calendar"),
+    ("people", "0006_name_search_index", "people_person", "person_name_search"),
 ]
 
 

@@ -159,6 +159,37 @@ def test_searching_by_a_reference_finds_the_person_and_their_cases(as_alice, org
     assert not as_alice.get(reverse("people:list"), {"q": "NB/12345/2"}).context["page_obj"]
 
 
+def test_a_search_pages_through_everyone_it_finds_in_name_order(as_alice, org, other_org):
+    # 30 people called Siân (accents and apostrophes in their family names), two others,
+    # and a Siân in another service: the search lists the 30 in two pages, in name order,
+    # each person once, with their cases, and no one else.
+    family = ["O'Brien", "Ní Bhriain", "Ó Súilleabháin", "Évans", "D'Souza", "Øvergaard"]
+    sians = [
+        PersonFactory(organisation=org, given_name="Siân", family_name=f"{family[n % 6]} {n:02d}")
+        for n in range(30)
+    ]
+    PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
+    PersonFactory(organisation=org, given_name="Rhys", family_name="Siannon-Jones")
+    PersonFactory(organisation=other_org, given_name="Siân", family_name="Elsewhere")
+    # In name order as the database collates the names.
+    expected = list(
+        Person.objects.filter(organisation=org)
+        .exclude(given_name="Maisie")
+        .order_by("family_name", "given_name", "pk")
+    )
+    assert len(expected) == 31 and set(sians) < set(expected)
+
+    first = as_alice.get(reverse("people:list"), {"q": "sian"}).context["page_obj"]
+    second = as_alice.get(reverse("people:list"), {"q": "sian", "page": 2}).context["page_obj"]
+    assert [p.pk for p in first] + [p.pk for p in second] == [p.pk for p in expected]
+    assert len(first) == 25 and first.has_next() and not second.has_next()
+    assert first.paginator.count == 31
+    # Each person on the page arrives with their identifiers and cases already read.
+    with CaptureQueriesContext(connection) as captured:
+        [list(p.identifiers.all()) for p in second]
+    assert not captured.captured_queries
+
+
 def test_search_never_reaches_another_organisation(as_charlie, org):
     PersonFactory(organisation=org, given_name="Maisie", family_name="Thornbury")
     page = as_charlie.get(reverse("people:list"), {"q": "Thornbury"}).content.decode()

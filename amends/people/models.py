@@ -177,7 +177,12 @@ class Person(OrganisationOwned):
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
         indexes = [
-            models.Index(fields=["organisation", "family_name", "given_name"]),
+            # The people list in name order, with the search key: a search walks the index
+            # and needs to read only the people it shows (core.pagination, keys_first).
+            models.Index(
+                fields=["organisation", "family_name", "given_name", "id", "search_key"],
+                name="person_name_search",
+            ),
         ]
         verbose_name_plural = "people"
 
