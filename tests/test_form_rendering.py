@@ -307,3 +307,28 @@ def test_the_meeting_forms_offer_everyone_as_checkboxes(world):
     html = FIELD.render({"field": held["attended"]})
     assert html.count('type="checkbox"') == 2
     assert html.count(" checked") == 2
+
+
+def test_a_select_draws_the_same_markup_as_djangos_own():
+    # Amends draws each option in place (templates/django/forms/widgets/select.html); what a
+    # screen reader or a browser receives is Django's markup: the chosen options, groups,
+    # disabled attributes and escaped labels, only without the blank lines between options.
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+
+    class Choices(forms.Form):
+        one = forms.ChoiceField(choices=[("", "Anyone"), ("x", "Siân & <Zoë>"), ("y", "O'Brien")])
+        grouped = forms.ChoiceField(choices=[("Wing A", [("1", "A1"), ("2", "A2")]), ("3", "B")])
+        many = forms.MultipleChoiceField(choices=[("1", "One"), ("2", "Two"), ("3", "Three")])
+
+    data = {"one": "x", "grouped": "2", "many": ["1", "3"]}
+    ours, djangos = Choices(data), Choices(data, renderer=DjangoTemplates())
+    for name in ("one", "grouped", "many"):
+        attrs = {"class": "govuk-select", "aria-describedby": f"{name}-hint"}
+        drawn = ours[name].as_widget(attrs=attrs)
+        assert re.sub(r"\s+", " ", drawn) == re.sub(
+            r"\s+", " ", djangos[name].as_widget(attrs=attrs)
+        )
+    drawn = ours["one"].as_widget()
+    assert '<option value="x" selected>Siân &amp; &lt;Zoë&gt;</option>' in drawn
+    assert '<option value="y">O&#x27;Brien</option>' in drawn
