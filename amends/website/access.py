@@ -36,9 +36,13 @@ def is_owner_coordinator(member: Membership | None) -> bool:
         return False
     # Only a consultancy, or the organisation named in the settings, can own the website:
     # a coordinator of any other service is answered without reading the owner.
-    organisation = member.organisation
     name = getattr(settings, "AMENDS_WEBSITE_ORGANISATION", "")
-    if organisation.name != name if name else organisation.kind != OrganisationKind.CONSULTANCY:
+    could_own = (
+        member.organisation.name == name
+        if name
+        else member.organisation.kind == OrganisationKind.CONSULTANCY
+    )
+    if not could_own:
         return False
     owner = website_owner()
     return owner is not None and member.organisation_id == owner.pk

@@ -20,7 +20,6 @@ from amends.outcomes.models import (
     ReoffendingCheck,
     Stage,
     VictimsCodeRecord,
-    harm_repaired_annotations,
 )
 from amends.outcomes.prevented import repeat_incident_found, repeat_window_over
 
@@ -82,25 +81,18 @@ class PersonOutcomes:
 
 @register.simple_tag(takes_context=True)
 def case_outcomes(
-    context: template.Context, case: Any, parties: Any = None, meetings: Any = None
+    context: template.Context, case: Any, parties: list[Any], meetings: list[Any]
 ) -> dict[str, Any]:
     """Each harmed and responsible person's ratings per stage, their Victims' Code record
     (harmed people) and their feedback, through the access path.
 
-    The case page passes the case's `parties` (annotated with harm repaired, in the order
-    they were added) and `meetings`, which it has read for its other panels already."""
+    The case page (cases.views.case_detail, which checked the case through the access path)
+    passes the case's `parties`, annotated with harm repaired and in the order they were
+    added, and its `meetings`: it has read both for its other panels already."""
     request = context.get("request")
     member = getattr(request, "membership", None)
     if member is None:
         return {"people": [], "others": []}
-    if not parties:
-        parties = list(
-            Party.objects.visible_to(member)
-            .filter(case=case)
-            .select_related("person")
-            .annotate(**harm_repaired_annotations())
-            .order_by("pk")
-        )
     ratings: dict[int, dict[str, dict[str, HarmRating]]] = defaultdict(lambda: defaultdict(dict))
     for rating in (
         HarmRating.objects.visible_to(member)
@@ -121,12 +113,7 @@ def case_outcomes(
     responses: dict[int, list[FeedbackResponse]] = defaultdict(list)
     for response in FeedbackResponse.objects.visible_to(member).filter(case=case):
         responses[response.party_id].append(response)
-    if meetings is None or meetings == "":
-        meeting_held = case.meetings.filter(
-            organisation_id=case.organisation_id, status=MeetingStatus.HELD
-        ).exists()
-    else:
-        meeting_held = any(m.status == MeetingStatus.HELD for m in meetings)
+    meeting_held = any(m.status == MeetingStatus.HELD for m in meetings)
 
     people, others = [], []
     for party in parties:
